@@ -1,0 +1,90 @@
+"""One exception tree for rashomon. Every message names the input and what is wrong.
+
+    RashomonError
+    ├── SettingsError           an unknown setting, a bad value, an unreadable settings file
+    ├── StageError              a pipeline built wrong (a stage reads what no stage writes)
+    └── InputError              one input document is bad; the batch goes on without it
+        ├── EmptyInput          no bytes, or only whitespace
+        ├── TooLarge            over the size limit (setting ingest.max_bytes)
+        ├── UnsupportedInput    a binary (PDF, image, archive, executable) or unknown kind
+        ├── DecodeError         bytes that no text encoding explains
+        ├── MalformedInput      HTML, WARC, feed or JSONL that cannot be parsed
+        ├── NoArticle           the cleaner found no article text in it
+        └── FetchError          a URL could not be fetched
+            └── RefusedURL      a URL refused by policy (private address, bad scheme)
+
+Each InputError carries `source` (the input as the user named it) and `reason`, a short code
+that the CLI's summary table counts by.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DecodeError",
+    "EmptyInput",
+    "FetchError",
+    "InputError",
+    "MalformedInput",
+    "NoArticle",
+    "RashomonError",
+    "RefusedURL",
+    "SettingsError",
+    "StageError",
+    "TooLarge",
+    "UnsupportedInput",
+]
+
+
+class RashomonError(Exception):
+    """Base of every error rashomon raises on purpose."""
+
+
+class SettingsError(RashomonError):
+    """A setting is unknown, has a value of the wrong type, or its file cannot be read."""
+
+
+class StageError(RashomonError):
+    """The pipeline was assembled wrongly; raised when it is built, never per document."""
+
+
+class InputError(RashomonError):
+    """One input is bad. `source` names it; `reason` is a short code for counting."""
+
+    reason = "bad-input"
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+
+class EmptyInput(InputError):
+    reason = "empty"
+
+
+class TooLarge(InputError):
+    reason = "too-large"
+
+
+class UnsupportedInput(InputError):
+    reason = "unsupported"
+
+
+class DecodeError(InputError):
+    reason = "undecodable"
+
+
+class MalformedInput(InputError):
+    reason = "malformed"
+
+
+class NoArticle(InputError):
+    reason = "no-article"
+
+
+class FetchError(InputError):
+    reason = "fetch-failed"
+
+
+class RefusedURL(FetchError):
+    reason = "refused-url"
