@@ -1,0 +1,32 @@
+# The two commands that matter: `make demo` and `make test`. Each sets up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench install clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/rashomon clean examples/ --show-removed
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check rashomon tests bench
+	$(BIN)/ruff format --check rashomon tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_clean_html.py
+	$(BIN)/python bench/bench_clean_text.py
+
+clean-venv:
+	rm -rf $(VENV)

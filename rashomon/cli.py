@@ -1,0 +1,248 @@
+"""The `rashomon` command: thin commands over importable functions.
+
+Results go to stdout (or -o FILE); progress, one line per failed input and the summary table
+go to stderr, so output can be piped. The exit code is 1 when any input failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rashomon import __version__
+from rashomon.errors import RashomonError, SettingsError
+from rashomon.model import Outcome, Result
+from rashomon.pipeline import clean_inputs
+from rashomon.settings import Settings, declared
+
+app = typer.Typer(
+    name="rashomon",
+    help="One event, many accounts: clean news reports to the article and compare outlets.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+
+
+class State:
+    settings_file: Path | None = None
+    overrides: list[str]
+    verbose: int = 0
+
+    def __init__(self) -> None:
+        self.overrides = []
+
+    def settings(self, *extra: str) -> Settings:
+        try:
+            return Settings.load(self.settings_file, [*self.overrides, *extra])
+        except SettingsError as error:
+            err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rashomon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            "-s",
+            help="Override one setting, NAME=VALUE (repeatable); `rashomon settings` lists them.",
+        ),
+    ] = None,
+    settings_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="A TOML file of settings (default: $RASHOMON_SETTINGS or "
+            "~/.config/rashomon/settings.toml when present).",
+        ),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")
+    ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """rashomon: one event, many accounts.
+
+    Strips scraped news reports to the article, records what it removed and why, and (in later
+    stages) compares how outlets report the same event.
+    """
+    state = State()
+    state.overrides = list(setting or [])
+    state.settings_file = settings_file
+    state.verbose = verbose
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = state
+
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Inputs: files (.txt, .html/.htm, .html.gz, .warc/.warc.gz, RSS/Atom feeds, .jsonl), "
+        "folders (walked recursively), globs, http(s) URLs, or - for standard input.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def clean(
+    ctx: typer.Context,
+    paths: PathsArg,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="Output format: jsonl (one object a document), json, text, markdown."
+        ),
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
+    ] = None,
+    show_removed: Annotated[
+        bool,
+        typer.Option(
+            "--show-removed",
+            help="In text and markdown output, list every removed line with its reason code "
+            "(json and jsonl always carry them).",
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Let URL inputs reach loopback and private-network addresses (refused by default).",
+        ),
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="JSON file of learned per-outlet templates: read when present, updated after the run.",
+        ),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
+    ] = True,
+) -> None:
+    """Strip each input to its article: title, outlet, date, language, body, removed lines.
+
+    Every input document ends with an outcome (ok, skipped, failed) and a reason; a summary
+    table of outcomes by reason is printed to stderr, and the exit code is 1 if any input
+    failed.
+    """
+    from rashomon.report.clean import FORMATS, write
+
+    if fmt not in FORMATS:
+        err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise typer.Exit(2)
+    state: State = ctx.obj
+    extra = ["fetch.allow_private=true"] if allow_private else []
+    if templates is not None:
+        extra.append(f"clean.text.templates={templates}")
+    settings = state.settings(*extra)
+    counts: Counter[tuple[str, str]] = Counter()
+    try:
+        results = clean_inputs(paths, settings, stdin=sys.stdin.buffer)
+        with _open_output(output) as out:
+            watched = _watch(results, counts, progress and len(paths) > 0)
+            write(watched, fmt, out, show_removed=show_removed)
+    except RashomonError as error:
+        err.print(f"error: {error}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    _print_summary(counts)
+    if any(outcome == Outcome.FAILED for outcome, _ in counts):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _open_output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    tmp = path.with_name(path.name + ".partial")
+    with tmp.open("w", encoding="utf-8") as handle:
+        yield handle
+    tmp.replace(path)
+
+
+def _watch(
+    results: Iterable[Result], counts: Counter[tuple[str, str]], show: bool
+) -> Iterator[Result]:
+    """Pass results through while counting them, drawing progress and reporting failures."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} documents"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task("cleaning", total=None)
+        for result in results:
+            counts[(str(result.outcome), result.reason)] += 1
+            if result.outcome is Outcome.FAILED:
+                bar.console.print(
+                    f"✗ {result.origin}: {result.detail}", highlight=False, markup=False
+                )
+            bar.advance(task)
+            yield result
+
+
+def _print_summary(counts: Counter[tuple[str, str]]) -> None:
+    table = Table(title="outcomes", title_justify="left")
+    table.add_column("outcome")
+    table.add_column("reason")
+    table.add_column("documents", justify="right")
+    for (outcome, reason), n in sorted(counts.items()):
+        style = {"ok": "green", "skipped": "yellow", "failed": "red"}.get(outcome, "")
+        table.add_row(f"[{style}]{outcome}[/{style}]", reason, str(n))
+    table.add_row("", "total", str(sum(counts.values())), style="bold")
+    err.print(table)
+
+
+@app.command("settings")
+def settings_cmd(ctx: typer.Context) -> None:
+    """List every setting with its current value, its default and what it does."""
+    state: State = ctx.obj
+    current = state.settings()
+    table = Table(show_lines=False)
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value")
+    table.add_column("default")
+    table.add_column("help")
+    for name, setting in sorted(declared().items()):
+        table.add_row(name, repr(current[name]), repr(setting.default), setting.help)
+    Console().print(table)
+
+
+def main() -> None:
+    """Entry point of the `rashomon` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

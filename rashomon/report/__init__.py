@@ -1,0 +1,1 @@
+"""Renderings of rashomon's records for people and tools (JSON, JSONL, text, Markdown)."""

@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from rashomon.errors import SettingsError
+from rashomon.settings import Settings, declared
+
+
+def test_every_setting_has_a_default_and_help():
+    for name, setting in declared().items():
+        assert setting.help.strip(), f"{name} has no help"
+        assert len(setting.help) > 20, f"{name}'s help says too little"
+        assert setting.default is not None, name
+
+
+def test_defaults_are_the_declared_values():
+    settings = Settings()
+    for name, setting in declared().items():
+        assert settings[name] == setting.default
+
+
+def test_override_converts_to_the_declared_type():
+    s = Settings.load(overrides=["clean.min_chars=150", "fetch.allow_private=yes",
+                                 "fetch.timeout_s=3", "language.languages=en, ru"],
+                      use_default_file=False)
+    assert s["clean.min_chars"] == 150
+    assert s["fetch.allow_private"] is True
+    assert s["fetch.timeout_s"] == 3.0
+    assert s["language.languages"] == ["en", "ru"]
+
+
+def test_unknown_setting_is_an_error_with_a_suggestion():
+    with pytest.raises(SettingsError, match="unknown setting 'min_chars'.*clean.min_chars"):
+        Settings.load(overrides=["min_chars=3"], use_default_file=False)
+
+
+def test_bad_value_names_the_setting_and_the_value():
+    with pytest.raises(SettingsError, match="'clean.min_chars' must be int, got 'lots'"):
+        Settings.load(overrides=["clean.min_chars=lots"], use_default_file=False)
+
+
+def test_override_without_equals_sign_is_an_error():
+    with pytest.raises(SettingsError, match="expected name=value"):
+        Settings.load(overrides=["clean.min_chars"], use_default_file=False)
+
+
+def test_user_file_overrides_only_what_it_sets(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text("[clean]\nmin_chars = 99\n", "utf-8")
+    s = Settings.load(path)
+    assert s["clean.min_chars"] == 99
+    assert s["clean.min_article_chars"] == declared()["clean.min_article_chars"].default
+
+
+def test_command_line_beats_user_file(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text("[clean]\nmin_chars = 99\n", "utf-8")
+    assert Settings.load(path, ["clean.min_chars=7"])["clean.min_chars"] == 7
+
+
+def test_user_file_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "env.toml"
+    path.write_text("[fetch]\ntimeout_s = 2.5\n", "utf-8")
+    monkeypatch.setenv("RASHOMON_SETTINGS", str(path))
+    assert Settings.load()["fetch.timeout_s"] == 2.5
+
+
+def test_unknown_name_in_user_file_names_the_file(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text("[clean]\nmin_charz = 99\n", "utf-8")
+    with pytest.raises(SettingsError, match=r"s\.toml: unknown setting 'clean.min_charz'"):
+        Settings.load(path)
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[clean\nmin_chars = ", "utf-8")
+    with pytest.raises(SettingsError, match=r"broken\.toml: not valid TOML"):
+        Settings.load(path)
+
+
+def test_missing_user_file_is_an_error(tmp_path: Path):
+    with pytest.raises(SettingsError, match="settings file not found"):
+        Settings.load(tmp_path / "nope.toml")
+
+
+def test_settings_are_read_only():
+    s = Settings()
+    with pytest.raises(TypeError):
+        s["clean.min_chars"] = 1  # type: ignore[index]
