@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from rashomon.clean.base import Cleaned
-from rashomon.clean.decode import decode
 from rashomon.clean.language import detect, foreign_paragraphs
 from rashomon.errors import NoArticle, UnsupportedInput
 from rashomon.model import Article, RawDoc
@@ -25,6 +24,8 @@ TEXT_TYPES = {"text/plain"}
 def clean(raw: RawDoc, settings: Settings, *, templates: object | None = None) -> Article:
     """Strip one raw document to its article. Raises an InputError naming `raw.origin`
     when the bytes are not text or no article is found in them."""
+    from rashomon.clean.decode import decode
+
     text = decode(raw)
     if raw.media_type in HTML_TYPES:
         from rashomon.clean.html import clean_html
@@ -61,7 +62,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         origin=raw.origin,
         text=body,
         title=cleaned.title or hints.title,
-        url=cleaned.canonical_url or cleaned.url or raw.url,
+        url=raw.url or cleaned.url or cleaned.canonical_url,
         outlet=cleaned.outlet or hints.outlet,
         byline=cleaned.byline or hints.byline,
         published=cleaned.published or _hint_date(hints.published),

@@ -1,0 +1,41 @@
+import pytest
+
+from rashomon.clean.language import detect, foreign_paragraphs
+from rashomon.errors import SettingsError
+from rashomon.settings import Settings
+
+ENGLISH = ("China will not give up on its support for Russia on the Ukraine issue regardless "
+           "of Western pressure, the minister said during the talks.")
+RUSSIAN = ("Министр обороны Китая заявил, что Пекин не откажется от поддержки России "
+           "несмотря на давление Запада.")
+GERMAN = ("Der chinesische Verteidigungsminister sagte, Peking werde Russland trotz des "
+          "Drucks aus dem Westen weiter unterstützen.")
+
+
+def test_detects_the_language_of_an_article(settings):
+    assert detect(ENGLISH, settings)[0] == "en"
+    assert detect(RUSSIAN, settings)[0] == "ru"
+    assert detect(GERMAN, settings)[0] == "de"
+
+
+def test_empty_text_has_no_language(settings):
+    assert detect("   ", settings) == (None, 0.0)
+
+
+def test_a_paragraph_in_another_language_is_flagged(settings):
+    flagged = foreign_paragraphs([ENGLISH, GERMAN, ENGLISH], "en", settings)
+    assert [(p.index, p.language) for p in flagged] == [(1, "de")]
+
+
+def test_short_paragraphs_are_not_flagged(settings):
+    assert foreign_paragraphs([ENGLISH, "Hallo Welt"], "en", settings) == ()
+
+
+def test_the_language_set_is_a_setting():
+    only = Settings().replace(language__languages=["en", "fr"])
+    assert detect(GERMAN, only)[0] in {"en", "fr"}
+
+
+def test_an_unknown_language_code_is_a_settings_error():
+    with pytest.raises(SettingsError, match="'xx' is not an ISO 639-1 code"):
+        detect(ENGLISH, Settings().replace(language__languages=["en", "xx"]))
