@@ -27,6 +27,8 @@ REASONS: dict[str, str] = {
     "boilerplate": "other page furniture around the article",
     "html-boilerplate": "page text the HTML extractor left out of the article",
     "duplicate-line": "a line repeated verbatim within the same document",
+    "outside-body": "text outside the article's main body (sidebars, teasers, reader comments)",
+    "credit-line": "reporting, editing or source credits after the article",
 }
 
 __all__ = ["REASONS"]
