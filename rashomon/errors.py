@@ -10,6 +10,8 @@
         ├── DecodeError         bytes that no text encoding explains
         ├── MalformedInput      HTML, WARC, feed or JSONL that cannot be parsed
         ├── NoArticle           the cleaner found no article text in it
+        ├── MissingInput        a path that does not exist, a glob that matches nothing
+        ├── UnreadableInput     a file or folder that exists but cannot be read
         └── FetchError          a URL could not be fetched
             └── RefusedURL      a URL refused by policy (private address, bad scheme)
 
@@ -25,12 +27,14 @@ __all__ = [
     "FetchError",
     "InputError",
     "MalformedInput",
+    "MissingInput",
     "NoArticle",
     "RashomonError",
     "RefusedURL",
     "SettingsError",
     "StageError",
     "TooLarge",
+    "UnreadableInput",
     "UnsupportedInput",
 ]
 
@@ -88,3 +92,15 @@ class FetchError(InputError):
 
 class RefusedURL(FetchError):
     reason = "refused-url"
+
+
+class MissingInput(InputError):
+    """A path that does not exist, or a glob that matches nothing."""
+
+    reason = "missing"
+
+
+class UnreadableInput(InputError):
+    """A file or folder that exists but cannot be read (permissions, an I/O error)."""
+
+    reason = "unreadable"

@@ -1,0 +1,101 @@
+"""The ingest stage: what the user named -> RawDoc, one at a time.
+
+Inputs are file paths, folders, globs, `-` for standard input, and http(s) URLs. Files may be
+plain text, HTML (gzipped or not), WARC archives, RSS/Atom feeds or JSON Lines; see
+`rashomon.ingest.files` for how a kind is told. Everything is yielded lazily, and a bad input
+is yielded as its InputError (never raised), so one bad document never stops a batch. Dedup is
+not done here: the pipeline does it by RawDoc id.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import BinaryIO
+
+from rashomon.errors import InputError, UnsupportedInput
+from rashomon.ingest.feeds import read_feed
+from rashomon.ingest.fetch import Fetcher
+from rashomon.ingest.files import STDIN, expand, read_file, read_stream
+from rashomon.ingest.sniff import HEAD_BYTES, looks_like_feed, looks_like_html
+from rashomon.model import RawDoc
+from rashomon.settings import Settings
+
+__all__ = ["STDIN", "Fetcher", "ingest", "is_url"]
+
+_Fetch = Callable[[str], RawDoc]
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+_XML_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
+)
+
+
+def is_url(item: str) -> bool:
+    """True for `scheme://…`; such inputs go to the fetcher, which refuses all but http(s)."""
+    return _URL.match(item) is not None
+
+
+def ingest(
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
+) -> Iterator[RawDoc | InputError]:
+    """Every document the inputs name, in order, or the InputError of each bad one.
+
+    `stdin` is read for `-` (default: the process's standard input). `fetcher` fetches URLs;
+    without one, a Fetcher is made on the first URL and closed when the iteration ends."""
+    own: list[Fetcher] = []
+
+    def fetch(url: str) -> RawDoc:
+        if fetcher is not None:
+            return fetcher.fetch(url)
+        if not own:
+            own.append(Fetcher(settings))
+        return own[0].fetch(url)
+
+    try:
+        for item in inputs:
+            yield from _one(item, settings, stdin, fetch)
+    finally:
+        for made in own:
+            made.close()
+
+
+def _one(
+    item: str, settings: Settings, stdin: BinaryIO | None, fetch: _Fetch
+) -> Iterator[RawDoc | InputError]:
+    if item == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from read_stream(stream, STDIN, settings, fetch)
+    elif is_url(item):
+        yield from _url(item, fetch)
+    else:
+        for found in expand(item, settings):
+            if isinstance(found, InputError):
+                yield found
+            else:
+                yield from read_file(found, settings, fetch)
+
+
+def _url(url: str, fetch: _Fetch) -> Iterator[RawDoc | InputError]:
+    """The page at `url`; a fetched feed gives its items."""
+    try:
+        raw = fetch(url)
+    except InputError as exc:
+        yield exc
+        return
+    if raw.media_type not in _XML_TYPES:
+        yield raw
+        return
+    head = raw.body[:HEAD_BYTES]
+    if looks_like_feed(head):
+        for item in read_feed(raw.body, raw.origin):
+            yield item if isinstance(item, InputError) or item.url else replace(item, url=raw.url)
+    elif looks_like_html(head):
+        yield replace(raw, media_type="text/html")
+    else:
+        yield UnsupportedInput(url, f"{raw.media_type} that is not an RSS or Atom feed")

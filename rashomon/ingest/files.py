@@ -1,0 +1,264 @@
+"""From what the user typed to the files it names, and from a file (or stdin) to documents.
+
+A folder is walked recursively in name order, hidden files and folders left out, symbolic
+links followed only when `ingest.follow_symlinks` is on (a path the user names directly is
+always read, link or not). A glob (`*.html`, `**/*.txt`) is expanded the same way.
+
+Each file's kind comes from its name, checked against its first bytes; WARC and JSONL files
+are streamed, never read whole; a single document or a feed is read whole, but never more
+than `ingest.max_bytes` (the file's size is checked before reading, the decompressed size of
+gzip while decompressing).
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import os
+import stat
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from rashomon.errors import (
+    InputError,
+    MalformedInput,
+    MissingInput,
+    TooLarge,
+    UnreadableInput,
+    UnsupportedInput,
+)
+from rashomon.ingest.feeds import read_feed
+from rashomon.ingest.jsonl import read_jsonl
+from rashomon.ingest.sniff import (
+    HEAD_BYTES,
+    Kind,
+    check_document,
+    document_media_type,
+    first_element,
+    gunzip_capped,
+    gunzip_head,
+    is_gzip,
+    kind_from_content,
+    kind_from_name,
+    read_capped,
+)
+from rashomon.ingest.warc import read_warc
+from rashomon.model import RawDoc
+from rashomon.settings import Settings
+
+__all__ = ["STDIN", "expand", "read_file", "read_stream", "walk"]
+
+STDIN = "<stdin>"
+"""How standard input is named in origins and errors."""
+
+_GLOB_CHARS = frozenset("*?[")
+
+Fetch = Callable[[str], RawDoc]
+
+
+def expand(item: str, settings: Settings) -> Iterator[Path | InputError]:
+    """The files one typed input names: itself, the files under a folder, a glob's matches."""
+    follow = settings["ingest.follow_symlinks"]
+    path = Path(item).expanduser()
+    if path.is_dir():
+        yield from walk(path, follow=follow)
+    elif path.exists():
+        yield path
+    elif path.is_symlink():
+        yield MissingInput(item, "a broken symbolic link (its target does not exist)")
+    elif _GLOB_CHARS & set(item):
+        yield from _glob(item, follow)
+    else:
+        yield MissingInput(item, "no such file or folder")
+
+
+def _glob(pattern: str, follow: bool) -> Iterator[Path | InputError]:
+    matches = sorted(glob.glob(os.path.expanduser(pattern), recursive=True))
+    if not matches:
+        yield MissingInput(pattern, "no files match this pattern")
+        return
+    for match in matches:
+        path = Path(match)
+        if path.is_symlink() and not follow:
+            continue
+        if path.is_dir():
+            yield from walk(path, follow=follow)
+        elif path.is_file():
+            yield path
+
+
+def walk(
+    folder: Path, *, follow: bool, _seen: set[tuple[int, int]] | None = None
+) -> Iterator[Path | InputError]:
+    """Every regular file under `folder`, in name order, hidden ones left out. A folder
+    reached twice through links is walked once (links can make loops)."""
+    seen = set() if _seen is None else _seen
+    try:
+        info = folder.stat()
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        yield UnreadableInput(str(folder), f"cannot read the folder ({exc.strerror or exc})")
+        return
+    if (info.st_dev, info.st_ino) in seen:
+        return
+    seen.add((info.st_dev, info.st_ino))
+    for entry in entries:
+        if entry.name.startswith(".") or (entry.is_symlink() and not follow):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            yield from walk(path, follow=follow, _seen=seen)
+        elif is_file:
+            yield path
+
+
+def read_file(
+    path: Path, settings: Settings, fetch: Fetch | None = None
+) -> Iterator[RawDoc | InputError]:
+    """The documents in one file (one, or many for a WARC, feed or JSONL file)."""
+    source = str(path)
+    try:
+        stream = path.open("rb")
+        info = os.fstat(stream.fileno())
+    except OSError as exc:
+        yield UnreadableInput(source, f"cannot open the file ({exc.strerror or exc})")
+        return
+    size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    with stream:
+        yield from read_stream(stream, source, settings, fetch, name=path.name, size=size)
+
+
+def read_stream(
+    stream: BinaryIO,
+    source: str,
+    settings: Settings,
+    fetch: Fetch | None = None,
+    *,
+    name: str = "",
+    size: int | None = None,
+) -> Iterator[RawDoc | InputError]:
+    """The documents in a byte stream named `source`. `name` (a file name) hints at the kind;
+    `size`, when known, lets an oversized document be refused before it is read."""
+    try:
+        stream, head = _head(stream)
+        promised, _ = kind_from_name(name)
+        gzipped = is_gzip(head)
+        kind = _kind(promised, gunzip_head(head) if gzipped else head, source)
+    except InputError as exc:
+        yield exc
+        return
+    except OSError as exc:
+        yield UnreadableInput(source, f"cannot read it ({exc.strerror or exc})")
+        return
+    if kind is Kind.WARC:
+        yield from read_warc(stream, source, settings)
+    elif kind is Kind.JSONL:
+        yield from _jsonl(stream, gzipped, source, settings, fetch)
+    else:
+        yield from _whole(stream, gzipped, size, kind, promised, source, settings)
+
+
+def _kind(promised: Kind | None, head: bytes, source: str) -> Kind:
+    """The kind to read an input as: what its name says, unless its bytes say otherwise in a
+    way the name cannot explain (an `.xml` file that is an HTML page)."""
+    sniffed = kind_from_content(head)
+    if promised is None:
+        return sniffed
+    if promised is Kind.WARC and sniffed is not Kind.WARC:
+        raise MalformedInput(source, "not a WARC archive (it does not open with a WARC header)")
+    if promised is Kind.FEED and sniffed is not Kind.FEED:
+        if sniffed is Kind.HTML:
+            return Kind.HTML
+        root = first_element(head)
+        if root is not None:
+            raise UnsupportedInput(
+                source, f"an XML document with root <{root}>, not an RSS or Atom feed"
+            )
+    return promised
+
+
+def _jsonl(
+    stream: BinaryIO, gzipped: bool, source: str, settings: Settings, fetch: Fetch | None
+) -> Iterator[RawDoc | InputError]:
+    lines: BinaryIO = gzip.GzipFile(fileobj=stream, mode="rb") if gzipped else stream  # type: ignore[assignment]
+    try:
+        yield from read_jsonl(lines, source, settings, fetch)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield MalformedInput(source, f"damaged gzip data ({exc or 'cut short'})")
+
+
+def _whole(
+    stream: BinaryIO,
+    gzipped: bool,
+    size: int | None,
+    kind: Kind,
+    promised: Kind | None,
+    source: str,
+    settings: Settings,
+) -> Iterator[RawDoc | InputError]:
+    """A document or feed read whole, within the size limit."""
+    limit = settings["ingest.max_bytes"]
+    try:
+        if size is not None and size > limit:
+            raise TooLarge(source, f"{size:,} bytes, over {limit:,} (setting ingest.max_bytes)")
+        if gzipped:
+            body = gunzip_capped(stream, limit, source)
+        else:
+            body = read_capped(stream, limit, source)
+        if kind is Kind.FEED:
+            yield from read_feed(body, source)
+            return
+        named = promised in (Kind.HTML, Kind.TEXT)
+        check_document(body, source, named=named)
+        media_type = document_media_type(body, promised if named else None)
+    except InputError as exc:
+        yield exc
+        return
+    except OSError as exc:
+        yield UnreadableInput(source, f"cannot read it ({exc.strerror or exc})")
+        return
+    yield RawDoc.from_bytes(body, media_type, source)
+
+
+def _head(stream: BinaryIO) -> tuple[BinaryIO, bytes]:
+    """The stream's first bytes, and a stream that still starts at the beginning."""
+    if stream.seekable():
+        start = stream.tell()
+        head = stream.read(HEAD_BYTES)
+        stream.seek(start)
+        return stream, head
+    head = b""
+    while len(head) < HEAD_BYTES:
+        part = stream.read(HEAD_BYTES - len(head))
+        if not part:
+            break
+        head += part
+    return io.BufferedReader(_Replay(head, stream)), head  # type: ignore[return-value]
+
+
+class _Replay(io.RawIOBase):
+    """A stream that gives back bytes already read, then the rest of the original (stdin
+    cannot be rewound after its first bytes were looked at)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        wanted = len(buffer)
+        if self._head:
+            data, self._head = self._head[:wanted], self._head[wanted:]
+        else:
+            data = self._rest.read(wanted)
+        buffer[: len(data)] = data
+        return len(data)

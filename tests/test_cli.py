@@ -1,0 +1,134 @@
+"""The command line, run in process with Typer's runner and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from rashomon.cli import app
+from rashomon.settings import declared
+
+runner = CliRunner()
+
+
+def test_every_command_has_complete_help():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert set(group.commands) >= {"clean", "settings"}
+    for name, command in group.commands.items():
+        assert command.help and len(command.help) > 40, f"{name} has no help text"
+        for param in command.params:
+            if param.name != "help":
+                assert getattr(param, "help", None), f"{name}: {param.name} has no help"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, result.output
+    clean_help = runner.invoke(app, ["clean", "--help"]).output
+    for option in ("--format", "--output", "--show-removed", "--allow-private", "--templates"):
+        assert option in clean_help
+
+
+def test_clean_jsonl_follows_the_output_contract(seed_paths):
+    result = runner.invoke(app, ["clean", *map(str, seed_paths), "--format", "jsonl", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2
+    for record in lines:
+        assert {"source", "id", "outcome", "reason", "title", "outlet", "published",
+                "language", "text", "removed"} <= set(record)
+        assert record["outcome"] == "ok" and record["language"] == "en"
+        assert all({"text", "reason"} <= set(r) for r in record["removed"])
+    by_name = {Path(r["source"]).name: r for r in lines}
+    sputnik = by_name["001_e0f29892ad68ab7a.txt"]
+    assert sputnik["outlet"] == "Sputnik International"
+    assert sputnik["published"] == "2024-01-31"
+    assert by_name["000_b336833760f4749c.txt"]["published"] is None
+
+
+def test_show_removed_prints_each_removed_line_with_its_reason(seed_paths):
+    result = runner.invoke(app, ["clean", str(seed_paths[0]), "--show-removed", "--no-progress"])
+    assert result.exit_code == 0
+    assert "Tired of being poor?" in result.stdout
+    assert "[spam]" in result.stdout or "[ad]" in result.stdout
+
+
+def test_a_failed_input_is_reported_counted_and_sets_exit_code_1(tmp_path: Path, seed_paths):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    result = runner.invoke(
+        app, ["clean", str(empty), str(pdf), str(seed_paths[1]), "-f", "jsonl", "--no-progress"]
+    )
+    assert result.exit_code == 1
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["outcome"] for r in records] == ["failed", "failed", "ok"]
+    assert records[0]["reason"] == "empty" and records[1]["reason"] == "unsupported"
+    assert f"{empty}:" in result.stderr and "PDF" in result.stderr
+    assert "outcomes" in result.stderr and "total" in result.stderr
+
+
+def test_identical_inputs_are_reported_once(tmp_path: Path, seed_paths):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed_paths[0].read_bytes())
+    result = runner.invoke(app, ["clean", str(seed_paths[0]), str(copy), "-f", "jsonl", "--no-progress"])
+    assert result.exit_code == 0
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["outcome"] for r in records] == ["ok", "skipped"]
+    assert records[1]["reason"] == "duplicate"
+    assert "duplicate" in result.stderr
+
+
+def test_output_file_and_formats(tmp_path: Path, seed_paths):
+    for fmt in ("json", "markdown", "text"):
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(app, ["clean", str(seed_paths[1]), "-f", fmt, "-o", str(out), "--no-progress"])
+        assert result.exit_code == 0, result.output
+        content = out.read_text("utf-8")
+        assert "Dong Jun" in content
+    assert json.loads((tmp_path / "out.json").read_text())[0]["outlet"] == "Sputnik International"
+
+
+def test_markdown_escapes_markup_in_untrusted_text(tmp_path: Path):
+    page = tmp_path / "x.txt"
+    page.write_text("Headline here\n\n" + "<script>alert(1)</script> The mayor said the bridge "
+                    "would reopen next week after repairs costing two million dollars.\n", "utf-8")
+    result = runner.invoke(app, ["clean", str(page), "-f", "markdown", "--no-progress"])
+    assert "<script>" not in result.stdout
+    assert "\\<script\\>" in result.stdout
+
+
+def test_setting_override_on_the_command_line_and_bad_setting(seed_paths):
+    bad = runner.invoke(app, ["-s", "clean.nope=1", "clean", str(seed_paths[0])])
+    assert bad.exit_code == 2
+    assert "unknown setting 'clean.nope'" in bad.stderr
+    strict = runner.invoke(app, ["-s", "clean.min_article_chars=100000", "clean",
+                                 str(seed_paths[0]), "-f", "jsonl", "--no-progress"])
+    assert strict.exit_code == 1
+    assert json.loads(strict.stdout)["reason"] == "no-article"
+
+
+def test_settings_command_lists_every_setting():
+    result = runner.invoke(app, ["settings"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    for name in declared():
+        assert name in result.stdout
+
+
+def test_unknown_format_is_refused(seed_paths):
+    result = runner.invoke(app, ["clean", str(seed_paths[0]), "-f", "yaml"])
+    assert result.exit_code == 2
+
+
+def test_installed_script_reads_stdin(seed_paths):
+    script = Path(sys.executable).with_name("rashomon")
+    done = subprocess.run([str(script), "clean", "-", "-f", "jsonl"], input=seed_paths[1].read_bytes(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    record = json.loads(done.stdout)
+    assert record["source"] == "<stdin>"
+    assert record["title"] == "China to Continue Support Russia Amid Western Pressure"
