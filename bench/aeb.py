@@ -15,7 +15,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-DATA = Path(os.environ.get("RASHOMON_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
+DATA = (
+    Path(os.environ.get("RASHOMON_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
+)
 AEB = DATA / "extraction" / "aeb"
 
 _TOKEN = re.compile(r"\w+")

@@ -1,8 +1,8 @@
 """rashomon: one event, many accounts.
 
-    >>> from rashomon import Settings, clean_paths
-    >>> for result in clean_paths(["examples/"], Settings.load()):
-    ...     print(result.outcome, result.record.title if result.record else result.detail)
+>>> from rashomon import Settings, clean_paths
+>>> for result in clean_paths(["examples/"], Settings.load()):
+...     print(result.outcome, result.record.title if result.record else result.detail)
 """
 
 from __future__ import annotations

@@ -115,7 +115,9 @@ def clean(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="Output format: jsonl (one object a document), json, text, markdown."
+            "--format",
+            "-f",
+            help="Output format: jsonl (one object a document), json, text, markdown.",
         ),
     ] = "text",
     output: Annotated[
@@ -133,14 +135,16 @@ def clean(
         bool,
         typer.Option(
             "--allow-private",
-            help="Let URL inputs reach loopback and private-network addresses (refused by default).",
+            help="Let URL inputs reach loopback and private-network addresses "
+            "(refused by default).",
         ),
     ] = False,
     templates: Annotated[
         Path | None,
         typer.Option(
             "--templates",
-            help="JSON file of learned per-outlet templates: read when present, updated after the run.",
+            help="JSON file of learned per-outlet templates: read when present, "
+            "updated after the run.",
         ),
     ] = None,
     progress: Annotated[

@@ -119,9 +119,7 @@ def _parse_text(setting: Setting, text: str, origin: str) -> Any:
             pass
     elif kind is list:
         return [part.strip() for part in text.split(",") if part.strip()]
-    raise SettingsError(
-        f"{origin}: setting {setting.name!r} must be {kind.__name__}, got {text!r}"
-    )
+    raise SettingsError(f"{origin}: setting {setting.name!r} must be {kind.__name__}, got {text!r}")
 
 
 class Settings(Mapping[str, Any]):
@@ -144,7 +142,9 @@ class Settings(Mapping[str, Any]):
     ) -> Settings:
         """Packaged defaults, then the user file, then `name=value` overrides."""
         values: dict[str, Any] = {}
-        path = Path(user_file) if user_file else (user_settings_path() if use_default_file else None)
+        path = (
+            Path(user_file) if user_file else (user_settings_path() if use_default_file else None)
+        )
         if path is not None:
             values.update(_read_user_file(path))
         for item in overrides:

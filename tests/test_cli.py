@@ -33,13 +33,25 @@ def test_every_command_has_complete_help():
 
 
 def test_clean_jsonl_follows_the_output_contract(seed_paths):
-    result = runner.invoke(app, ["clean", *map(str, seed_paths), "--format", "jsonl", "--no-progress"])
+    result = runner.invoke(
+        app, ["clean", *map(str, seed_paths), "--format", "jsonl", "--no-progress"]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 2
     for record in lines:
-        assert {"source", "id", "outcome", "reason", "title", "outlet", "published",
-                "language", "text", "removed"} <= set(record)
+        assert {
+            "source",
+            "id",
+            "outcome",
+            "reason",
+            "title",
+            "outlet",
+            "published",
+            "language",
+            "text",
+            "removed",
+        } <= set(record)
         assert record["outcome"] == "ok" and record["language"] == "en"
         assert all({"text", "reason"} <= set(r) for r in record["removed"])
     by_name = {Path(r["source"]).name: r for r in lines}
@@ -75,7 +87,9 @@ def test_a_failed_input_is_reported_counted_and_sets_exit_code_1(tmp_path: Path,
 def test_identical_inputs_are_reported_once(tmp_path: Path, seed_paths):
     copy = tmp_path / "copy.txt"
     copy.write_bytes(seed_paths[0].read_bytes())
-    result = runner.invoke(app, ["clean", str(seed_paths[0]), str(copy), "-f", "jsonl", "--no-progress"])
+    result = runner.invoke(
+        app, ["clean", str(seed_paths[0]), str(copy), "-f", "jsonl", "--no-progress"]
+    )
     assert result.exit_code == 0
     records = [json.loads(x) for x in result.stdout.splitlines()]
     assert [r["outcome"] for r in records] == ["ok", "skipped"]
@@ -86,7 +100,9 @@ def test_identical_inputs_are_reported_once(tmp_path: Path, seed_paths):
 def test_output_file_and_formats(tmp_path: Path, seed_paths):
     for fmt in ("json", "markdown", "text"):
         out = tmp_path / f"out.{fmt}"
-        result = runner.invoke(app, ["clean", str(seed_paths[1]), "-f", fmt, "-o", str(out), "--no-progress"])
+        result = runner.invoke(
+            app, ["clean", str(seed_paths[1]), "-f", fmt, "-o", str(out), "--no-progress"]
+        )
         assert result.exit_code == 0, result.output
         content = out.read_text("utf-8")
         assert "Dong Jun" in content
@@ -95,8 +111,11 @@ def test_output_file_and_formats(tmp_path: Path, seed_paths):
 
 def test_markdown_escapes_markup_in_untrusted_text(tmp_path: Path):
     page = tmp_path / "x.txt"
-    page.write_text("Headline here\n\n" + "<script>alert(1)</script> The mayor said the bridge "
-                    "would reopen next week after repairs costing two million dollars.\n", "utf-8")
+    page.write_text(
+        "Headline here\n\n" + "<script>alert(1)</script> The mayor said the bridge "
+        "would reopen next week after repairs costing two million dollars.\n",
+        "utf-8",
+    )
     result = runner.invoke(app, ["clean", str(page), "-f", "markdown", "--no-progress"])
     assert "<script>" not in result.stdout
     assert "\\<script\\>" in result.stdout
@@ -106,8 +125,18 @@ def test_setting_override_on_the_command_line_and_bad_setting(seed_paths):
     bad = runner.invoke(app, ["-s", "clean.nope=1", "clean", str(seed_paths[0])])
     assert bad.exit_code == 2
     assert "unknown setting 'clean.nope'" in bad.stderr
-    strict = runner.invoke(app, ["-s", "clean.min_article_chars=100000", "clean",
-                                 str(seed_paths[0]), "-f", "jsonl", "--no-progress"])
+    strict = runner.invoke(
+        app,
+        [
+            "-s",
+            "clean.min_article_chars=100000",
+            "clean",
+            str(seed_paths[0]),
+            "-f",
+            "jsonl",
+            "--no-progress",
+        ],
+    )
     assert strict.exit_code == 1
     assert json.loads(strict.stdout)["reason"] == "no-article"
 
@@ -126,8 +155,12 @@ def test_unknown_format_is_refused(seed_paths):
 
 def test_installed_script_reads_stdin(seed_paths):
     script = Path(sys.executable).with_name("rashomon")
-    done = subprocess.run([str(script), "clean", "-", "-f", "jsonl"], input=seed_paths[1].read_bytes(),
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [str(script), "clean", "-", "-f", "jsonl"],
+        input=seed_paths[1].read_bytes(),
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr.decode()
     record = json.loads(done.stdout)
     assert record["source"] == "<stdin>"

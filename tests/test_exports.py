@@ -9,7 +9,9 @@ def test_public_api_is_complete_and_importable():
         assert hasattr(rashomon, name), name
     for module in (errors, model):
         public = {n for n in dir(module) if not n.startswith("_") and n[0].isupper()}
-        defined = {n for n in public if getattr(getattr(module, n), "__module__", "") == module.__name__}
+        defined = {
+            n for n in public if getattr(getattr(module, n), "__module__", "") == module.__name__
+        }
         assert defined <= set(module.__all__), defined - set(module.__all__)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from rashomon.clean import clean
@@ -12,13 +13,34 @@ from rashomon.settings import Settings
 
 SETTINGS = Settings()
 
-TAGS = ["<p>", "</p>", "<div class='x'>", "</div>", "<script>", "</script>", "<h1>", "</h1>",
-        "<br>", "<article>", "<!--", "-->", "<meta charset='koi8-r'>", "<table><tr><td>", "&amp;",
-        "&#0;", "<title>", "</title>", "<html>", "<body>", "<?xml version='1.0'?>", "<![CDATA["]
+TAGS = [
+    "<p>",
+    "</p>",
+    "<div class='x'>",
+    "</div>",
+    "<script>",
+    "</script>",
+    "<h1>",
+    "</h1>",
+    "<br>",
+    "<article>",
+    "<!--",
+    "-->",
+    "<meta charset='koi8-r'>",
+    "<table><tr><td>",
+    "&amp;",
+    "&#0;",
+    "<title>",
+    "</title>",
+    "<html>",
+    "<body>",
+    "<?xml version='1.0'?>",
+    "<![CDATA[",
+]
 
-html_like = st.lists(
-    st.one_of(st.sampled_from(TAGS), st.text(max_size=80)), max_size=60
-).map("".join)
+html_like = st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=80)), max_size=60).map(
+    "".join
+)
 
 
 def _check(body: bytes, media_type: str) -> None:

@@ -4,12 +4,18 @@ from rashomon.clean.language import detect, foreign_paragraphs
 from rashomon.errors import SettingsError
 from rashomon.settings import Settings
 
-ENGLISH = ("China will not give up on its support for Russia on the Ukraine issue regardless "
-           "of Western pressure, the minister said during the talks.")
-RUSSIAN = ("Министр обороны Китая заявил, что Пекин не откажется от поддержки России "
-           "несмотря на давление Запада.")
-GERMAN = ("Der chinesische Verteidigungsminister sagte, Peking werde Russland trotz des "
-          "Drucks aus dem Westen weiter unterstützen.")
+ENGLISH = (
+    "China will not give up on its support for Russia on the Ukraine issue regardless "
+    "of Western pressure, the minister said during the talks."
+)
+RUSSIAN = (
+    "Министр обороны Китая заявил, что Пекин не откажется от поддержки России "
+    "несмотря на давление Запада."
+)
+GERMAN = (
+    "Der chinesische Verteidigungsminister sagte, Peking werde Russland trotz des "
+    "Drucks aus dem Westen weiter unterstützen."
+)
 
 
 def test_detects_the_language_of_an_article(settings):

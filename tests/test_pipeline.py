@@ -32,7 +32,9 @@ def raw(text: str, origin: str) -> RawDoc:
 
 
 def test_a_stage_reading_what_no_stage_writes_is_a_build_error():
-    with pytest.raises(StageError, match="'to-doc' reads Article but the stage before it writes RawDoc"):
+    with pytest.raises(
+        StageError, match="'to-doc' reads Article but the stage before it writes RawDoc"
+    ):
         Pipeline(Settings(), [TO_DOC])
 
 
@@ -44,8 +46,13 @@ def test_stages_run_in_order_and_the_result_carries_the_last_record():
 
 
 def test_one_bad_document_never_stops_the_batch():
-    items = [raw("one", "1.txt"), raw("bad", "2.txt"), raw("boom", "3.txt"),
-             EmptyInput("4.txt", "the file is empty"), raw("five", "5.txt")]
+    items = [
+        raw("one", "1.txt"),
+        raw("bad", "2.txt"),
+        raw("boom", "3.txt"),
+        EmptyInput("4.txt", "the file is empty"),
+        raw("five", "5.txt"),
+    ]
     results = list(Pipeline(Settings(), [TO_ARTICLE]).run(items))
     assert [r.origin for r in results] == ["1.txt", "2.txt", "3.txt", "4.txt", "5.txt"]
     assert [r.reason for r in results] == ["ok", "malformed", "internal-error", "empty", "ok"]
@@ -80,3 +87,14 @@ def test_content_id_is_the_same_for_the_same_bytes():
     a, b = raw("text", "a"), raw("text", "b")
     assert a.id == b.id and len(a.id) == 16
     assert replace(a, origin="c").id == a.id
+
+
+def test_worker_processes_give_the_same_articles_as_one_process(seed_paths):
+    from rashomon.pipeline import clean_inputs
+
+    paths = [str(p) for p in seed_paths]
+    one = list(clean_inputs(paths, Settings()))
+    two = list(clean_inputs(paths, Settings().replace(pipeline__workers=2)))
+    assert [r.outcome for r in two] == [Outcome.OK, Outcome.OK]
+    assert [r.record.text for r in two] == [r.record.text for r in one]
+    assert [r.record.removed for r in two] == [r.record.removed for r in one]

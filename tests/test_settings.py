@@ -20,9 +20,15 @@ def test_defaults_are_the_declared_values():
 
 
 def test_override_converts_to_the_declared_type():
-    s = Settings.load(overrides=["clean.min_chars=150", "fetch.allow_private=yes",
-                                 "fetch.timeout_s=3", "language.languages=en, ru"],
-                      use_default_file=False)
+    s = Settings.load(
+        overrides=[
+            "clean.min_chars=150",
+            "fetch.allow_private=yes",
+            "fetch.timeout_s=3",
+            "language.languages=en, ru",
+        ],
+        use_default_file=False,
+    )
     assert s["clean.min_chars"] == 150
     assert s["fetch.allow_private"] is True
     assert s["fetch.timeout_s"] == 3.0

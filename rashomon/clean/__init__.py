@@ -44,7 +44,11 @@ def clean_text_document(
     from rashomon.clean.text import clean_text
 
     return clean_text(
-        text, url=raw.url, hints=raw.hints, settings=settings, templates=templates  # type: ignore[arg-type]
+        text,
+        url=raw.url,
+        hints=raw.hints,
+        settings=settings,
+        templates=templates,  # type: ignore[arg-type]
     )
 
 

@@ -106,7 +106,9 @@ def md_escape(text: str) -> str:
 
 def _markdown(result: Result, show_removed: bool) -> str:
     article = result.record if isinstance(result.record, Article) else None
-    head = f"## {md_escape(article.title) if article and article.title else md_escape(result.origin)}"
+    head = (
+        f"## {md_escape(article.title) if article and article.title else md_escape(result.origin)}"
+    )
     if article is None:
         return f"{head}\n\n*{result.outcome}: {result.reason}* — {md_escape(result.detail)}\n\n"
     rows = [
