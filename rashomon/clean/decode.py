@@ -51,7 +51,9 @@ _WHATWG_ALIASES = {
     "gbk": "gb18030",
 }
 _HIGH_BYTES = bytes(range(0x80, 0x100))
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v", "\x1b"}
+# control characters text does not hold (tab, newlines, form feed, vertical tab and ESC are
+# allowed); DEL counts too
+_BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 def decode(raw: RawDoc) -> str:
@@ -180,6 +182,5 @@ def _plausible(text: str) -> bool:
     hold (a sign that binary was decoded by an encoding that accepts any byte)."""
     if not text:
         return True
-    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
-    controls += text.count("\x7f")
+    controls = len(_BAD_CONTROLS.findall(text))
     return controls <= max(2, len(text) // 100)

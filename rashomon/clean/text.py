@@ -40,7 +40,7 @@ from rashomon.clean.templates import TemplateStore
 from rashomon.model import Hints, Removed
 from rashomon.settings import Settings
 
-__all__ = ["EXTRACTOR", "clean_text"]
+__all__ = ["EXTRACTOR", "clean_text", "stoplists_for"]
 
 EXTRACTOR = "rashomon.text.v1"
 
@@ -96,7 +96,7 @@ _FALLBACK_EN = frozenset(_FALLBACK_EN_WORDS.split())
 
 
 @lru_cache(maxsize=8)
-def _stoplists(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
+def stoplists_for(codes: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Stopword sets for the configured languages (loaded once per process)."""
     lists: dict[str, frozenset[str]] = {}
     try:
@@ -635,7 +635,7 @@ def clean_text(
     raw_lines = text.splitlines()
     lines: list[_Line] = []
     languages = tuple(dict.fromkeys((*settings["language.languages"], *_EXTRA_STOPLISTS)))
-    stoplists = _stoplists(languages)
+    stoplists = stoplists_for(languages)
 
     # Pass 0: tokens per line; the body's language and script from the longer lines.
     tokens: list[list[str]] = []
