@@ -210,7 +210,10 @@ def _watch(
             counts[(str(result.outcome), result.reason)] += 1
             if result.outcome is Outcome.FAILED:
                 bar.console.print(
-                    f"✗ {result.origin}: {result.detail}", highlight=False, markup=False
+                    f"✗ {result.origin}: {result.detail}",
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
                 )
             bar.advance(task)
             yield result

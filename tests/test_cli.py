@@ -165,3 +165,66 @@ def test_installed_script_reads_stdin(seed_paths):
     record = json.loads(done.stdout)
     assert record["source"] == "<stdin>"
     assert record["title"] == "China to Continue Support Russia Amid Western Pressure"
+
+
+def _outlet_page(title: str, first: str, second: str) -> str:
+    return (
+        f"{title}\n\n{first}\n\nHarbour Times Weekend Edition\n\n{second}\n\n"
+        "- Harbour Times\nShare this story\n- Harbour Times\n"
+    )
+
+
+STORIES = [
+    (
+        "Ferry fares frozen for another year",
+        "The harbour board froze ferry fares for another year on Tuesday, saying passenger "
+        "numbers had not yet recovered from the long closure of the northern pier.",
+        "Board chair Ana Lima said the decision would be reviewed in the autumn, when the "
+        "pier's repairs are due to be finished and the summer figures are known.",
+    ),
+    (
+        "Lifeboat crew rescues two sailors off the point",
+        "Two sailors were rescued on Sunday after their yacht lost its mast in strong winds "
+        "two miles off the point, the lifeboat station said in a statement.",
+        "Both were taken to hospital as a precaution and were later released, according to "
+        "the coastguard, which praised the volunteer crew for their quick response.",
+    ),
+    (
+        "Market square to close for resurfacing",
+        "The market square will close for six weeks from March while the council resurfaces "
+        "the cobbles, traders were told at a meeting on Thursday evening.",
+        "Stallholders will move to the car park behind the library, and the council said it "
+        "would waive their fees for the whole of the closure to make up for lost trade.",
+    ),
+    (
+        "School wins national robotics prize",
+        "Pupils from the harbour school won a national robotics prize on Friday with a robot "
+        "that sorts plastic from the beach sand, beating more than forty other teams.",
+        "Their teacher said the prize money would pay for a new workshop, and the team hopes "
+        "to enter the European final in Lisbon next spring if it can raise the fares.",
+    ),
+]
+
+
+def test_templates_learned_in_one_run_remove_furniture_in_the_next(tmp_path: Path):
+    store = tmp_path / "templates.json"
+    paths = []
+    for i, story in enumerate(STORIES):
+        path = tmp_path / f"page{i}.txt"
+        path.write_text(_outlet_page(*story), "utf-8")
+        paths.append(str(path))
+    first = runner.invoke(
+        app, ["clean", *paths[:3], "--templates", str(store), "-f", "jsonl", "--no-progress"]
+    )
+    assert first.exit_code == 0, first.output
+    assert "Harbour Times" in store.read_text("utf-8")
+    unlearned = json.loads(first.stdout.splitlines()[0])
+    assert "Harbour Times Weekend Edition" in unlearned["text"]  # a short line amid body text
+    second = runner.invoke(
+        app, ["clean", paths[3], "--templates", str(store), "-f", "jsonl", "--no-progress"]
+    )
+    record = json.loads(second.stdout)
+    assert "Harbour Times Weekend Edition" not in record["text"]
+    removed = {r["text"]: r["reason"] for r in record["removed"]}
+    assert removed["Harbour Times Weekend Edition"] == "template"
+    assert "robotics prize" in record["text"] and "European final" in record["text"]
