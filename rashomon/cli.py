@@ -23,7 +23,7 @@ from rashomon import __version__
 from rashomon.errors import RashomonError, SettingsError
 from rashomon.model import Outcome, Result
 from rashomon.pipeline import clean_inputs
-from rashomon.settings import Settings, declared
+from rashomon.settings import Settings, declared, settings_markdown
 
 app = typer.Typer(
     name="rashomon",
@@ -232,8 +232,17 @@ def _print_summary(counts: Counter[tuple[str, str]]) -> None:
 
 
 @app.command("settings")
-def settings_cmd(ctx: typer.Context) -> None:
+def settings_cmd(
+    ctx: typer.Context,
+    markdown: Annotated[
+        bool,
+        typer.Option("--markdown", help="Print the settings reference (docs/settings.md) instead."),
+    ] = False,
+) -> None:
     """List every setting with its current value, its default and what it does."""
+    if markdown:
+        print(settings_markdown(), end="")
+        return
     state: State = ctx.obj
     current = state.settings()
     table = Table(show_lines=False)

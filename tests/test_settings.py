@@ -94,3 +94,12 @@ def test_settings_are_read_only():
     s = Settings()
     with pytest.raises(TypeError):
         s["clean.min_chars"] = 1  # type: ignore[index]
+
+
+def test_settings_reference_in_docs_is_current():
+    from pathlib import Path
+
+    from rashomon.settings import settings_markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+    assert docs.read_text("utf-8") == settings_markdown(), "run: rashomon settings --markdown"

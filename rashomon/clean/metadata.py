@@ -125,11 +125,11 @@ def parse_date(value: str | date | datetime | None, *, dayfirst: bool = True) ->
                 candidates.append((match.start(), found))
                 break
     if not candidates:
-        match = _COMPACT.search(text)
-        if match:
-            found = _make(int(match[1]), int(match[2]), int(match[3]))
+        compact = _COMPACT.search(text)
+        if compact:
+            found = _make(int(compact[1]), int(compact[2]), int(compact[3]))
             if found:
-                candidates.append((match.start(), found))
+                candidates.append((compact.start(), found))
     if not candidates:
         return None
     return min(candidates, key=lambda item: item[0])[1]
