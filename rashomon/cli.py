@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -33,6 +34,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
+    json = "json"
+    markdown = "markdown"
 
 
 class State:
@@ -101,6 +109,7 @@ def main_options(
 PathsArg = Annotated[
     list[str],
     typer.Argument(
+        metavar="PATHS...",
         help="Inputs: files (.txt, .html/.htm, .html.gz, .warc/.warc.gz, RSS/Atom feeds, .jsonl), "
         "folders (walked recursively), globs, http(s) URLs, or - for standard input.",
         show_default=False,
@@ -113,13 +122,14 @@ def clean(
     ctx: typer.Context,
     paths: PathsArg,
     fmt: Annotated[
-        str,
+        Format,
         typer.Option(
             "--format",
             "-f",
-            help="Output format: jsonl (one object a document), json, text, markdown.",
+            help="Output format: text (for reading), jsonl (one object a document), json, "
+            "markdown.",
         ),
-    ] = "text",
+    ] = Format.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
     ] = None,
@@ -157,11 +167,8 @@ def clean(
     table of outcomes by reason is printed to stderr, and the exit code is 1 if any input
     failed.
     """
-    from rashomon.report.clean import FORMATS, write
+    from rashomon.report.clean import write
 
-    if fmt not in FORMATS:
-        err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-        raise typer.Exit(2)
     state: State = ctx.obj
     extra = ["fetch.allow_private=true"] if allow_private else []
     if templates is not None:
@@ -172,7 +179,7 @@ def clean(
         results = clean_inputs(paths, settings, stdin=sys.stdin.buffer)
         with _open_output(output) as out:
             watched = _watch(results, counts, progress and len(paths) > 0)
-            write(watched, fmt, out, show_removed=show_removed)
+            write(watched, fmt.value, out, show_removed=show_removed)
     except RashomonError as error:
         err.print(f"error: {error}", highlight=False, markup=False)
         raise typer.Exit(2) from None

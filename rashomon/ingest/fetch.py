@@ -325,7 +325,7 @@ class Fetcher:
         return b"".join(chunks)
 
 
-_HOW_TO_ALLOW = "(set fetch.allow_private to allow it)"
+_HOW_TO_ALLOW = "(refused by default: --allow-private or the setting fetch.allow_private allows it)"
 
 
 def _too_large(source: str, limit: int) -> TooLarge:
