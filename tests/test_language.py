@@ -1,6 +1,6 @@
 import pytest
 
-from rashomon.clean.language import detect, foreign_paragraphs
+from rashomon.clean.language import article_languages, detect
 from rashomon.errors import SettingsError
 from rashomon.settings import Settings
 
@@ -29,12 +29,13 @@ def test_empty_text_has_no_language(settings):
 
 
 def test_a_paragraph_in_another_language_is_flagged(settings):
-    flagged = foreign_paragraphs([ENGLISH, GERMAN, ENGLISH], "en", settings)
+    language, flagged = article_languages([ENGLISH, GERMAN, ENGLISH], settings)
+    assert language == "en"
     assert [(p.index, p.language) for p in flagged] == [(1, "de")]
 
 
 def test_short_paragraphs_are_not_flagged(settings):
-    assert foreign_paragraphs([ENGLISH, "Hallo Welt"], "en", settings) == ()
+    assert article_languages([ENGLISH, "Hallo Welt"], settings) == ("en", ())
 
 
 def test_the_language_set_is_a_setting():
@@ -45,3 +46,14 @@ def test_the_language_set_is_a_setting():
 def test_an_unknown_language_code_is_a_settings_error():
     with pytest.raises(SettingsError, match="'xx' is not an ISO 639-1 code"):
         detect(ENGLISH, Settings().replace(language__languages=["en", "xx"]))
+
+
+def test_the_article_language_is_the_one_most_of_its_text_is_in(settings):
+    # lingua on the whole text would say German: umlauts outweigh two English paragraphs
+    language, flagged = article_languages([ENGLISH, GERMAN, ENGLISH[:90] + "."], settings)
+    assert language == "en"
+    assert [p.language for p in flagged] == ["de"]
+
+
+def test_an_article_of_short_lines_still_gets_a_language(settings):
+    assert article_languages(["Министр обороны Китая", "заявил о поддержке"], settings)[0] == "ru"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from rashomon.clean.base import Cleaned
-from rashomon.clean.language import detect, foreign_paragraphs
+from rashomon.clean.language import article_languages
 from rashomon.errors import NoArticle, UnsupportedInput
 from rashomon.model import Article, RawDoc
 from rashomon.settings import Settings
@@ -59,7 +59,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
     if len(body.strip()) < settings["clean.min_article_chars"]:
         found = f"{len(body.strip())} characters" if body.strip() else "nothing"
         raise NoArticle(raw.origin, f"no article text found ({found} left after cleaning)")
-    language, _ = detect(body, settings)
+    language, foreign = article_languages(paragraphs, settings)
     hints = raw.hints
     return Article(
         id=raw.id,
@@ -75,7 +75,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         canonical_url=cleaned.canonical_url,
         extractor=cleaned.extractor,
         removed=cleaned.removed,
-        foreign_paragraphs=foreign_paragraphs(paragraphs, language, settings),
+        foreign_paragraphs=foreign,
     )
 
 

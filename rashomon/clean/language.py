@@ -8,6 +8,7 @@ load lazily on first use.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from rashomon.errors import SettingsError
 from rashomon.model import ParagraphLanguage
 from rashomon.settings import Settings
 
-__all__ = ["detect", "detector", "foreign_paragraphs"]
+__all__ = ["article_languages", "detect", "detector"]
 
 
 @lru_cache(maxsize=4)
@@ -58,44 +59,89 @@ def detect(text: str, settings: Settings) -> tuple[str | None, float]:
     return best.language.iso_code_639_1.name.lower(), float(best.value)
 
 
-def foreign_paragraphs(
-    paragraphs: Sequence[str], article_language: str | None, settings: Settings
-) -> tuple[ParagraphLanguage, ...]:
-    """Paragraphs written in another language than the article, each with its language.
+def article_languages(
+    paragraphs: Sequence[str], settings: Settings
+) -> tuple[str | None, tuple[ParagraphLanguage, ...]]:
+    """The article's language and the paragraphs written in another one.
 
-    Short paragraphs are skipped (too little evidence), and a paragraph is flagged only when
-    lingua is confident (language.min_confidence) it is not in the article's language.
+    Each paragraph gets its own language first and the article's is the one most of its
+    text is in (a vote weighted by length): lingua on a whole mixed text lets a few
+    distinctive letters of one paragraph outvote the rest. Short paragraphs do not vote and
+    are never flagged (too little evidence); a paragraph is flagged only when its language is
+    confident (language.min_confidence).
     """
-    if article_language is None:
-        return ()
-    min_chars = settings["language.min_paragraph_chars"]
-    min_conf = settings["language.min_confidence"]
-    own = _own_stopwords(article_language, settings)
-    flagged = []
-    for index, paragraph in enumerate(paragraphs):
-        if len(paragraph.strip()) < min_chars or _plainly_in(paragraph, own):
-            continue
-        language, confidence = detect(paragraph, settings)
-        if language and language != article_language and confidence >= min_conf:
-            flagged.append(ParagraphLanguage(index, language, paragraph))
-    return tuple(flagged)
+    found = [_paragraph_language(p, settings) for p in paragraphs]
+    votes: Counter[str] = Counter()
+    for (language, _), paragraph in zip(found, paragraphs, strict=True):
+        if language:
+            votes[language] += len(paragraph)
+    article = votes.most_common(1)[0][0] if votes else None
+    if article is None:
+        article = detect("\n".join(paragraphs), settings)[0]
+    flagged = tuple(
+        ParagraphLanguage(index, language, paragraph)
+        for index, ((language, confidence), paragraph) in enumerate(
+            zip(found, paragraphs, strict=True)
+        )
+        if language
+        and language != article
+        and _confidently_foreign(paragraph, confidence, article, settings)
+    )
+    return article, flagged
 
 
 _WORD = re.compile(r"\w+")
+_MIN_FLAG_WORDS = 10
 
 
-def _own_stopwords(language: str, settings: Settings) -> frozenset[str]:
+def _confidently_foreign(
+    paragraph: str, confidence: float, article: str | None, settings: Settings
+) -> bool:
+    """Flag only real prose: ten words or more, a confident language, and not a quarter of
+    them the article language's own stopwords (names and table rows fool lingua)."""
     from rashomon.clean.text import stoplists_for
 
-    return stoplists_for(tuple(settings["language.languages"])).get(language, frozenset())
-
-
-def _plainly_in(paragraph: str, stopwords: frozenset[str]) -> bool:
-    """A cheap first look: a paragraph of ten or more words, a quarter of them stopwords of
-    the article's language, is in that language; lingua is asked only about the rest."""
-    if not stopwords:
+    words = _WORD.findall(paragraph.lower())
+    if len(words) < _MIN_FLAG_WORDS or confidence < settings["language.min_confidence"]:
         return False
+    own = stoplists_for(tuple(settings["language.languages"])).get(article or "", frozenset())
+    return sum(w in own for w in words) / len(words) < 0.15
+
+
+def _paragraph_language(paragraph: str, settings: Settings) -> tuple[str | None, float]:
+    """A paragraph's language: by its stopwords when they leave no doubt (cheap), else lingua;
+    (None, 0.0) for a paragraph too short to judge."""
+    if len(paragraph.strip()) < settings["language.min_paragraph_chars"]:
+        return None, 0.0
+    by_stopwords = _by_stopwords(paragraph, settings)
+    if by_stopwords:
+        return by_stopwords, 1.0
+    return detect(paragraph, settings)
+
+
+# Languages whose jusText stoplists are clean enough to tell them apart; the lists of others
+# (Turkish, Korean, Russian…) hold many English words, so those go to lingua.
+_STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
+
+
+def _by_stopwords(paragraph: str, settings: Settings) -> str | None:
+    """The language whose stopwords make up at least a quarter of the paragraph's ten or more
+    words and twice the share of any other's, among the configured languages with clean
+    stoplists; else None (lingua decides)."""
+    from rashomon.clean.text import stoplists_for
+
     words = _WORD.findall(paragraph.lower())
     if len(words) < 10:
-        return False
-    return sum(w in stopwords for w in words) / len(words) >= 0.25
+        return None
+    configured = tuple(settings["language.languages"])
+    codes = tuple(c for c in _STOPWORD_LANGUAGES if c in configured)
+    lists = stoplists_for(configured)
+    shares = sorted(
+        ((sum(w in lists[c] for w in words) / len(words), c) for c in codes if c in lists),
+        reverse=True,
+    )
+    if not shares or shares[0][0] < 0.25:
+        return None
+    if len(shares) > 1 and shares[0][0] < 2 * shares[1][0]:
+        return None
+    return shares[0][1]

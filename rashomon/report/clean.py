@@ -88,6 +88,8 @@ def _text(result: Result, show_removed: bool) -> str:
         f"language: {article.language or '-'}",
         f"byline: {article.byline or '-'}",
     ]
+    for flagged in article.foreign_paragraphs:
+        meta.append(f"paragraph {flagged.index + 1} is in another language: {flagged.language}")
     lines = [f"# {result.origin}", f"title: {article.title or '-'}", *meta, "", article.text, ""]
     if show_removed:
         lines.append(f"-- removed ({len(article.removed)} lines) --")
