@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check rashomon tests bench
 	$(BIN)/ruff format --check rashomon tests bench
+	$(BIN)/mypy rashomon
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clean_html.py

@@ -228,3 +228,49 @@ def test_templates_learned_in_one_run_remove_furniture_in_the_next(tmp_path: Pat
     removed = {r["text"]: r["reason"] for r in record["removed"]}
     assert removed["Harbour Times Weekend Edition"] == "template"
     assert "robotics prize" in record["text"] and "European final" in record["text"]
+
+
+ENGLISH_1 = (
+    "The harbour board froze ferry fares for another year on Tuesday, saying passenger "
+    "numbers had not yet recovered from the long closure of the northern pier."
+)
+GERMAN = (
+    "Der Hafenrat hat die Fährpreise am Dienstag für ein weiteres Jahr eingefroren, weil "
+    "die Zahl der Fahrgäste sich noch nicht von der langen Schließung erholt hat."
+)
+ENGLISH_2 = (
+    "Board chair Ana Lima said the decision would be reviewed in the autumn, when the "
+    "repairs to the pier are due to be finished and the summer figures are known."
+)
+ENGLISH_3 = (
+    "Ferry operators had asked for a rise of ten per cent to cover the cost of fuel, but the "
+    "board said families on the islands could not be asked to pay more this winter."
+)
+
+
+def test_a_paragraph_in_another_language_is_flagged_in_an_html_article(tmp_path: Path):
+    page = tmp_path / "mixed.html"
+    paragraphs = "".join(f"<p>{p}</p>" for p in (ENGLISH_1, GERMAN, ENGLISH_2, ENGLISH_3))
+    page.write_text(
+        f"<html><head><title>Ferry fares frozen</title></head><body><article>"
+        f"<h1>Ferry fares frozen</h1>{paragraphs}</article></body></html>",
+        "utf-8",
+    )
+    record = json.loads(runner.invoke(app, ["clean", str(page), "-f", "jsonl"]).stdout)
+    assert record["language"] == "en"
+    flagged = [(f["language"], f["text"]) for f in record["foreign_paragraphs"]]
+    assert ("de", GERMAN) in flagged
+    assert all(text != ENGLISH_1 and text != ENGLISH_2 for _, text in flagged)
+    text_out = runner.invoke(app, ["clean", str(page)]).stdout
+    assert "in another language: de" in text_out
+
+
+def test_a_line_in_another_language_is_removed_from_scraped_text(tmp_path: Path):
+    page = tmp_path / "mixed.txt"
+    body = "\n\n".join(("Harbour board freezes ferry fares", ENGLISH_1, GERMAN, ENGLISH_2))
+    page.write_text(body + "\n", "utf-8")
+    record = json.loads(runner.invoke(app, ["clean", str(page), "-f", "jsonl"]).stdout)
+    assert GERMAN not in record["text"] and ENGLISH_2 in record["text"]
+    assert {"text": GERMAN, "reason": "foreign-language"}.items() <= next(
+        r for r in record["removed"] if r["text"] == GERMAN
+    ).items()

@@ -274,105 +274,140 @@ def _refine(
     removed: list[Removed] = []
     out = list(blocks)
     titles = [t for t in titles if t]
-
-    def drop(block: _Block, reason: str) -> None:
-        removed.append(Removed(block.text, reason, block.index))
-
-    # link share: a line that is the text of a link on the page (or "Label: <link text>")
     if anchors:
         for block in out:
-            lines = [line for line in block.text.split("\n") if line]
-            if 1 < len(lines) <= 3 and lines[0] in anchors and len(lines[0]) < 120:
-                block.link = 1.0  # a teaser: linked headline, then its summary line(s)
-                continue
-            total = sum(len(line) for line in lines) or 1
-            linked = 0
-            for line in lines:
-                if line in anchors:
-                    linked += len(line)
-                else:
-                    _, sep, rest = line.partition(": ")
-                    if sep and rest in anchors:
-                        linked += len(line)
-            block.link = linked / total
-
+            block.link = _link_share(block, anchors)
     # 1. the head of the body: repeated headline, headings, date / byline / reading-time lines
-    kept: list[_Block] = []
-    for i, block in enumerate(out):
-        if i < 3 and any(_similar_to_title(block.text, t) for t in titles):
-            drop(block, "title")
-            continue
-        kept.append(block)
-    out = kept
+    out = _drop_repeated_title(out, titles, removed)
     while len(out) > 1 and out[0].kind == "head":
-        drop(out.pop(0), "title")
-    author_key = (author or "").casefold()
-    kept = []
-    for looked, block in enumerate(out):
-        if looked < 3:
-            text = block.text
-            if (
-                len(text) < 120
-                and not (len(text) > 60 and _SENT_END.search(text))
-                and (
-                    _LEAD_META.search(text)
-                    or (author_key and author_key in text.casefold() and len(text) < 80)
-                    or (_DATEISH.search(text) and len(_TOKEN.findall(text)) <= 12)
-                )
-            ):
-                drop(block, "dateline" if _DATEISH.search(text) else "byline")
-                continue
-        kept.append(block)
-    out = kept
-
-    # 2. the tail: cut the run of furniture at the end
+        _drop(removed, out.pop(0), "title")
+    out = _drop_lead_meta(out, author, removed)
+    # 2. the tail: cut the run of furniture at the end, and label lines inside the body
     while len(out) > 1:
         reason = _boilerplate_reason(out[-1])
         if reason is None:
             break
-        drop(out.pop(), reason)
-    # label lines inside the body
-    kept = []
-    for block in out:
-        if len(block.text) < _SHORT and _LABEL.search(block.text) and len(out) > 1:
-            drop(block, "related")
-        else:
-            kept.append(block)
-    out = kept
-
+        _drop(removed, out.pop(), reason)
+    out = _drop_labels(out, removed)
     # 3. cross-check with resiliparse's main content
     extended = False
     if main_lines and out:
-        keys = [_key(line) for line in main_lines]
-        body_key = "\n".join(b.key for b in out)
-        matched = [i for i, k in enumerate(keys) if k and k in body_key]
-        if matched:
-            j = matched[-1] + 1
-            next_index = (out[-1].index + 1) if out else 0
-            while (
-                j + 1 < len(main_lines)
-                and _AD_LINE.match(main_lines[j])
-                and _is_prose(main_lines[j + 1])
-            ):
-                j += 1
-                while j < len(main_lines) and _is_prose(main_lines[j]) and keys[j] not in body_key:
-                    out.append(_Block("resiliparse", main_lines[j], next_index))
-                    next_index += 1
-                    extended = True
-                    j += 1
-        main_key = "\n".join(k for k in keys if k)
-        if len(main_key) >= 200:
-            kept = [
-                b
-                for b in out
-                if len(b.text) >= 200 or _SENT_END.search(b.text) or b.key in main_key
-            ]
-            if kept:
-                for b in out:
-                    if b not in kept:
-                        drop(b, "boilerplate")
-                out = kept
+        out, extended = _cross_check(out, main_lines, removed)
     return _Refined(out, removed, extended)
+
+
+def _drop(removed: list[Removed], block: _Block, reason: str) -> None:
+    removed.append(Removed(block.text, reason, block.index))
+
+
+def _link_share(block: _Block, anchors: set[str]) -> float:
+    """Share of a block that is the text of a link on the page (or "Label: <link text>")."""
+    lines = [line for line in block.text.split("\n") if line]
+    if 1 < len(lines) <= 3 and lines[0] in anchors and len(lines[0]) < 120:
+        return 1.0  # a teaser: linked headline, then its summary line(s)
+    total = sum(len(line) for line in lines) or 1
+    linked = 0
+    for line in lines:
+        if line in anchors:
+            linked += len(line)
+        else:
+            _, sep, rest = line.partition(": ")
+            if sep and rest in anchors:
+                linked += len(line)
+    return linked / total
+
+
+def _drop_repeated_title(
+    blocks: list[_Block], titles: list[str], removed: list[Removed]
+) -> list[_Block]:
+    """Drop any of the first three blocks that repeats the headline."""
+    kept: list[_Block] = []
+    for i, block in enumerate(blocks):
+        if i < 3 and any(_similar_to_title(block.text, t) for t in titles):
+            _drop(removed, block, "title")
+            continue
+        kept.append(block)
+    return kept
+
+
+def _drop_lead_meta(
+    blocks: list[_Block], author: str | None, removed: list[Removed]
+) -> list[_Block]:
+    """Drop date, byline and reading-time lines among the first three blocks."""
+    author_key = (author or "").casefold()
+    kept: list[_Block] = []
+    for looked, block in enumerate(blocks):
+        if looked < 3 and _is_lead_meta(block.text, author_key):
+            _drop(removed, block, "dateline" if _DATEISH.search(block.text) else "byline")
+            continue
+        kept.append(block)
+    return kept
+
+
+def _is_lead_meta(text: str, author_key: str) -> bool:
+    return bool(
+        len(text) < 120
+        and not (len(text) > 60 and _SENT_END.search(text))
+        and (
+            _LEAD_META.search(text)
+            or (author_key and author_key in text.casefold() and len(text) < 80)
+            or (_DATEISH.search(text) and len(_TOKEN.findall(text)) <= 12)
+        )
+    )
+
+
+def _drop_labels(blocks: list[_Block], removed: list[Removed]) -> list[_Block]:
+    """Drop short label lines ("Related: ...", "Read more") anywhere in the body."""
+    kept: list[_Block] = []
+    for block in blocks:
+        if len(block.text) < _SHORT and _LABEL.search(block.text) and len(blocks) > 1:
+            _drop(removed, block, "related")
+        else:
+            kept.append(block)
+    return kept
+
+
+def _cross_check(
+    blocks: list[_Block], main_lines: list[str], removed: list[Removed]
+) -> tuple[list[_Block], bool]:
+    """Extend the body past an ad line with resiliparse's prose, then (when resiliparse found
+    enough text) drop short blocks without a sentence end that it does not have either."""
+    keys = [_key(line) for line in main_lines]
+    body_key = "\n".join(b.key for b in blocks)
+    extended = _extend_past_ads(blocks, main_lines, keys, body_key)
+    main_key = "\n".join(k for k in keys if k)
+    if len(main_key) >= 200:
+        kept = [
+            b for b in blocks if len(b.text) >= 200 or _SENT_END.search(b.text) or b.key in main_key
+        ]
+        if kept:
+            for b in blocks:
+                if b not in kept:
+                    _drop(removed, b, "boilerplate")
+            blocks = kept
+    return blocks, extended
+
+
+def _extend_past_ads(
+    blocks: list[_Block], main_lines: list[str], keys: list[str], body_key: str
+) -> bool:
+    """Append the prose resiliparse has after an ad line where the body ends; True if any."""
+    matched = [i for i, k in enumerate(keys) if k and k in body_key]
+    if not matched:
+        return False
+    extended = False
+    j = matched[-1] + 1
+    next_index = (blocks[-1].index + 1) if blocks else 0
+    while (
+        j + 1 < len(main_lines) and _AD_LINE.match(main_lines[j]) and _is_prose(main_lines[j + 1])
+    ):
+        j += 1
+        while j < len(main_lines) and _is_prose(main_lines[j]) and keys[j] not in body_key:
+            blocks.append(_Block("resiliparse", main_lines[j], next_index))
+            next_index += 1
+            extended = True
+            j += 1
+    return extended
 
 
 # --- extractors ------------------------------------------------------------------------------
@@ -418,7 +453,7 @@ def _trafilatura_blocks(
         except Exception as exc:  # noqa: BLE001 - third-party failure on odd pages; logged
             LOGGER.debug("trafilatura failed: %s", exc)
             return []
-        if document is None:
+        if document is None or isinstance(document, dict):  # a dict only with as_dict=True
             return []
         blocks = _body_blocks(document.body)
         if comments and document.commentsbody is not None:
@@ -552,6 +587,37 @@ def _json_ld(tree: HtmlElement) -> dict[str, Any]:
 
 
 def _page_meta(tree: HtmlElement, url: str | None) -> _PageMeta:
+    meta = _meta_tags(tree)
+    ld = _json_ld(tree)
+    page = _PageMeta()
+    title_el = tree.find(".//title")
+    title_text = " ".join(title_el.text_content().split()) if title_el is not None else None
+    h1 = tree.find(".//h1")
+    page.headline = " ".join(h1.text_content().split()) if h1 is not None else None
+    page.site_name = _first(
+        meta, "og:site_name", "application-name", "twitter:app:name:iphone"
+    ) or ld.get("site_name")
+    raw_title = (
+        _first(meta, "og:title", "twitter:title", "title", "dc.title", "headline")
+        or ld.get("title")
+        or page.headline
+        or title_text
+    )
+    page.title = clean_title(raw_title, page.site_name, url)
+    page.byline = normalize_byline(_authors(tree, meta, ld))
+    page.canonical = _canonical(tree, meta, ld, url)
+    page.language = _declared_language(tree, meta, ld)
+    page.published = parse_date(_declared_date(meta, ld))
+    if page.published is None:
+        page.published = _htmldate(tree, url or page.canonical)
+    body = ld.get("body")
+    if body and "<" not in body[:200]:
+        page.article_body = body
+    return page
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """The page's <meta> contents by lower-cased name or property (the first of each)."""
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         name = (
@@ -568,34 +634,30 @@ def _page_meta(tree: HtmlElement, url: str | None) -> _PageMeta:
         content = (element.get("content") or "").strip()
         if name and content and name not in meta:
             meta[name] = content
-    ld = _json_ld(tree)
+    return meta
 
-    def first(*names: str) -> str | None:
-        for name in names:
-            if meta.get(name):
-                return meta[name]
-        return None
 
-    page = _PageMeta()
-    title_el = tree.find(".//title")
-    title_text = " ".join(title_el.text_content().split()) if title_el is not None else None
-    h1 = tree.find(".//h1")
-    page.headline = " ".join(h1.text_content().split()) if h1 is not None else None
-    page.site_name = first("og:site_name", "application-name", "twitter:app:name:iphone") or ld.get(
-        "site_name"
-    )
-    raw_title = (
-        first("og:title", "twitter:title", "title", "dc.title", "headline")
-        or ld.get("title")
-        or page.headline
-        or title_text
-    )
-    page.title = clean_title(raw_title, page.site_name, url)
+def _first(meta: dict[str, str], *names: str) -> str | None:
+    """The content of the first of these meta names the page has."""
+    for name in names:
+        if meta.get(name):
+            return meta[name]
+    return None
 
+
+def _authors(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """The declared author(s): JSON-LD, then meta tags (not a profile URL), then an element
+    marked as the author or byline."""
     authors = ld.get("author")
     if not authors:
-        candidate = first(
-            "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
+        candidate = _first(
+            meta,
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "byl",
         )
         if candidate and not candidate.startswith(("http://", "https://")):
             authors = candidate
@@ -607,28 +669,41 @@ def _page_meta(tree: HtmlElement, url: str | None) -> _PageMeta:
             if 2 < len(text) < 100:
                 authors = text
                 break
-    page.byline = normalize_byline(authors)
+    return authors
 
+
+def _canonical(
+    tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], url: str | None
+) -> str | None:
+    """The canonical URL (link rel, og:url or JSON-LD), resolved against `url`; http(s) only."""
+    canonical = None
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
-            page.canonical = link.get("href").strip()
+            canonical = link.get("href").strip()
             break
-    if not page.canonical:
-        page.canonical = first("og:url") or ld.get("url")
-    if page.canonical and url:
-        page.canonical = urljoin(url, page.canonical)
-    if page.canonical and not page.canonical.startswith(("http://", "https://")):
-        page.canonical = None
+    if not canonical:
+        canonical = _first(meta, "og:url") or ld.get("url")
+    if canonical and url:
+        canonical = urljoin(url, canonical)
+    if canonical and not canonical.startswith(("http://", "https://")):
+        canonical = None
+    return canonical
 
+
+def _declared_language(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     root = tree.getroottree().getroot()
-    page.language = language_code(
+    return language_code(
         root.get("lang")
         or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-        or first("content-language", "og:locale", "language", "dc.language")
+        or _first(meta, "content-language", "og:locale", "language", "dc.language")
         or ld.get("language")
     )
 
-    declared = first(
+
+def _declared_date(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """The publication date as the meta tags or JSON-LD write it."""
+    return _first(
+        meta,
         "article:published_time",
         "og:published_time",
         "datepublished",
@@ -640,13 +715,6 @@ def _page_meta(tree: HtmlElement, url: str | None) -> _PageMeta:
         "sailthru.date",
         "parsely-pub-date",
     ) or ld.get("published")
-    page.published = parse_date(declared)
-    if page.published is None:
-        page.published = _htmldate(tree, url or page.canonical)
-    body = ld.get("body")
-    if body and "<" not in body[:200]:
-        page.article_body = body
-    return page
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> date | None:
@@ -710,25 +778,12 @@ def clean_html(
     is the registered domain of `url` (else of the canonical URL), else `hints.outlet`.
     """
     settings = settings if settings is not None else Settings()
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    html = html.replace("\x00", "") if html else ""
+    html = _page_text(html)
     min_chars = int(settings["clean.min_chars"])
     comments = bool(settings["clean.html.comments"])
 
     tree = _load(html) if html.strip() else None
-    page = _PageMeta()
-    anchors: set[str] = set()
-    blocks: list[_Block] = []
-    extractor = ""
-    if tree is not None:
-        anchors = _anchor_texts(tree)
-        blocks, extractor = _trafilatura_blocks(tree, url, comments)
-        try:
-            page = _page_meta(tree, url)
-        except Exception as exc:  # noqa: BLE001 - metadata is best effort; logged
-            LOGGER.debug("metadata extraction failed: %s", exc)
-
+    page, anchors, blocks, extractor = _read_tree(tree, url, comments)
     rp_tree = _resiliparse_tree(html) if html.strip() else None
     refine = bool(settings["clean.html.refine"])
     cross_check = bool(settings["clean.html.cross_check"])
@@ -753,30 +808,83 @@ def clean_html(
 
     chars = sum(len(b.text) for b in blocks)
     if chars < min_chars and settings["clean.html.fallback"] and main_lines:
-        fallback = [_Block("resiliparse", line, i) for i, line in enumerate(main_lines)]
-        fallback_moved: list[Removed] = []
-        if refine:
-            refined = _refine(
-                fallback, titles=titles, author=author, anchors=anchors, main_lines=None
-            )
-            fallback, fallback_moved = refined.blocks, refined.removed
+        fallback, fallback_moved = _resiliparse_body(main_lines, refine, titles, author, anchors)
         if sum(len(b.text) for b in fallback) > chars:
             blocks, moved, extractor = fallback, fallback_moved, "resiliparse"
-            chars = sum(len(b.text) for b in blocks)
     if not blocks and page.article_body:
-        parts = (_norm_lines(x) for x in re.split(r"\n\s*\n", page.article_body))
-        paragraphs = [p for p in parts if p]
-        blocks = [_Block("jsonld", p, i) for i, p in enumerate(paragraphs)]
-        extractor = "jsonld"
+        blocks, extractor = _json_ld_blocks(page.article_body), "jsonld"
 
-    paragraphs = tuple(b.text for b in blocks)
+    removed = _removed_lines(settings, rp_tree, blocks, moved)
+    return _result(blocks, extractor, removed, page, author, hints, url)
+
+
+def _page_text(html: str | bytes) -> str:
+    """The page as text (bytes decoded as UTF-8), NUL characters removed."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    return html.replace("\x00", "") if html else ""
+
+
+def _read_tree(
+    tree: HtmlElement | None, url: str | None, comments: bool
+) -> tuple[_PageMeta, set[str], list[_Block], str]:
+    """Link texts, trafilatura's blocks (and its name) and the metadata of a parsed page;
+    all empty when the page could not be parsed."""
+    page = _PageMeta()
+    anchors: set[str] = set()
+    blocks: list[_Block] = []
+    extractor = ""
+    if tree is not None:
+        anchors = _anchor_texts(tree)
+        blocks, extractor = _trafilatura_blocks(tree, url, comments)
+        try:
+            page = _page_meta(tree, url)
+        except Exception as exc:  # noqa: BLE001 - metadata is best effort; logged
+            LOGGER.debug("metadata extraction failed: %s", exc)
+    return page, anchors, blocks, extractor
+
+
+def _resiliparse_body(
+    main_lines: list[str], refine: bool, titles: list[str], author: str | None, anchors: set[str]
+) -> tuple[list[_Block], list[Removed]]:
+    """Resiliparse's main content as blocks (refined by the same rules) and what was moved."""
+    fallback = [_Block("resiliparse", line, i) for i, line in enumerate(main_lines)]
+    fallback_moved: list[Removed] = []
+    if refine:
+        refined = _refine(fallback, titles=titles, author=author, anchors=anchors, main_lines=None)
+        fallback, fallback_moved = refined.blocks, refined.removed
+    return fallback, fallback_moved
+
+
+def _json_ld_blocks(article_body: str) -> list[_Block]:
+    """schema.org `articleBody` split into paragraphs at blank lines."""
+    parts = (_norm_lines(x) for x in re.split(r"\n\s*\n", article_body))
+    paragraphs = [p for p in parts if p]
+    return [_Block("jsonld", p, i) for i, p in enumerate(paragraphs)]
+
+
+def _removed_lines(
+    settings: Settings, rp_tree: Any, blocks: list[_Block], moved: list[Removed]
+) -> tuple[Removed, ...]:
+    """The audit of the page's visible lines when enabled, else just the lines moved out."""
     if settings["clean.html.audit"] and rp_tree is not None:
         visible = _resiliparse_lines(rp_tree, main_content=False)
         cap = int(settings["clean.html.audit_max_blocks"])
-        removed = _audit(visible, [b.key for b in blocks], moved, cap)
-    else:
-        removed = tuple(moved)
+        return _audit(visible, [b.key for b in blocks], moved, cap)
+    return tuple(moved)
 
+
+def _result(
+    blocks: list[_Block],
+    extractor: str,
+    removed: tuple[Removed, ...],
+    page: _PageMeta,
+    author: str | None,
+    hints: Hints,
+    url: str | None,
+) -> Cleaned:
+    """The `Cleaned` record: the page's metadata first, the hints where it declares none."""
+    paragraphs = tuple(b.text for b in blocks)
     page_url = url or page.canonical
     return Cleaned(
         paragraphs=paragraphs,

@@ -632,14 +632,58 @@ def clean_text(
     `removed` (with its reason code and line index).
     """
     settings = settings if settings is not None else _default_settings()
-    raw_lines = text.splitlines()
-    lines: list[_Line] = []
     languages = tuple(dict.fromkeys((*settings["language.languages"], *_EXTRA_STOPLISTS)))
     stoplists = stoplists_for(languages)
+    lines, tokens = _read_lines(text)
+    if not lines:
+        return Cleaned(paragraphs=(), extractor=EXTRACTOR, url=url)
 
-    # Pass 0: tokens per line; the body's language and script from the longer lines.
+    # The body's language and script from the longer lines.
+    language = _body_language(tokens, stoplists, hints.language)
+    stops = stoplists.get(language or "", frozenset())
+    script = _body_script(lines)
+    _set_densities(lines, tokens, stops)
+    outlet = _outlet_from_signatures(lines)
+    outlet_key = _template_key(url, outlet, hints)
+
+    # Pass 1: first classes.
+    max_short = int(settings["clean.text.max_short_line_words"])
+    _first_classes(lines, tokens, script, stops, max_short, templates, outlet_key)
+    # Same-script lines in another language (cheap pre-filter, lingua confirms).
+    if settings["clean.text.foreign_language"] and language:
+        _mark_foreign_language(lines, tokens, stoplists, language, settings)
+    for line in lines:
+        line.first = line.cls
+
+    _revise(lines)  # Pass 2: context.
+    start, end = _main_body(lines)  # Pass 3: the main body.
+    keep = _select(lines, start, end)
+
+    title_pos, byline, related, published = _metadata(lines, start, end, keep, hints, url)
+    if outlet is None and url:
+        outlet = _domain(url)
+    paragraphs, removed = _assemble(lines, keep, title_pos, start, end, related)
+    if templates is not None and outlet_key:
+        templates.observe(outlet_key, (line.stripped for line in lines))
+
+    return Cleaned(
+        paragraphs=tuple(paragraphs),
+        extractor=EXTRACTOR,
+        removed=tuple(removed),
+        title=_title(lines, title_pos, outlet),
+        outlet=outlet,
+        byline=byline,
+        published=published,
+        url=url,
+        declared_language=language,
+    )
+
+
+def _read_lines(text: str) -> tuple[list[_Line], list[list[str]]]:
+    """Pass 0: a record and the lower-cased word tokens of every non-blank line."""
+    lines: list[_Line] = []
     tokens: list[list[str]] = []
-    for i, raw in enumerate(raw_lines):
+    for i, raw in enumerate(text.splitlines()):
         stripped = raw.strip()
         if not stripped:
             continue
@@ -657,25 +701,29 @@ def clean_text(
                 and not stripped.endswith(("...", "…", "...)", "…)")),
             )
         )
-    if not lines:
-        return Cleaned(paragraphs=(), extractor=EXTRACTOR, url=url)
+    return lines, tokens
 
-    language = _body_language(tokens, stoplists, hints.language)
-    stops = stoplists.get(language or "", frozenset())
-    script = _body_script(lines)
-    cjk_body = script in ("cjk", "thai")
 
+def _set_densities(lines: list[_Line], tokens: list[list[str]], stops: frozenset[str]) -> None:
+    """Each line's stopword density in the body's language (digits not counted as words)."""
     for line, toks in zip(lines, tokens, strict=True):
         words = [t for t in toks if not t.isdigit()]
         if words and stops:
             line.density = sum(t in stops for t in words) / len(words)
 
-    outlet = _outlet_from_signatures(lines)
-    outlet_key = _template_key(url, outlet, hints)
-    repeats = Counter(line.stripped for line in lines)
 
-    # Pass 1: first classes.
-    max_short = int(settings["clean.text.max_short_line_words"])
+def _first_classes(
+    lines: list[_Line],
+    tokens: list[list[str]],
+    script: str | None,
+    stops: frozenset[str],
+    max_short: int,
+    templates: TemplateStore | None,
+    outlet_key: str | None,
+) -> None:
+    """Classify each line alone, then mark the outlet's template lines and short repeats."""
+    cjk_body = script in ("cjk", "thai")
+    repeats = Counter(line.stripped for line in lines)
     for line, toks in zip(lines, tokens, strict=True):
         _classify(line, toks, script, cjk_body, max_short, stops)
         if (
@@ -693,28 +741,27 @@ def clean_text(
         ):
             line.cls, line.reason = BAD, line.reason or "duplicate-line"
 
-    # Same-script lines in another language (cheap pre-filter, lingua confirms).
-    if settings["clean.text.foreign_language"] and language:
-        _mark_foreign_language(lines, tokens, stoplists, language, settings)
-    for line in lines:
-        line.first = line.cls
 
-    # Pass 2: context.
-    _revise(lines)
-
-    # Pass 3: the main body.
-    start, end = _main_body(lines)
-    keep = _select(lines, start, end)
-
-    # Metadata.
+def _metadata(
+    lines: list[_Line], start: int, end: int, keep: list[bool], hints: Hints, url: str | None
+) -> tuple[int | None, str | None, set[int], date | None]:
+    """The title's line, the byline, the related-block lines and the publication date."""
     title_pos = _find_title(lines, start, keep, hints)
     byline = _find_byline(lines, start, end)
     related = _related_lines(lines, start, end, title_pos)
     published = _find_published(lines, start, end, keep, related, url)
-    if outlet is None and url:
-        outlet = _domain(url)
+    return title_pos, byline, related, published
 
-    # Assemble the result.
+
+def _assemble(
+    lines: list[_Line],
+    keep: list[bool],
+    title_pos: int | None,
+    start: int,
+    end: int,
+    related: set[int],
+) -> tuple[list[str], list[Removed]]:
+    """The body paragraphs (repeated long lines once) and every other line with its reason."""
     paragraphs: list[str] = []
     removed: list[Removed] = []
     seen_body: set[str] = set()
@@ -730,24 +777,15 @@ def clean_text(
             paragraphs.append(line.text)
             continue
         removed.append(Removed(line.text, _reason(line, pos, start, end, related), line.index))
+    return paragraphs, removed
 
-    if templates is not None and outlet_key:
-        templates.observe(outlet_key, (line.stripped for line in lines))
 
+def _title(lines: list[_Line], title_pos: int | None, outlet: str | None) -> str | None:
+    """The title line's text, without a trailing " - Outlet" suffix."""
     title = lines[title_pos].stripped if title_pos is not None else None
     if title and outlet:
         title = _strip_outlet_suffix(title, outlet)
-    return Cleaned(
-        paragraphs=tuple(paragraphs),
-        extractor=EXTRACTOR,
-        removed=tuple(removed),
-        title=title,
-        outlet=outlet,
-        byline=byline,
-        published=published,
-        url=url,
-        declared_language=language,
-    )
+    return title
 
 
 @lru_cache(maxsize=1)
@@ -795,56 +833,76 @@ def _classify(
     max_short: int,
     stops: frozenset[str],
 ) -> None:
+    """A line's first class, with the reason when a boilerplate cue fires."""
     s = line.stripped
     line.dates = find_dates(s) if any(c.isdigit() for c in s) else []
-    m = _BYLINE.match(s)
-    if m and line.words <= 14 and not line.ends_sentence or (m and line.words <= 6):
-        name = _BYLINE_STOP.sub("", m.group("name")).strip(" ,.-|")
-        if name and name[0].isupper() and len(name.split()) <= 12:
-            line.byline = name
-            line.cls, line.reason = BAD, "byline"
-            return
-
-    # Another script than the body's.
-    if script and not line.dates:
-        counts = _scripts(s)
-        total = sum(counts.values())
-        if total >= 3 and counts.get(script, 0) < 0.3 * total:
-            line.cls, line.reason = BAD, "foreign-script"
-            return
-
-    if line.dates and _is_date_line(line):
-        line.cls, line.reason = BAD, "dateline"
+    name = _byline_name(line)
+    if name:
+        line.byline = name
+        line.cls, line.reason = BAD, "byline"
         return
-    if _COUNTER.match(s):
-        line.cls, line.reason = BAD, "counter"
-        return
-    if line.words == 0:
-        line.cls, line.reason = BAD, "ui"
-        return
-
-    if line.words <= 30 and _PHOTO_COPYRIGHT.match(s):
-        line.cls, line.reason = BAD, "photo-credit"
+    reason = _form_reason(line, script)
+    if reason:
+        line.cls, line.reason = BAD, reason
         return
     cue = _line_cue(line)
     if cue:
         line.cls, line.reason = BAD, cue
         line.marker = cue in _END_MARKER_REASONS and line.words <= 6
         return
-    if line.words <= 30 and _CREDIT.search(s):
-        line.cls, line.reason = BAD, "photo-credit"
+    reason = _credit_reason(line)
+    if reason:
+        line.cls, line.reason = BAD, reason
         return
-    if line.words <= 40 and _CAPTION.search(s):
-        line.cls, line.reason = BAD, "caption"
-        return
-    if _REPORTING_CREDIT.match(s) and line.words <= 60:
-        line.cls, line.reason = BAD, "credit-line"
-        return
-    if _is_upper(s) and line.words >= 3:
-        line.cls, line.reason = BAD, "boilerplate"
-        return
+    _classify_by_length(line, cjk_body, max_short, stops)
 
-    # Generic: length and stopword density (jusText's classes).
+
+def _byline_name(line: _Line) -> str | None:
+    """The author's name when the line is a short "By ..." byline."""
+    m = _BYLINE.match(line.stripped)
+    if m and line.words <= 14 and not line.ends_sentence or (m and line.words <= 6):
+        name = _BYLINE_STOP.sub("", m.group("name")).strip(" ,.-|")
+        if name and name[0].isupper() and len(name.split()) <= 12:
+            return name
+    return None
+
+
+def _form_reason(line: _Line, script: str | None) -> str | None:
+    """Boilerplate told by the line's form: another script, a date line, a counter, no words,
+    a photo copyright."""
+    s = line.stripped
+    if script and not line.dates:  # another script than the body's
+        counts = _scripts(s)
+        total = sum(counts.values())
+        if total >= 3 and counts.get(script, 0) < 0.3 * total:
+            return "foreign-script"
+    if line.dates and _is_date_line(line):
+        return "dateline"
+    if _COUNTER.match(s):
+        return "counter"
+    if line.words == 0:
+        return "ui"
+    if line.words <= 30 and _PHOTO_COPYRIGHT.match(s):
+        return "photo-credit"
+    return None
+
+
+def _credit_reason(line: _Line) -> str | None:
+    """Credits, captions, reporting credits and lines in capitals (checked after the cues)."""
+    s = line.stripped
+    if line.words <= 30 and _CREDIT.search(s):
+        return "photo-credit"
+    if line.words <= 40 and _CAPTION.search(s):
+        return "caption"
+    if _REPORTING_CREDIT.match(s) and line.words <= 60:
+        return "credit-line"
+    if _is_upper(s) and line.words >= 3:
+        return "boilerplate"
+    return None
+
+
+def _classify_by_length(line: _Line, cjk_body: bool, max_short: int, stops: frozenset[str]) -> None:
+    """Generic: length and stopword density (jusText's classes)."""
     if cjk_body:
         if line.chars >= 60:
             line.cls = GOOD
@@ -887,7 +945,8 @@ def _mark_foreign_language(
     own = stoplists.get(language, frozenset())
     suspects = []
     for line, toks in zip(lines, tokens, strict=True):
-        if line.cls == BAD or len(toks) < 5:
+        # a line marked bad only for lacking the body's stopwords may be in another language
+        if (line.cls == BAD and line.reason is not None) or len(toks) < 5:
             continue
         own_density = sum(t in own for t in toks) / len(toks)
         for code, stops in stoplists.items():

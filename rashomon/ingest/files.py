@@ -240,7 +240,7 @@ def _head(stream: BinaryIO) -> tuple[BinaryIO, bytes]:
         if not part:
             break
         head += part
-    return io.BufferedReader(_Replay(head, stream)), head  # type: ignore[return-value]
+    return io.BufferedReader(_Replay(head, stream)), head
 
 
 class _Replay(io.RawIOBase):

@@ -65,7 +65,7 @@ class _CutShort(Exception):
     """The archive's gzip data ends in the middle of a member."""
 
 
-class _Archive(ArchiveIterator):  # type: ignore[misc]
+class _Archive(ArchiveIterator):
     """warcio's iterator, made to notice a gzipped archive that ends mid-record: warcio takes
     the end of the data there for the end of the archive and stops without a word."""
 
