@@ -1,0 +1,54 @@
+"""Accuracy floors on the extraction benchmark: a change that lowers F1 below the pinned
+floor fails. Not a benchmark (bench/ prints the figures and speed); just a guard, skipped when
+the shared data is not beside the checkout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from rashomon.clean.html import clean_html
+from rashomon.clean.text import clean_text
+from rashomon.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import aeb  # noqa: E402
+
+# measured 0.978 and 0.915; the floors leave room for harmless changes
+HTML_FLOOR = 0.970
+TEXT_FLOOR = 0.900
+
+pytestmark = pytest.mark.skipif(not aeb.AEB.is_dir(), reason=f"no AEB data at {aeb.AEB}")
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[tuple[str, str, str]]:
+    return list(aeb.pages())
+
+
+def test_html_cleaner_stays_above_its_f1_floor(pages):
+    settings = Settings().replace(clean__html__audit=False)
+    pred = {
+        item_id: "\n\n".join(clean_html(html, url=url, settings=settings).paragraphs)
+        for item_id, url, html in pages
+    }
+    scores = aeb.score(aeb.gold_bodies(), pred)
+    assert scores["f1"] >= HTML_FLOOR, scores
+
+
+def test_plain_text_cleaner_stays_above_its_f1_floor(pages):
+    import html_text
+
+    settings = Settings()
+    pred = {
+        item_id: "\n\n".join(
+            clean_text(
+                html_text.extract_text(html, guess_layout=True), settings=settings
+            ).paragraphs
+        )
+        for item_id, _, html in pages
+    }
+    scores = aeb.score(aeb.gold_bodies(), pred)
+    assert scores["f1"] >= TEXT_FLOOR, scores
