@@ -373,26 +373,46 @@ def _cross_check(
     """Extend the body past an ad line with resiliparse's prose, then (when resiliparse found
     enough text) drop short blocks without a sentence end that it does not have either."""
     keys = [_key(line) for line in main_lines]
-    body_key = "\n".join(b.key for b in blocks)
-    extended = _extend_past_ads(blocks, main_lines, keys, body_key)
-    main_key = "\n".join(k for k in keys if k)
-    if len(main_key) >= 200:
+    in_body = _Contains([b.key for b in blocks])
+    extended = _extend_past_ads(blocks, main_lines, keys, in_body)
+    main_keys = [k for k in keys if k]
+    if sum(len(k) + 1 for k in main_keys) > 200:
+        in_main = _Contains(main_keys)
         kept = [
-            b for b in blocks if len(b.text) >= 200 or _SENT_END.search(b.text) or b.key in main_key
+            b for b in blocks if len(b.text) >= 200 or _SENT_END.search(b.text) or in_main(b.key)
         ]
         if kept:
+            kept_ids = {id(b) for b in kept}
             for b in blocks:
-                if b not in kept:
+                if id(b) not in kept_ids:
                     _drop(removed, b, "boilerplate")
             blocks = kept
     return blocks, extended
 
 
+class _Contains:
+    """`key in "\\n".join(parts)`, in linear time on huge pages.
+
+    A key that equals a part is found in a set; other keys are looked for as substrings of the
+    joined text only while it is of article size, so a page of tens of thousands of blocks
+    cannot make the cross-check quadratic (there an exact match is required)."""
+
+    _SUBSTRING_LIMIT = 200_000
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = set(parts)
+        self.joined = "\n".join(parts)
+        self.substrings = len(self.joined) <= self._SUBSTRING_LIMIT
+
+    def __call__(self, key: str) -> bool:
+        return key in self.parts or (self.substrings and key in self.joined)
+
+
 def _extend_past_ads(
-    blocks: list[_Block], main_lines: list[str], keys: list[str], body_key: str
+    blocks: list[_Block], main_lines: list[str], keys: list[str], in_body: _Contains
 ) -> bool:
     """Append the prose resiliparse has after an ad line where the body ends; True if any."""
-    matched = [i for i, k in enumerate(keys) if k and k in body_key]
+    matched = [i for i, k in enumerate(keys) if k and in_body(k)]
     if not matched:
         return False
     extended = False
@@ -402,7 +422,7 @@ def _extend_past_ads(
         j + 1 < len(main_lines) and _AD_LINE.match(main_lines[j]) and _is_prose(main_lines[j + 1])
     ):
         j += 1
-        while j < len(main_lines) and _is_prose(main_lines[j]) and keys[j] not in body_key:
+        while j < len(main_lines) and _is_prose(main_lines[j]) and not in_body(keys[j]):
             blocks.append(_Block("resiliparse", main_lines[j], next_index))
             next_index += 1
             extended = True
