@@ -124,24 +124,36 @@ def _paragraph_language(paragraph: str, settings: Settings) -> tuple[str | None,
 _STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
 
 
+@lru_cache(maxsize=4)
+def _stopword_index(configured: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each stopword of the clean-stoplist languages -> the languages it belongs to, so a
+    paragraph's words are looked up once, not once per language."""
+    from rashomon.clean.text import stoplists_for
+
+    lists = stoplists_for(configured)
+    index: dict[str, list[str]] = {}
+    for code in _STOPWORD_LANGUAGES:
+        if code in configured and code in lists:
+            for word in lists[code]:
+                index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
+
+
 def _by_stopwords(paragraph: str, settings: Settings) -> str | None:
     """The language whose stopwords make up at least a quarter of the paragraph's ten or more
     words and twice the share of any other's, among the configured languages with clean
     stoplists; else None (lingua decides)."""
-    from rashomon.clean.text import stoplists_for
-
     words = _WORD.findall(paragraph.lower())
     if len(words) < 10:
         return None
-    configured = tuple(settings["language.languages"])
-    codes = tuple(c for c in _STOPWORD_LANGUAGES if c in configured)
-    lists = stoplists_for(configured)
-    shares = sorted(
-        ((sum(w in lists[c] for w in words) / len(words), c) for c in codes if c in lists),
-        reverse=True,
-    )
-    if not shares or shares[0][0] < 0.25:
+    index = _stopword_index(tuple(settings["language.languages"]))
+    counts: dict[str, int] = {}
+    for word in words:
+        for code in index.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])[:2]
+    if not ranked or ranked[0][1] < 0.25 * len(words):
         return None
-    if len(shares) > 1 and shares[0][0] < 2 * shares[1][0]:
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
         return None
-    return shares[0][1]
+    return ranked[0][0]
