@@ -11,6 +11,7 @@ anchor) in the same process.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import aeb  # noqa: E402
+
+
+def _words(text: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def title_agreement(
+    pages: list[tuple[str, str, str]], titles: dict[str, str | None]
+) -> tuple[int, int]:
+    """How many found titles equal, contain or sit inside the page's metadata title."""
+    from rashomon.clean.html import clean_html
+
+    matched = known = 0
+    for item_id, url, html in pages:
+        reference = _words(clean_html(html, url=url).title)
+        if not reference:
+            continue
+        known += 1
+        found = _words(titles.get(item_id))
+        if found and (
+            found == reference or len(found) > 15 and (found in reference or reference in found)
+        ):
+            matched += 1
+    return matched, known
 
 
 def main() -> int:
@@ -53,10 +78,12 @@ def main() -> int:
     to_text_s = time.perf_counter() - start
 
     cleaned: dict[str, str] = {}
+    titles: dict[str, str | None] = {}
     start = time.perf_counter()
     for item_id, text in texts.items():
         result = clean_text(text, url=urls[item_id], settings=settings)
         cleaned[item_id] = "\n\n".join(result.paragraphs)
+        titles[item_id] = result.title
     clean_s = time.perf_counter() - start
 
     rows = [
@@ -67,6 +94,12 @@ def main() -> int:
     print(f"{'system':<36} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}")
     for name, s, rate in rows:
         print(f"{name:<36} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} {rate:>8.1f}")
+
+    matched, known = title_agreement(pages, titles)
+    print(
+        f"\ntitles: {matched}/{known} pages' titles found in the scraped text agree with the "
+        "page's own metadata title (trafilatura's; a proxy: sites shorten or prefix it)"
+    )
 
     if args.worst:
         per_page = []

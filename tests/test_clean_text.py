@@ -408,3 +408,47 @@ def test_every_line_is_accounted_for_on_page_like_text(lines: list[str]) -> None
     cleaned = clean_text(text)
     n_lines = sum(1 for line in lines if line.strip())
     assert len(cleaned.paragraphs) + len(cleaned.removed) == n_lines
+
+
+def test_title_is_the_headline_the_lead_repeats_not_the_nearest_label():
+    share_panel = "\n".join(
+        f"Share this with {site}" for site in ["Facebook", "Twitter", "Email", "WhatsApp"] * 9
+    )
+    text = (
+        "World News TV\nSections\n"
+        "Harbour ferry fares frozen for another year after pier closure\n"
+        "19 November 2019\n"
+        f"{share_panel}\n"
+        "Close share panel\n"
+        "Fox Harbour Live\n"
+        "The harbour board froze ferry fares for another year on Tuesday, saying passenger "
+        "numbers had not recovered from the long closure of the northern pier.\n"
+        "Board chair Ana Lima said the fares would be reviewed in the autumn, once the pier "
+        "repairs are finished and the summer figures for the harbour are known.\n"
+        "Ferry operators had asked for a rise to cover fuel, but the board said island "
+        "families could not be asked to pay more this winter.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.title == "Harbour ferry fares frozen for another year after pier closure"
+    assert cleaned.paragraphs[0].startswith("The harbour board froze ferry fares")
+
+
+def test_an_embedded_post_with_a_report_button_does_not_cut_the_body_short():
+    text = (
+        "Council approves new library\n"
+        "The council approved plans for a new library on Monday, after a two-year campaign "
+        "by residents who said the old building was no longer safe to use.\n"
+        "The vote was unanimous, and the mayor thanked the campaigners in a post online.\n"
+        "Image copyright @CouncilNews @CouncilNews\nReport\n"
+        "The new building will open in 2026 and will include a children's wing, a cafe and "
+        "study rooms that can be booked free of charge by students.\n"
+        "Councillor Mary Okafor said the vote showed what local campaigners could achieve when "
+        "they worked with the council rather than against it.\n"
+        "Leave a Reply\nYour email address will not be published.\n"
+    )
+    cleaned = clean_text(text)
+    body = "\n".join(cleaned.paragraphs)
+    assert "The council approved plans" in body and "The vote was unanimous" in body
+    assert "children's wing" in body and "Councillor Mary Okafor" in body
+    assert "Report" not in cleaned.paragraphs
+    assert "Leave a Reply" not in body

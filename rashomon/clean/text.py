@@ -364,7 +364,7 @@ _LINE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(responses?|comments?|replies) to .{1,120}",
             r"comments (are )?(closed|loading).*",
             r"to (participate|take part) in the discussion.*",
-            r"(cancel reply|reply|report|report abuse|flag|like|dislike|upvote|downvote)",
+            r"(cancel reply|report abuse)",
             r"notify me of (follow-up comments|new posts).*",
             r"(name|email|website|comment)\s*\*?",
             r"save my name,? email.*",
@@ -403,6 +403,8 @@ _LINE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "ui",
         _rx(
+            # controls of one comment or post: UI, not the start of a comment section
+            r"(reply|report|flag|like|dislike|upvote|downvote)",
             r"(loader|loading|please wait|close|menu|open menu|close menu|search|search icon|"
             r"toggle navigation|skip to (main )?content|skip navigation|back to top|scroll to top|"
             r"top|show more|load more|view more|read more|see more|more|expand|collapse|"
@@ -515,6 +517,7 @@ _PHOTO_COPYRIGHT = _rx(
     r"epa|shutterstock)"
 )
 _CAPTION = _rx(
+    r"^(image|photo|picture|media|video) caption\b",
     r"^(above|below|pictured|top|left|right|main|inset|header|featured) (image|photo)?\s*:",
     r"^(above|below|pictured)\b",
     r"\bfile (photo|image|picture)\b",
@@ -1116,9 +1119,16 @@ def _headline_like(line: _Line) -> bool:
     return first.isupper() or first.isdigit() or first in "\"“‘'«"
 
 
+_TITLE_WINDOW = 80  # lines looked at above the body
+_TITLE_CANDIDATES = 25  # headline-like lines weighed at most
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
 def _find_title(lines: list[_Line], start: int, keep: list[bool], hints: Hints) -> int | None:
-    """The nearest headline-like line before the body (the first body line itself when it
-    reads like a headline and body follows it)."""
+    """The headline: among the headline-like lines above the body (or its first line, when it
+    reads like one), the one whose words the lead repeats most, nearer lines winning ties.
+    A headline's words come back in the first paragraphs; a section label, a byline or a
+    related headline's do not."""
     if hints.title:
         wanted = _normalise(hints.title)
         for pos, line in enumerate(lines):
@@ -1126,6 +1136,27 @@ def _find_title(lines: list[_Line], start: int, keep: list[bool], hints: Hints) 
                 return pos
     first_kept = next((p for p, k in enumerate(keep) if k), len(lines))
     limit = min(start if start <= first_kept else first_kept, len(lines))
+    candidates = _title_candidates(lines, keep, limit)
+    if not candidates:
+        return None
+    lead = _lead_words(lines, keep, limit)  # the body from its first line
+    lead_after = _lead_words(lines, keep, limit + 1)  # for the first line itself as headline
+    repeats = Counter(_normalise(line.stripped) for line in lines)
+    best, best_score = candidates[0], -1.0
+    for rank, pos in enumerate(candidates):
+        words = lead_after if pos == limit else lead
+        score = _overlap(lines[pos].stripped, words) + 0.15 / (1 + rank)
+        if repeats[_normalise(lines[pos].stripped)] > 1:
+            score += 0.1  # shown twice: in a breadcrumb or share text and as the headline
+        if score > best_score:
+            best, best_score = pos, score
+    return best
+
+
+def _title_candidates(lines: list[_Line], keep: list[bool], limit: int) -> list[int]:
+    """Headline-like lines above the body, nearest first (the body's first line first when it
+    is a headline followed by body)."""
+    found = []
     if limit < len(lines) and keep[limit] and lines[limit].words <= 20:
         line = lines[limit]
         if (
@@ -1134,13 +1165,33 @@ def _find_title(lines: list[_Line], start: int, keep: list[bool], hints: Hints) 
             and limit + 1 < len(lines)
             and any(keep[limit + 1 : limit + 4])
         ):
-            return limit
-    for pos in range(limit - 1, max(-1, limit - 25), -1):
+            found.append(limit)
+    for pos in range(limit - 1, max(-1, limit - _TITLE_WINDOW), -1):
+        if not keep[pos] and _headline_like(lines[pos]):
+            found.append(pos)
+            if len(found) >= _TITLE_CANDIDATES:
+                break
+    return found
+
+
+def _lead_words(lines: list[_Line], keep: list[bool], first: int) -> set[str]:
+    """Content words of the body lines from `first` on (up to about 1,500 characters)."""
+    words: set[str] = set()
+    taken = 0
+    for pos in range(first, len(lines)):
         if keep[pos]:
-            continue
-        if _headline_like(lines[pos]):
-            return pos
-    return None
+            words.update(w.casefold() for w in _CONTENT_WORD.findall(lines[pos].stripped))
+            taken += lines[pos].chars
+            if taken > 1500:
+                break
+    return words
+
+
+def _overlap(text: str, lead: set[str]) -> float:
+    """Share of the line's content words the lead repeats, damped for lines of one or two
+    words (a label like "Fox News" should not outscore a headline on one shared word)."""
+    words = {w.casefold() for w in _CONTENT_WORD.findall(text)}
+    return len(words & lead) / (len(words) + 1)
 
 
 def _find_byline(lines: list[_Line], start: int, end: int) -> str | None:
