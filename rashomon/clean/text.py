@@ -1113,7 +1113,9 @@ def _headline_like(line: _Line) -> bool:
         return False
     if not 3 <= line.words <= 30 or line.chars > 250 or line.dates:
         return False
-    if s.endswith((".", ",", ";", ":")) and not s.endswith("..."):
+    if s.endswith((".", ",", ";", ":", "…")):
+        return False  # a sentence, or a lead cut short ("…", "...")
+    if "@" in s or "http" in s.lower() or "www." in s.lower():
         return False
     first = s[0]
     return first.isupper() or first.isdigit() or first in "\"“‘'«"
@@ -1147,7 +1149,9 @@ def _find_title(lines: list[_Line], start: int, keep: list[bool], hints: Hints) 
         words = lead_after if pos == limit else lead
         score = _overlap(lines[pos].stripped, words) + 0.15 / (1 + rank)
         if repeats[_normalise(lines[pos].stripped)] > 1:
-            score += 0.1  # shown twice: in a breadcrumb or share text and as the headline
+            score += 0.1  # shown twice: as the page title or breadcrumb and as the headline
+        if 6 <= lines[pos].words <= 25:
+            score += 0.1  # the usual length of a headline, not of a label
         if score > best_score:
             best, best_score = pos, score
     return best
