@@ -57,3 +57,17 @@ def test_the_article_language_is_the_one_most_of_its_text_is_in(settings):
 
 def test_an_article_of_short_lines_still_gets_a_language(settings):
     assert article_languages(["Министр обороны Китая", "заявил о поддержке"], settings)[0] == "ru"
+
+
+def test_a_chinese_paragraph_in_an_english_article_is_flagged(settings):
+    chinese = (
+        "中国国防部长董军周三与俄罗斯国防部长绍伊古举行视频通话，双方表示将推动两军关系迈上新台阶。"
+    )
+    language, flagged = article_languages([ENGLISH, chinese, ENGLISH], settings)
+    assert language == "en"
+    assert [(p.index, p.language) for p in flagged] == [(1, "zh")]
+
+
+def test_names_and_table_rows_are_never_flagged(settings):
+    rows = ["Sierra Nevada Corporation, Louisville, Colorado", "Viera (4-0): K. Hupfer 1 goal."]
+    assert article_languages([ENGLISH, *rows, ENGLISH], settings)[1] == ()

@@ -102,10 +102,23 @@ def _confidently_foreign(
     from rashomon.clean.text import stoplists_for
 
     words = _WORD.findall(paragraph.lower())
-    if len(words) < _MIN_FLAG_WORDS or confidence < settings["language.min_confidence"]:
+    if not _enough_text(words) or confidence < settings["language.min_confidence"]:
         return False
     own = stoplists_for(tuple(settings["language.languages"])).get(article or "", frozenset())
     return sum(w in own for w in words) / len(words) < 0.15
+
+
+# Thai, Japanese kana, CJK ideographs: scripts written without spaces between words
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _enough_text(words: list[str]) -> bool:
+    """Ten words or more; or, in scripts written without spaces (Chinese, Japanese, Thai),
+    twenty-five characters of them."""
+    if len(words) >= _MIN_FLAG_WORDS:
+        return True
+    unspaced = sum(len(_UNSPACED.findall(w)) for w in words)
+    return unspaced >= 25
 
 
 def _paragraph_language(paragraph: str, settings: Settings) -> tuple[str | None, float]:
@@ -113,6 +126,8 @@ def _paragraph_language(paragraph: str, settings: Settings) -> tuple[str | None,
     (None, 0.0) for a paragraph too short to judge."""
     if len(paragraph.strip()) < settings["language.min_paragraph_chars"]:
         return None, 0.0
+    if not _enough_text(_WORD.findall(paragraph)):
+        return None, 0.0  # a label, a name, a table row: too little to judge, not worth lingua
     by_stopwords = _by_stopwords(paragraph, settings)
     if by_stopwords:
         return by_stopwords, 1.0
