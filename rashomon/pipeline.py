@@ -169,15 +169,49 @@ def clean_inputs(
 ) -> Iterator[Result]:
     """Ingest and clean files, folders, globs or URLs: one Result per input document.
 
-    Per-outlet templates are learned as documents stream by; with the setting
-    clean.text.templates naming a file, they are read from it first and saved back after.
+    Per-outlet templates (lines recurring across an outlet's documents) are learned from the
+    batch's plain-text documents in a first reading when the inputs can be read twice, so
+    furniture leaves the first documents too; otherwise as documents stream by. With the
+    setting clean.text.templates naming a file, they are read from it first and saved back.
     """
     from rashomon.clean.templates import TemplateStore
     from rashomon.ingest import ingest
 
+    inputs = list(inputs)
     store_path = settings["clean.text.templates"]
     store = TemplateStore.load(store_path, settings) if store_path else TemplateStore(settings)
+    if settings["clean.text.learn_first"] and _readable_twice(inputs):
+        learn_templates(inputs, settings, store)
+        store.learning = False
     pipeline = Pipeline(settings, ["clean"], templates=store)
     yield from pipeline.run(ingest(inputs, settings, stdin=stdin))
     if store_path:
         store.save(store_path)
+
+
+def _readable_twice(inputs: list[str]) -> bool:
+    """Files, folders and globs can be read again; standard input and URLs are read once."""
+    from rashomon.ingest import is_url
+
+    return all(item != "-" and not is_url(item) for item in inputs)
+
+
+def learn_templates(inputs: Iterable[str], settings: Settings, store: Any) -> int:
+    """Read the inputs' plain-text documents once, each distinct document counted once, to
+    learn their outlets' recurring lines; returns how many documents were read."""
+    from rashomon.clean.decode import decode
+    from rashomon.clean.text import clean_text
+    from rashomon.ingest import ingest
+
+    seen: set[str] = set()
+    for item in ingest(inputs, settings):
+        if not isinstance(item, RawDoc) or item.media_type != "text/plain" or item.id in seen:
+            continue
+        seen.add(item.id)
+        try:
+            clean_text(
+                decode(item), url=item.url, hints=item.hints, settings=settings, templates=store
+            )
+        except InputError:
+            continue  # reported when the batch is cleaned for real
+    return len(seen)

@@ -213,8 +213,19 @@ def test_templates_learned_in_one_run_remove_furniture_in_the_next(tmp_path: Pat
         path = tmp_path / f"page{i}.txt"
         path.write_text(_outlet_page(*story), "utf-8")
         paths.append(str(path))
+    streaming = ["-s", "clean.text.learn_first=false"]  # learn only as documents go by
     first = runner.invoke(
-        app, ["clean", *paths[:3], "--templates", str(store), "-f", "jsonl", "--no-progress"]
+        app,
+        [
+            *streaming,
+            "clean",
+            *paths[:3],
+            "--templates",
+            str(store),
+            "-f",
+            "jsonl",
+            "--no-progress",
+        ],
     )
     assert first.exit_code == 0, first.output
     assert "Harbour Times" in store.read_text("utf-8")
@@ -274,3 +285,33 @@ def test_a_line_in_another_language_is_removed_from_scraped_text(tmp_path: Path)
     assert {"text": GERMAN, "reason": "foreign-language"}.items() <= next(
         r for r in record["removed"] if r["text"] == GERMAN
     ).items()
+
+
+def _write_outlet_pages(tmp_path: Path, count: int) -> list[str]:
+    paths = []
+    for i, story in enumerate(STORIES[:count]):
+        path = tmp_path / f"page{i}.txt"
+        path.write_text(_outlet_page(*story), "utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_a_batch_of_files_learns_its_templates_before_cleaning_the_first_document(tmp_path):
+    paths = _write_outlet_pages(tmp_path, 4)
+    result = runner.invoke(app, ["clean", *paths, "-f", "jsonl", "--no-progress"])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4
+    for record in records:
+        assert "Harbour Times Weekend Edition" not in record["text"]
+        reasons = {r["text"]: r["reason"] for r in record["removed"]}
+        assert reasons["Harbour Times Weekend Edition"] == "template"
+
+
+def test_the_first_reading_does_not_count_a_document_twice(tmp_path):
+    paths = _write_outlet_pages(tmp_path, 2)  # two documents: below the three needed
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(Path(paths[0]).read_bytes())  # a duplicate is one document, not two
+    result = runner.invoke(app, ["clean", *paths, str(copy), "-f", "jsonl", "--no-progress"])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in records] == ["ok", "ok", "skipped"]
+    assert all("Harbour Times Weekend Edition" in r["text"] for r in records[:2])

@@ -62,12 +62,14 @@ class TemplateStore:
         self.max_line_chars: int = max(1, int(settings["clean.text.template_max_line_chars"]))
         self._counts: dict[str, dict[str, int]] = {}
         self._docs: dict[str, int] = {}
+        # off once a batch has been read for learning, so its documents are not counted twice
+        self.learning: bool = True
 
     # -- learning -------------------------------------------------------------------------
 
     def observe(self, outlet: str, lines: Iterable[str]) -> None:
         """Count each distinct normalised line of one document of `outlet` once."""
-        if not outlet:
+        if not outlet or not self.learning:
             return
         keys = {normalise_line(line) for line in lines}
         keys = {k for k in keys if k and len(k) <= self.max_line_chars}
