@@ -176,7 +176,8 @@ def clean(
     settings = state.settings(*extra)
     counts: Counter[tuple[str, str]] = Counter()
     try:
-        results = clean_inputs(paths, settings, stdin=sys.stdin.buffer)
+        stdin = getattr(sys.stdin, "buffer", None)  # None when the process has no stdin
+        results = clean_inputs(paths, settings, stdin=stdin)
         with _open_output(output) as out:
             watched = _watch(results, counts, progress and len(paths) > 0)
             write(watched, fmt.value, out, show_removed=show_removed)

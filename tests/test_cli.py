@@ -315,3 +315,13 @@ def test_the_first_reading_does_not_count_a_document_twice(tmp_path):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["outcome"] for r in records] == ["ok", "ok", "skipped"]
     assert all("Harbour Times Weekend Edition" in r["text"] for r in records[:2])
+
+
+def test_the_command_works_with_standard_input_closed(seed_paths):
+    script = Path(sys.executable).with_name("rashomon")
+    args = [str(script), "clean", str(seed_paths[0]), "-", "-f", "jsonl", "--no-progress"]
+    done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert records[0]["outcome"] == "ok"
+    assert records[1]["source"] == "<stdin>" and records[1]["reason"] == "empty"
+    assert done.returncode == 1

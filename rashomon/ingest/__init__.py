@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import BinaryIO
 
-from rashomon.errors import InputError, UnsupportedInput
+from rashomon.errors import EmptyInput, InputError, UnsupportedInput
 from rashomon.ingest.feeds import read_feed
 from rashomon.ingest.fetch import Fetcher
 from rashomon.ingest.files import STDIN, expand, read_file, read_stream
@@ -69,7 +69,10 @@ def _one(
     item: str, settings: Settings, stdin: BinaryIO | None, fetch: _Fetch
 ) -> Iterator[RawDoc | InputError]:
     if item == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            yield EmptyInput(STDIN, "standard input is closed: nothing to read for '-'")
+            return
         yield from read_stream(stream, STDIN, settings, fetch)
     elif is_url(item):
         yield from _url(item, fetch)
