@@ -452,3 +452,26 @@ def test_an_embedded_post_with_a_report_button_does_not_cut_the_body_short():
     assert "children's wing" in body and "Councillor Mary Okafor" in body
     assert "Report" not in cleaned.paragraphs
     assert "Leave a Reply" not in body
+
+
+def test_a_title_case_headline_ending_in_a_full_stop_is_still_the_title():
+    text = (
+        "Harbour Board Freezes Ferry Fares For Another Year.\n\n"
+        "The harbour board froze ferry fares for another year on Tuesday, saying passenger "
+        "numbers had not recovered from the long closure of the northern pier.\n"
+        "Board chair Ana Lima said the fares would be reviewed in the autumn.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.title == "Harbour Board Freezes Ferry Fares For Another Year."
+    assert cleaned.paragraphs[0].startswith("The harbour board froze")
+
+
+def test_a_short_first_sentence_is_not_mistaken_for_a_title():
+    text = (
+        "The harbour board froze ferry fares on Tuesday.\n\n"
+        "Passenger numbers had not recovered from the long closure of the northern pier, the "
+        "board said, and the fares would be reviewed again in the autumn.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.title is None
+    assert cleaned.paragraphs[0] == "The harbour board froze ferry fares on Tuesday."

@@ -1101,7 +1101,25 @@ def _select(lines: list[_Line], start: int, end: int) -> list[bool]:
             else:
                 gap += 1
             pos += direction
+    _keep_opening_sentence(lines, keep, start)
     return keep
+
+
+def _keep_opening_sentence(lines: list[_Line], keep: list[bool], start: int) -> None:
+    """A document that opens with a plain sentence directly above the body opens with its
+    article: nothing of a page comes before it there. Keep that first line."""
+    if start <= 0 or start >= len(lines) or not keep[start]:
+        return
+    first = lines[0]
+    if (
+        start == 1
+        and first.reason is None
+        and first.ends_sentence
+        and first.words >= 6
+        and first.density >= 0.2
+        and not _title_case(first.stripped)
+    ):
+        keep[0] = True
 
 
 # -- metadata -----------------------------------------------------------------------------------
@@ -1113,12 +1131,21 @@ def _headline_like(line: _Line) -> bool:
         return False
     if not 3 <= line.words <= 30 or line.chars > 250 or line.dates:
         return False
-    if s.endswith((".", ",", ";", ":", "…")):
+    if s.endswith((",", ";", ":", "…")) or s.endswith(".") and not _title_case(s):
         return False  # a sentence, or a lead cut short ("…", "...")
     if "@" in s or "http" in s.lower() or "www." in s.lower():
         return False
     first = s[0]
     return first.isupper() or first.isdigit() or first in "\"“‘'«"
+
+
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised, as in "Super PACs Target Latino Voters." (a headline
+    some scrapers end with a full stop), never a plain sentence."""
+    if text.endswith(("...", "..")):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 _TITLE_WINDOW = 80  # lines looked at above the body
@@ -1165,7 +1192,7 @@ def _title_candidates(lines: list[_Line], keep: list[bool], limit: int) -> list[
         line = lines[limit]
         if (
             _headline_like(line)
-            and not line.ends_sentence
+            and (not line.ends_sentence or _title_case(line.stripped))
             and limit + 1 < len(lines)
             and any(keep[limit + 1 : limit + 4])
         ):
