@@ -7,10 +7,9 @@ language and the paragraphs written in another language flagged.
 
 from __future__ import annotations
 
-from datetime import date
-
 from rashomon.clean.base import Cleaned
 from rashomon.clean.language import article_languages
+from rashomon.clean.metadata import parse_date
 from rashomon.errors import NoArticle, UnsupportedInput
 from rashomon.model import Article, RawDoc
 from rashomon.settings import Settings
@@ -69,7 +68,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         url=raw.url or cleaned.url or cleaned.canonical_url,
         outlet=cleaned.outlet or hints.outlet,
         byline=cleaned.byline or hints.byline,
-        published=cleaned.published or _hint_date(hints.published),
+        published=cleaned.published or parse_date(hints.published),
         language=language or cleaned.declared_language or hints.language,
         site_name=cleaned.site_name,
         canonical_url=cleaned.canonical_url,
@@ -77,12 +76,3 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         removed=cleaned.removed,
         foreign_paragraphs=foreign,
     )
-
-
-def _hint_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None

@@ -70,7 +70,8 @@ def article_languages(
     are never flagged (too little evidence); a paragraph is flagged only when its language is
     confident (language.min_confidence).
     """
-    found = [_paragraph_language(p, settings) for p in paragraphs]
+    words = [_WORD.findall(p.lower()) for p in paragraphs]  # tokenised once, used thrice
+    found = [_paragraph_language(p, w, settings) for p, w in zip(paragraphs, words, strict=True)]
     votes: Counter[str] = Counter()
     for (language, _), paragraph in zip(found, paragraphs, strict=True):
         if language:
@@ -80,12 +81,12 @@ def article_languages(
         article = detect("\n".join(paragraphs), settings)[0]
     flagged = tuple(
         ParagraphLanguage(index, language, paragraph)
-        for index, ((language, confidence), paragraph) in enumerate(
-            zip(found, paragraphs, strict=True)
+        for index, ((language, confidence), paragraph, tokens) in enumerate(
+            zip(found, paragraphs, words, strict=True)
         )
         if language
         and language != article
-        and _confidently_foreign(paragraph, confidence, article, settings)
+        and _confidently_foreign(tokens, confidence, article, settings)
     )
     return article, flagged
 
@@ -95,13 +96,12 @@ _MIN_FLAG_WORDS = 10
 
 
 def _confidently_foreign(
-    paragraph: str, confidence: float, article: str | None, settings: Settings
+    words: list[str], confidence: float, article: str | None, settings: Settings
 ) -> bool:
-    """Flag only real prose: ten words or more, a confident language, and not a quarter of
-    them the article language's own stopwords (names and table rows fool lingua)."""
+    """Flag only real prose: enough text, a confident language, and under 15% of its words
+    the article language's own stopwords (names and table rows fool lingua)."""
     from rashomon.clean.text import stoplists_for
 
-    words = _WORD.findall(paragraph.lower())
     if not _enough_text(words) or confidence < settings["language.min_confidence"]:
         return False
     own = stoplists_for(tuple(settings["language.languages"])).get(article or "", frozenset())
@@ -121,14 +121,16 @@ def _enough_text(words: list[str]) -> bool:
     return unspaced >= 25
 
 
-def _paragraph_language(paragraph: str, settings: Settings) -> tuple[str | None, float]:
-    """A paragraph's language: by its stopwords when they leave no doubt (cheap), else lingua;
-    (None, 0.0) for a paragraph too short to judge."""
+def _paragraph_language(
+    paragraph: str, words: list[str], settings: Settings
+) -> tuple[str | None, float]:
+    """A paragraph's language (`words`: its lower-cased tokens): by its stopwords when they
+    leave no doubt (cheap), else lingua; (None, 0.0) for a paragraph too short to judge."""
     if len(paragraph.strip()) < settings["language.min_paragraph_chars"]:
         return None, 0.0
-    if not _enough_text(_WORD.findall(paragraph)):
+    if not _enough_text(words):
         return None, 0.0  # a label, a name, a table row: too little to judge, not worth lingua
-    by_stopwords = _by_stopwords(paragraph, settings)
+    by_stopwords = _by_stopwords(words, settings)
     if by_stopwords:
         return by_stopwords, 1.0
     return detect(paragraph, settings)
@@ -154,12 +156,11 @@ def _stopword_index(configured: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {word: tuple(codes) for word, codes in index.items()}
 
 
-def _by_stopwords(paragraph: str, settings: Settings) -> str | None:
-    """The language whose stopwords make up at least a quarter of the paragraph's ten or more
-    words and twice the share of any other's, among the configured languages with clean
-    stoplists; else None (lingua decides)."""
-    words = _WORD.findall(paragraph.lower())
-    if len(words) < 10:
+def _by_stopwords(words: list[str], settings: Settings) -> str | None:
+    """The language whose stopwords make up at least a quarter of a paragraph's ten or more
+    (lower-cased) words and twice the share of any other's, among the configured languages
+    with clean stoplists; else None (lingua decides)."""
+    if len(words) < _MIN_FLAG_WORDS:
         return None
     index = _stopword_index(tuple(settings["language.languages"]))
     counts: dict[str, int] = {}
