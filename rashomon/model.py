@@ -127,11 +127,95 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """One mention of a named thing. `canonical` is the name every mention of the same thing
+    shares (the longest form in the article, or the resolver's name across a corpus); `key` is
+    a stable id for the thing (`person:dong-jun`). `role` is the title or office the article
+    gives it ("Defense Minister of China"). `via` says how a non-name mention was tied to the
+    thing: "name", "surname", "alias", "demonym", "pronoun", "description"."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    canonical: str
+    key: str
+    role: str | None = None
+    via: str = "name"
+    produced_by: str = "rashomon.entities.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A time expression. `value` is ISO (2024-01-31, 2023-12, 2023, 2024-W05,
+    2024-01-29/2024-02-02 for a range) or None when it cannot be placed on the calendar.
+    `granularity`: day, week, month, quarter, year, decade, range, or "vague".
+    `anchor` says what it was resolved against: "absolute" (it names its own date),
+    "published", or "none" (left relative: `relative` then holds what a later stage needs,
+    e.g. {"unit": "weekday", "weekday": 2, "direction": "nearest_past"})."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    granularity: str
+    anchor: str
+    relative: dict[str, object] | None = None
+    produced_by: str = "rashomon.times.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Reported speech. `start`/`end` cover the content (for direct quotes, inside the marks).
+    `speaker` is canonical (None when the article names nobody); `via` lists the relays from the
+    speaker outward to the outlet ("Russian Defense Ministry"). `continues` is the index of the
+    quote whose speaker this one carries on without a new cue."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    speaker_span: tuple[int, int] | None
+    cue: str | None
+    cue_span: tuple[int, int] | None
+    addressee: str | None = None
+    addressee_span: tuple[int, int] | None = None
+    via: tuple[str, ...] = ()
+    anonymous: bool = False
+    continues: int | None = None
+    produced_by: str = "rashomon.quotes.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence or clause the article puts forward. `stance`: asserted (the outlet's own
+    voice), reported (inside quote `quote`), opinion, hedged. `numbers` keep their units."""
+
+    start: int
+    end: int
+    text: str
+    stance: str
+    quote: int | None = None
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    negated: bool = False
+    cues: tuple[str, ...] = ()
+    produced_by: str = "rashomon.claims.v1"
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
-    """An article with named layers of spans (filled by the annotate stage)."""
+    """An article with its annotation layers, every span a character offset into
+    `article.text`. `sentences` are (start, end) pairs."""
 
     article: Article
-    layers: dict[str, tuple[Span, ...]] = field(default_factory=dict)
+    sentences: tuple[tuple[int, int], ...] = ()
+    entities: tuple[Entity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
 
 class Outcome(StrEnum):

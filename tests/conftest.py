@@ -40,3 +40,27 @@ def expected() -> dict:
 def seed_paths() -> list[Path]:
     """The seed reports as shipped in examples/ (identical to the shared seeds)."""
     return sorted(EXAMPLES.glob("0*.txt"))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The default spaCy pipeline, loaded once for the whole test run."""
+    from rashomon.annotate.nlp import load
+
+    return load(Settings()["annotate.model"])
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    """The two seed reports, cleaned and annotated, keyed by file name."""
+    from rashomon.annotate import annotate_many
+    from rashomon.clean import clean
+    from rashomon.model import RawDoc
+
+    settings = Settings()
+    articles = []
+    for path in sorted(EXAMPLES.glob("0*.txt")):
+        raw = RawDoc.from_bytes(path.read_bytes(), "text/plain", str(path))
+        articles.append(clean(raw, settings))
+    docs = list(annotate_many(articles, settings))
+    return {Path(d.article.origin).name: d for d in docs}

