@@ -23,7 +23,7 @@ from rich.table import Table
 from rashomon import __version__
 from rashomon.errors import RashomonError, SettingsError
 from rashomon.model import Outcome, Result
-from rashomon.pipeline import clean_inputs
+from rashomon.pipeline import annotate_inputs, clean_inputs
 from rashomon.settings import Settings, declared, settings_markdown
 
 app = typer.Typer(
@@ -189,6 +189,68 @@ def clean(
         raise typer.Exit(1)
 
 
+@app.command()
+def annotate(
+    ctx: typer.Context,
+    paths: PathsArg,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text (for reading), jsonl (one object a document), json, "
+            "markdown.",
+        ),
+    ] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
+    ] = None,
+    as_is: Annotated[
+        bool,
+        typer.Option(
+            "--as-is",
+            help="Take each input exactly as the article text, without cleaning, so that every "
+            "offset is an offset into the file.",
+        ),
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Let URL inputs reach loopback and private-network addresses "
+            "(refused by default).",
+        ),
+    ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
+    ] = True,
+) -> None:
+    """Clean each input, then find its entities, time expressions, quotes (speaker, cue,
+    addressee, the relays between speaker and outlet) and claims with their stance.
+
+    Spans are character offsets into the clean text ("text" in json/jsonl), or into the file
+    with --as-is. A summary table of outcomes goes to stderr; exit code 1 if any input failed.
+    """
+    from rashomon.report.annotate import write
+
+    state: State = ctx.obj
+    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    counts: Counter[tuple[str, str]] = Counter()
+    try:
+        stdin = getattr(sys.stdin, "buffer", None)
+        results = annotate_inputs(paths, settings, stdin=stdin, raw_text=as_is)
+        with _open_output(output) as out:
+            write(
+                _watch(results, counts, progress and len(paths) > 0, "annotating"), fmt.value, out
+            )
+    except RashomonError as error:
+        err.print(f"error: {error}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    _print_summary(counts)
+    if any(outcome == Outcome.FAILED for outcome, _ in counts):
+        raise typer.Exit(1)
+
+
 @contextmanager
 def _open_output(path: Path | None) -> Iterator[TextIO]:
     if path is None:
@@ -202,7 +264,10 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
 
 
 def _watch(
-    results: Iterable[Result], counts: Counter[tuple[str, str]], show: bool
+    results: Iterable[Result],
+    counts: Counter[tuple[str, str]],
+    show: bool,
+    label: str = "cleaning",
 ) -> Iterator[Result]:
     """Pass results through while counting them, drawing progress and reporting failures."""
     columns = (
@@ -213,7 +278,7 @@ def _watch(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task("cleaning", total=None)
+        task = bar.add_task(label, total=None)
         for result in results:
             counts[(str(result.outcome), result.reason)] += 1
             if result.outcome is Outcome.FAILED:

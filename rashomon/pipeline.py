@@ -18,10 +18,10 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from rashomon.errors import InputError, StageError
-from rashomon.model import Article, Outcome, RawDoc, Result
+from rashomon.model import Article, Doc, Outcome, RawDoc, Result
 from rashomon.settings import Settings
 
-__all__ = ["Pipeline", "Stage", "STAGES", "clean_inputs"]
+__all__ = ["Pipeline", "Stage", "STAGES", "annotate_inputs", "as_is", "clean_inputs"]
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,15 @@ def _clean(raw: RawDoc, context: Context) -> Article:
     return clean(raw, context.settings, templates=context.templates)
 
 
+def _annotate(article: Article, context: Context) -> Doc:
+    from rashomon.annotate import annotate
+
+    return annotate(article, context.settings)
+
+
 STAGES: dict[str, Stage] = {
     "clean": Stage("clean", RawDoc, Article, _clean),
+    "annotate": Stage("annotate", Article, Doc, _annotate),
 }
 
 
@@ -215,3 +222,82 @@ def learn_templates(inputs: Iterable[str], settings: Settings, store: Any) -> in
         except InputError:
             continue  # reported when the batch is cleaned for real
     return len(seen)
+
+
+def as_is(raw: RawDoc, settings: Settings) -> Article:
+    """The input taken as the article text exactly, so offsets are offsets into the file: UTF-8
+    as it is, other encodings decoded (newlines then normalised)."""
+    from rashomon.clean.decode import decode
+    from rashomon.errors import EmptyInput, TooLarge
+
+    try:
+        text = raw.body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = decode(raw)
+    if not text.strip():
+        raise EmptyInput(raw.origin, "no text to annotate")
+    limit = int(settings["annotate.max_chars"])
+    if len(text) > limit:
+        raise TooLarge(raw.origin, f"{len(text):,} characters; annotate.max_chars is {limit:,}")
+    return Article(id=raw.id, origin=raw.origin, text=text, url=raw.url, extractor="as-is")
+
+
+def annotate_inputs(
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    raw_text: bool = False,
+) -> Iterator[Result]:
+    """Ingest, clean (or, with `raw_text`, take each input as it is) and annotate: one Result
+    per input document, its record a Doc when it ends ok. Articles are parsed in spaCy batches;
+    a document whose annotation fails is recorded and the batch goes on."""
+    if raw_text:
+        pipeline = Pipeline(settings, [Stage("as-is", RawDoc, Article, _as_is_stage)])
+        from rashomon.ingest import ingest
+
+        results = pipeline.run(ingest(list(inputs), settings, stdin=stdin))
+    else:
+        results = clean_inputs(inputs, settings, stdin=stdin)
+    size = max(1, int(settings["annotate.batch_size"]))
+    for batch in _batches(results, size):
+        yield from _annotate_results(batch, settings)
+
+
+def _as_is_stage(raw: RawDoc, context: Context) -> Article:
+    return as_is(raw, context.settings)
+
+
+def _annotate_results(batch: list[Result], settings: Settings) -> list[Result]:
+    """Annotate the ok results of a batch together; on a crash, one by one to isolate it."""
+    from rashomon.annotate import annotate_many
+
+    todo = [r for r in batch if isinstance(r.record, Article)]
+    try:
+        annotated = annotate_many([r.record for r in todo], settings)  # type: ignore[misc]
+        docs = dict(zip((id(r) for r in todo), annotated, strict=True))
+    except Exception:
+        log.exception("annotating a batch failed; retrying its documents one by one")
+        docs = {}
+        for result in todo:
+            doc = _annotate_alone(result, settings)
+            if doc is not None:
+                docs[id(result)] = doc
+    return [_with_doc(r, docs.get(id(r))) if isinstance(r.record, Article) else r for r in batch]
+
+
+def _annotate_alone(result: Result, settings: Settings) -> Doc | None:
+    from rashomon.annotate import annotate
+
+    try:
+        return annotate(result.record, settings)  # type: ignore[arg-type]
+    except Exception:
+        log.exception("annotate crashed on %s", result.origin)
+        return None
+
+
+def _with_doc(result: Result, doc: Doc | None) -> Result:
+    if doc is None:
+        detail = "internal error in stage annotate (see the log)"
+        return Result(result.origin, Outcome.FAILED, "internal-error", detail, result.id)
+    return Result(result.origin, result.outcome, result.reason, result.detail, result.id, doc)

@@ -2,7 +2,7 @@
 
 Each layer is made by its own module from one spaCy parse of `Article.text`:
 
-    entities.find_entities(sdoc)                      -> Mentions (names, aliases, pronouns, descriptions)
+    entities.find_entities(sdoc)                      -> Mentions (names, pronouns, ...)
     times.find_times(sdoc, anchor)                    -> list[TimeExpr]
     quotes.find_quotes(sdoc, mentions)                -> list[Quote]
     claims.find_claims(sdoc, quotes, mentions, times) -> list[Claim]

@@ -1,11 +1,940 @@
-"""Quotes: PLACEHOLDER interface, to be replaced by the real module."""
+"""Quotes: who said what, to whom, and who relayed it.
+
+Three passes over one spaCy parse:
+
+1. marks: direct quotes are the stretches inside quote marks (“ ” " « » „ ‘ ’), across
+   sentences, nested marks left inside the outer quote;
+2. frames: every attribution the parse shows — a speech or belief verb with its subject
+   (speaker), object (addressee) and complement (content), "according to X", and the relay
+   phrases of the sentence ("as quoted by X", "citing X", "X reported");
+3. assembly: each direct quote takes the frame beside it (split quotes, a colon before it, a
+   speaker named a few sentences later, or the speaker of the quote before it); frames left
+   over with a content clause are indirect quotes; a sentence right after reported speech that
+   speaks for the speaker's own side carries that speech on without a new cue.
+
+Speakers, addressees and relays are named by the entity layer (`Mentions.best_in`), so pronouns
+and descriptions reach their canonical names.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from rashomon.model import Quote
+from rashomon.model import Entity, Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc as SpacyDoc
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+__all__ = ["find_quotes", "find_marked"]
+
+PRODUCED_BY = "rashomon.quotes.v1"
+
+# Verbs that attribute words or a stance to someone (lemmas).
+SPEECH = frozenset(
+    [
+        "say",
+        "tell",
+        "explain",
+        "note",
+        "stress",
+        "urge",
+        "add",
+        "state",
+        "declare",
+        "announce",
+        "claim",
+        "argue",
+        "insist",
+        "warn",
+        "suggest",
+        "acknowledge",
+        "admit",
+        "deny",
+        "confirm",
+        "write",
+        "tweet",
+        "post",
+        "reply",
+        "respond",
+        "ask",
+        "assert",
+        "emphasize",
+        "emphasise",
+        "underline",
+        "underscore",
+        "reiterate",
+        "recall",
+        "reveal",
+        "disclose",
+        "complain",
+        "accuse",
+        "allege",
+        "contend",
+        "maintain",
+        "observe",
+        "remark",
+        "comment",
+        "mention",
+        "describe",
+        "estimate",
+        "concede",
+        "boast",
+        "joke",
+        "quip",
+        "testify",
+        "indicate",
+        "signal",
+        "propose",
+        "recommend",
+        "demand",
+        "threaten",
+        "caution",
+        "conclude",
+        "predict",
+        "promise",
+        "pledge",
+        "vow",
+        "report",
+        "affirm",
+        "agree",
+        "answer",
+        "announce",
+        "brief",
+        "charge",
+        "counter",
+        "criticize",
+        "criticise",
+        "declare",
+        "lament",
+        "muse",
+        "object",
+        "point",
+        "proclaim",
+        "recount",
+        "repeat",
+        "retort",
+        "scoff",
+        "shout",
+        "speculate",
+        "swear",
+        "vouch",
+        "whisper",
+        "yell",
+        "explain",
+        "dismiss",
+        "praise",
+        "blame",
+        "question",
+        "call",
+        "acknowledge",
+        "hint",
+    ]
+)
+BELIEF = frozenset(
+    [
+        "believe",
+        "think",
+        "hope",
+        "want",
+        "expect",
+        "fear",
+        "feel",
+        "know",
+        "worry",
+        "doubt",
+        "consider",
+        "reckon",
+        "assume",
+        "guess",
+        "suspect",
+        "wish",
+        "intend",
+        "plan",
+        "decide",
+        "insist",
+        "urge",
+    ]
+)
+CUE_LEMMAS = SPEECH | BELIEF
+# Verbs whose object is the one spoken to ("told Shoigu", "urged the two sides to ...").
+ADDRESSING = frozenset(
+    ["tell", "urge", "ask", "call", "warn", "remind", "assure", "inform", "advise", "brief"]
+)
+# Verbs whose object can itself be the content ("urged joint efforts to ...").
+OBJECT_CONTENT = frozenset(
+    [
+        "urge",
+        "demand",
+        "propose",
+        "announce",
+        "deny",
+        "confirm",
+        "call",
+        "recommend",
+        "promise",
+        "pledge",
+        "reveal",
+        "disclose",
+        "predict",
+        "acknowledge",
+        "admit",
+        "reject",
+        "want",
+    ]
+)
+ADDRESSEE_NOUNS = frozenset(
+    [
+        "side",
+        "country",
+        "nation",
+        "party",
+        "member",
+        "leader",
+        "government",
+        "official",
+        "people",
+        "citizen",
+        "ally",
+        "partner",
+        "state",
+        "everyone",
+        "lawmaker",
+        "voter",
+        "public",
+        "reporter",
+        "journalist",
+        "audience",
+        "crowd",
+        "supporter",
+        "colleague",
+        "counterpart",
+        "minister",
+        "president",
+        "delegate",
+        "court",
+        "committee",
+        "council",
+        "congress",
+        "parliament",
+        "company",
+    ]
+)
+PARTICLES = {"point": {"out"}, "call": {"on", "for"}, "lay": {"out"}, "spell": {"out"}}
+RELAY_VERBS = frozenset(["quote", "cite", "report"])
+RELAY_CLAUSE_VERBS = frozenset(["report", "write", "say", "publish", "broadcast", "add"])
+STATEMENT_NOUNS = frozenset(
+    [
+        "statement",
+        "readout",
+        "report",
+        "release",
+        "communique",
+        "communiqué",
+        "transcript",
+        "post",
+        "tweet",
+        "letter",
+        "announcement",
+        "message",
+        "memo",
+        "filing",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+    ]
+)
+ANONYMOUS_HEADS = frozenset(
+    [
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "person",
+        "people",
+        "aide",
+        "aides",
+        "insider",
+        "insiders",
+        "diplomat",
+        "diplomats",
+        "observer",
+        "observers",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "witness",
+        "witnesses",
+        "resident",
+        "residents",
+        "someone",
+        "member",
+        "members",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+    ]
+)
+PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
+
+OPENING = {"“": "”", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "‚": "‘’", "「": "」"}
+SINGLE_OPEN = frozenset("‘‚‹")
+MIN_QUOTE_WORDS = 3
+LOOKAHEAD_SENTENCES = 3
 
 
-def find_quotes(sdoc: Any, mentions: Any) -> list[Quote]:
-    return []
+@dataclass
+class Frame:
+    """One attribution the parse shows: cue, speaker, addressee, content, relays."""
+
+    cue: tuple[int, int]
+    cue_text: str
+    speaker: tuple[int, int] | None
+    addressee: tuple[int, int] | None
+    content: tuple[int, int] | None
+    sentence: int
+    relays: list[tuple[int, int]] = field(default_factory=list)
+    according: bool = False
+    used: bool = False
+
+
+# ---------------------------------------------------------------- pass 1: quote marks
+
+
+def find_marked(text: str) -> list[tuple[int, int]]:
+    """Content spans (inside the marks) of every top-level quotation in `text`.
+
+    Pairs marks within a paragraph; a quote still open at the paragraph's end closes there
+    (a multi-paragraph quote reopens with a mark in the next one). Apostrophes are not marks.
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        spans.extend((offset + s, offset + e) for s, e in _marked_in(paragraph))
+        offset += len(paragraph) + 2
+    return spans
+
+
+def _marked_in(paragraph: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        if ch in OPENING and _opens(paragraph, i):
+            end = _closing(paragraph, i)
+            stop = end if end is not None else n
+            span = _strip_span(paragraph, i + 1, stop)
+            if span is not None:
+                spans.append(span)
+            i = stop + 1
+            continue
+        i += 1
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without surrounding spaces and a trailing comma."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _opens(text: str, i: int) -> bool:
+    """A mark at `i` opens a quote: after a space, start or opening punctuation, before text."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] in SINGLE_OPEN or text[i] == "‘":
+        return not before.isalnum() and (after.isalnum() or after in "[(")
+    if text[i] == '"':
+        return not before.isalnum() and not after.isspace()
+    return not after.isspace()
+
+
+def _closing(text: str, i: int) -> int | None:
+    """Index of the mark that closes the quote opened at `i` (nested single marks skipped)."""
+    closers = OPENING[text[i]]
+    single = text[i] in SINGLE_OPEN or text[i] == "‘"
+    j = i + 1
+    while j < len(text):
+        ch = text[j]
+        if ch in closers and j > i + 1:
+            after = text[j + 1] if j + 1 < len(text) else " "
+            if not single or not after.isalnum():
+                return j
+        j += 1
+    return None
+
+
+# ---------------------------------------------------------------- pass 2: frames
+
+
+def _char_span(tokens: list[Token]) -> tuple[int, int]:
+    start = tokens[0].idx
+    last = tokens[-1]
+    return start, last.idx + len(last.text)
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop punctuation, quote marks, spaces and a leading complementizer from both ends."""
+    while tokens and (tokens[0].is_punct or tokens[0].is_space or tokens[0].dep_ == "mark"):
+        if tokens[0].text in "[(":
+            break
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "cc"):
+        if tokens[-1].text in "])":
+            break
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _phrase(head: Token) -> tuple[int, int] | None:
+    """The noun phrase of `head`: its subtree without relative clauses or trailing asides."""
+    cut = {t.i for c in head.children if c.dep_ in ("relcl", "acl", "punct") for t in c.subtree}
+    cut |= {t.i for c in head.children if c.dep_ == "appos" and c.i > head.i for t in c.subtree}
+    tokens = [t for t in head.subtree if t.i not in cut and t.i <= _last_of_phrase(head)]
+    tokens = _trim(_contiguous(tokens, head))
+    return _char_span(tokens) if tokens else None
+
+
+def _last_of_phrase(head: Token) -> int:
+    for t in head.subtree:
+        if t.i > head.i and t.text in {",", ";", "—", "–", "("}:
+            return t.i - 1
+    return head.right_edge.i
+
+
+def _contiguous(tokens: list[Token], head: Token) -> list[Token]:
+    """The run of consecutive tokens around `head`."""
+    index = {t.i for t in tokens}
+    lo = hi = head.i
+    while lo - 1 in index:
+        lo -= 1
+    while hi + 1 in index:
+        hi += 1
+    return [t for t in tokens if lo <= t.i <= hi]
+
+
+def _content(tokens: list[Token]) -> tuple[int, int] | None:
+    tokens = _trim(sorted(tokens, key=lambda t: t.i))
+    if len([t for t in tokens if t.is_alpha]) < 2:
+        return None
+    return _char_span(tokens)
+
+
+def _subject(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        return subjects[-1]  # "the newspaper Kommersant" parsed as two subjects: the name
+    if verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head  # "The envoy called on …" parsed as a noun phrase
+    if verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
+        return _subject(verb.head) if verb.head is not verb else None
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("quote", "be"):
+        for child in verb.head.children:
+            if child.dep_ == "nsubjpass":
+                return child
+    return None
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    tokens = [verb]
+    wanted = PARTICLES.get(verb.lemma_, set())
+    tokens += [c for c in verb.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted]
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _is_cue(token: Token) -> bool:
+    if token.lemma_ not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.lemma_ == "call" and not any(c.lower_ in ("on", "for") for c in token.children):
+        return False
+    if token.lemma_ == "point":
+        return any(c.lower_ == "out" for c in token.children)
+    return token.lemma_ not in ("want", "plan", "decide", "intend") or _has_clause(token)
+
+
+def _has_clause(verb: Token) -> bool:
+    return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+
+
+def _verb_frame(verb: Token, sentence: int) -> Frame | None:
+    subject = _subject(verb)
+    content_tokens: list[Token] = []
+    addressee: tuple[int, int] | None = None
+    for child in verb.children:
+        if _relay_clause(child, verb):
+            continue
+        if child.dep_ in ("ccomp", "parataxis") or (
+            child.dep_ == "xcomp" and verb.lemma_ not in ("be",)
+        ):
+            content_tokens += list(child.subtree)
+        elif child.dep_ in ("dobj", "dative") and verb.lemma_ in ADDRESSING and _animate(child):
+            addressee = _phrase(child)
+            for grand in child.children:
+                if grand.dep_ in ("acl", "relcl") and grand.tag_ in ("VB", "TO"):
+                    content_tokens += list(grand.subtree)
+        elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT:
+            content_tokens += list(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in ("on", "for") and verb.lemma_ == "call":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    if child.lower_ == "on":
+                        addressee = _phrase(grand)
+                    else:
+                        content_tokens += list(grand.subtree)
+        elif child.dep_ == "prep" and child.lower_ == "to" and verb.lemma_ in ("say", "explain"):
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    addressee = _phrase(grand)
+    if not content_tokens and verb.dep_ in ("parataxis", "ccomp", "conj") and verb.head.i < verb.i:
+        content_tokens = _head_clause(verb)
+    if subject is None and not content_tokens:
+        return None
+    cue_tokens = _cue_tokens(verb)
+    return Frame(
+        cue=_char_span(cue_tokens),
+        cue_text=" ".join(t.text for t in cue_tokens),
+        speaker=_speaker_phrase(subject) if subject is not None else None,
+        addressee=addressee,
+        content=_content(content_tokens) if content_tokens else None,
+        sentence=sentence,
+    )
+
+
+def _relay_clause(child: Token, verb: Token) -> bool:
+    """ "…, Reuters reported" hanging off the speech verb: a relay, not content."""
+    return (
+        child.lemma_ in RELAY_CLAUSE_VERBS
+        and child.i > verb.i
+        and child.dep_ in ("ccomp", "parataxis", "conj", "advcl")
+        and not any(c.dep_ in ("ccomp", "dobj") for c in child.children)
+        and any(c.dep_ == "nsubj" for c in child.children)
+    )
+
+
+def _head_clause(verb: Token) -> list[Token]:
+    """ "Y, X said" parsed with `said` hanging off Y: the content is Y without the aside."""
+    aside = {t.i for t in verb.subtree}
+    return [t for t in verb.head.subtree if t.i not in aside and t.i < verb.left_edge.i]
+
+
+def _animate(token: Token) -> bool:
+    """A person, group or body one can speak to: a pronoun, a name, or a group noun."""
+    return (
+        token.pos_ in ("PRON", "PROPN")
+        or token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or token.lemma_.lower() in ADDRESSEE_NOUNS
+    )
+
+
+def _speaker_phrase(subject: Token) -> tuple[int, int] | None:
+    """The speaker's phrase; "the ministry's statement" names the ministry."""
+    if subject.lemma_.lower() in STATEMENT_NOUNS:
+        for child in subject.children:
+            if child.dep_ == "poss":
+                return _phrase(child)
+    span = _phrase(subject)
+    before = [c for c in subject.head.children if c.dep_ == "nsubj" and c.i < subject.i]
+    if span and before and before[-1].right_edge.i == subject.left_edge.i - 1:
+        start = _phrase(before[-1])
+        return (start[0], span[1]) if start else span
+    return span
+
+
+def _according_frame(token: Token, sentence: SpacySpan, index: int) -> Frame | None:
+    """ "according to X": X is a source (or a relay when the sentence has another speaker)."""
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if obj is None:
+        return None
+    aside = {t.i for t in token.subtree}
+    content = [t for t in sentence if t.i not in aside]
+    return Frame(
+        cue=_char_span([token, to]),  # type: ignore[list-item]
+        cue_text=f"{token.text} {to.text}",  # type: ignore[union-attr]
+        speaker=_phrase(obj),
+        addressee=None,
+        content=_content(content),
+        sentence=index,
+        according=True,
+    )
+
+
+def _relays(sentence: SpacySpan) -> list[tuple[int, int]]:
+    """Relay phrases in a sentence: "as quoted/cited/reported by X", "citing X"."""
+    found: list[tuple[int, int]] = []
+    for token in sentence:
+        if token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG"):
+            agent = next((c for c in token.children if c.dep_ == "agent"), None)
+            target = agent if agent is not None else token
+            dep = "pobj" if agent is not None else "dobj"
+            obj = next((c for c in target.children if c.dep_ == dep), None)
+            if obj is not None and (agent is not None or token.lower_ == "citing"):
+                phrase = _phrase(obj)
+                if phrase:
+                    found.append(phrase)
+    return found
+
+
+def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
+    frames: list[Frame] = []
+    for index, sentence in enumerate(sdoc.sents):
+        relays = _relays(sentence)
+        relay_starts = {r[0] for r in relays}
+        for token in sentence:
+            if inside.contains(token.idx):
+                continue
+            frame = None
+            if token.lower_ == "according" and token.dep_ == "prep":
+                frame = _according_frame(token, sentence, index)
+            elif _is_cue(token) and not _relay_verb(token, relay_starts):
+                frame = _verb_frame(token, index)
+            if frame is not None:
+                frame.relays = list(relays)
+                frames.append(frame)
+    return _fold_relays(frames)
+
+
+def _relay_verb(token: Token, relay_starts: set[int]) -> bool:
+    return token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG")
+
+
+def _fold_relays(frames: list[Frame]) -> list[Frame]:
+    """Within a sentence, an outer frame whose content holds another frame's cue is a relay of
+    it ("Dong said …, TASS reported"; "…, Dong said, according to the ministry")."""
+    by_sentence: dict[int, list[Frame]] = {}
+    for frame in frames:
+        by_sentence.setdefault(frame.sentence, []).append(frame)
+    kept: list[Frame] = []
+    for group in by_sentence.values():
+        outer = {id(f) for f in group if _wraps_other(f, group)}
+        relays = [f for f in group if id(f) in outer and f.speaker]
+        for frame in group:
+            if id(frame) in outer:
+                continue
+            wrapping = [r.speaker for r in relays if r.speaker and r.speaker not in frame.relays]
+            frame.relays = sorted(set(frame.relays)) + sorted(set(wrapping))
+            kept.append(frame)
+    return sorted(kept, key=lambda f: f.cue)
+
+
+def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
+    for other in group:
+        if other is frame:
+            continue
+        if frame.according and not other.according:
+            return True
+        if other.according or not other.speaker or frame.cue[0] < other.cue[0]:
+            continue
+        reporting = frame.cue_text.split()[0].lower() in ("reported", "reports", "wrote")
+        if reporting and (frame.content is None or frame.content[0] <= other.cue[0]):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- pass 3: assembly
+
+
+class _Inside:
+    """Fast membership of a character offset in the direct-quote spans."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def contains(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.spans[i][0] <= offset < self.spans[i][1]
+
+
+@dataclass
+class _Context:
+    sdoc: Any
+    mentions: Any
+    sentence_starts: list[int]
+    sentence_ends: list[int]
+
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
+
+
+def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
+    """Direct and indirect quotes of one parsed article, in text order."""
+    text = sdoc.text
+    marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
+    inside = _Inside(marked)
+    sents = list(sdoc.sents)
+    context = _Context(sdoc, mentions, [s.start_char for s in sents], [s.end_char for s in sents])
+    frames = _frames(sdoc, inside)
+    quotes = _direct_quotes(marked, frames, context)
+    quotes += _indirect_quotes(frames, marked, context)
+    quotes.sort(key=lambda q: q.start)
+    quotes = _continue_unattributed(quotes, context)
+    return _continuations(quotes, context)
+
+
+def _words(text: str) -> int:
+    return sum(1 for w in text.split() if any(c.isalnum() for c in w))
+
+
+def _direct_quotes(
+    marked: list[tuple[int, int]], frames: list[Frame], context: _Context
+) -> list[Quote]:
+    quotes: list[Quote] = []
+    for start, end in marked:
+        frame = _frame_for(start, end, frames, context)
+        if frame is not None:
+            frame.used = True
+        quotes.append(_quote("direct", (start, end), frame, context))
+    return quotes
+
+
+def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> Frame | None:
+    """The frame that attributes the quote [start, end): after it in the closing sentence,
+    before it in the opening sentence, or a colon-ended sentence just before it."""
+    first, last = context.sentence_of(start), context.sentence_of(max(start, end - 1))
+    after = [f for f in frames if f.sentence == last and f.cue[0] >= end and not f.used]
+    after = [f for f in after if f.speaker is not None or f.according]
+    if after:
+        return _prefer_speaker(after)
+    before = [f for f in frames if f.sentence == first and f.cue[1] <= start and not f.used]
+    before = [f for f in before if f.speaker is not None]
+    if before:
+        return before[-1]
+    colon = [f for f in frames if f.sentence == first - 1 and not f.used and f.speaker]
+    prev_text = context.sdoc.text[context.sentence_starts[first - 1] : start] if first else ""
+    if colon and prev_text.rstrip().endswith(":"):
+        return colon[-1]
+    return None
+
+
+def _prefer_speaker(frames: list[Frame]) -> Frame:
+    """Of the frames after a quote, the first that names a speaker by a verb ("Dong said,
+    according to the ministry": Dong)."""
+    verbs = [f for f in frames if not f.according]
+    return verbs[0] if verbs else frames[0]
+
+
+def _indirect_quotes(
+    frames: list[Frame], marked: list[tuple[int, int]], context: _Context
+) -> list[Quote]:
+    inside = _Inside(marked)
+    quotes: list[Quote] = []
+    for frame in frames:
+        if frame.used or frame.content is None or frame.speaker is None:
+            continue
+        if inside.contains(frame.content[0]) or _covers_marked(frame.content, marked):
+            continue
+        quotes.append(_quote("indirect", frame.content, frame, context))
+    return quotes
+
+
+def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool:
+    return any(span[0] <= s and e <= span[1] for s, e in marked)
+
+
+def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
+    text = context.sdoc.text
+    if frame is None:
+        return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
+    speaker, anonymous = _name(frame.speaker, context)
+    addressee, _ = _name(frame.addressee, context)
+    via = tuple(n for n in (_name(r, context)[0] for r in frame.relays) if n and n != speaker)
+    return Quote(
+        kind=kind,
+        start=span[0],
+        end=span[1],
+        text=text[span[0] : span[1]],
+        speaker=speaker,
+        speaker_span=frame.speaker,
+        cue=frame.cue_text,
+        cue_span=frame.cue,
+        addressee=addressee,
+        addressee_span=frame.addressee,
+        via=tuple(dict.fromkeys(via)),
+        anonymous=anonymous,
+    )
+
+
+def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, bool]:
+    """Canonical name of the phrase at `span`, and whether it is an unnamed source."""
+    if span is None:
+        return None, False
+    mention: Entity | None = context.mentions.best_in(*span) if context.mentions else None
+    if mention is not None:
+        return mention.canonical, False
+    phrase = context.sdoc.text[span[0] : span[1]]
+    words = phrase.lower().split()
+    if not words or (len(words) == 1 and words[0] in PERSONAL):
+        return None, False
+    anonymous = _anonymous(words)
+    return _strip_article(phrase), anonymous
+
+
+def _anonymous(words: list[str]) -> bool:
+    head = words[-1].strip(".,")
+    return head in ANONYMOUS_HEADS or any(w in ANONYMOUS_HEADS for w in words[-3:])
+
+
+def _strip_article(phrase: str) -> str:
+    for article in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if phrase.startswith(article):
+            return phrase[len(article) :]
+    return phrase
+
+
+# ---------------------------------------------------------------- continuations
+
+
+def _continue_unattributed(quotes: list[Quote], context: _Context) -> list[Quote]:
+    """A direct quote with no frame carries on the speaker of the quote just before it (same
+    or previous paragraph), or takes a speaker named in the next few sentences."""
+    out: list[Quote] = []
+    for index, quote in enumerate(quotes):
+        if quote.speaker is not None or quote.kind != "direct" or quote.speaker_span:
+            out.append(quote)
+            continue
+        previous = _previous_speaker(out, quote, context)
+        if previous is not None:
+            out.append(_carry(quote, out[previous], previous))
+            continue
+        later = _later_speaker(quotes, index, context)
+        out.append(later if later is not None else quote)
+    return out
+
+
+def _previous_speaker(done: list[Quote], quote: Quote, context: _Context) -> int | None:
+    if not done:
+        return None
+    last = done[-1]
+    if last.speaker is None or last.kind != "direct":
+        return None
+    between = context.sdoc.text[last.end : quote.start]
+    if between.count("\n\n") > 1 or _words(between) > 12:
+        return None
+    return len(done) - 1
+
+
+def _carry(quote: Quote, source: Quote, index: int) -> Quote:
+    return Quote(
+        kind=quote.kind,
+        start=quote.start,
+        end=quote.end,
+        text=quote.text,
+        speaker=source.speaker,
+        speaker_span=None,
+        cue=None,
+        cue_span=None,
+        addressee=source.addressee,
+        via=source.via,
+        anonymous=source.anonymous,
+        continues=index,
+    )
+
+
+def _later_speaker(quotes: list[Quote], index: int, context: _Context) -> Quote | None:
+    """A bare "X said." within a few sentences after the quote, not attributing anything
+    else, names its speaker."""
+    quote = quotes[index]
+    first = context.sentence_of(quote.end)
+    sdoc = context.sdoc
+    for offset in range(1, LOOKAHEAD_SENTENCES + 1):
+        number = first + offset
+        if number >= len(context.sentence_starts):
+            break
+        span = sdoc.char_span(
+            context.sentence_starts[number], context.sentence_ends[number], alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        for token in span:
+            if _is_cue(token) and not _has_clause(token):
+                frame = _verb_frame(token, number)
+                if frame is not None and frame.speaker is not None:
+                    return _quote("direct", (quote.start, quote.end), frame, context)
+        if any(q.start >= context.sentence_starts[number] for q in quotes[index + 1 : index + 2]):
+            break
+    return None
+
+
+def _continuations(quotes: list[Quote], context: _Context) -> list[Quote]:
+    """A sentence right after an indirect quote that ends its sentence, with no cue of its
+    own, whose subject is the speaker's own side ("Russia is ready to …" after the Russian
+    minister's words), carries that speech on."""
+    if not quotes:
+        return quotes
+    text = context.sdoc.text
+    covered = _Inside([(q.start, q.end) for q in quotes])
+    added: list[Quote] = []
+    sents = list(context.sdoc.sents)
+    for index, quote in enumerate(quotes):
+        if quote.kind != "indirect" or quote.speaker is None:
+            continue
+        number = context.sentence_of(quote.start)
+        if number + 1 >= len(sents):
+            continue
+        if text[quote.end : sents[number].end_char].strip(" .\n") != "":
+            continue
+        nxt = sents[number + 1]
+        if covered.contains(nxt.start_char) or _has_cue(nxt):
+            continue
+        if _speaks_for(nxt, quote, context):
+            span = _content(list(nxt))
+            if span is not None:
+                added.append(_carry_indirect(span, quote, index, text))
+    return sorted(quotes + added, key=lambda q: q.start)
+
+
+def _has_cue(sentence: SpacySpan) -> bool:
+    return any(_is_cue(t) or t.lower_ == "according" for t in sentence) or any(
+        c in sentence.text for c in '“"«„'
+    )
+
+
+def _speaks_for(sentence: SpacySpan, quote: Quote, context: _Context) -> bool:
+    """The sentence's subject is the speaker's country or side, and it names not the
+    speaker himself (a narrator would)."""
+    root = sentence.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or context.mentions is None:
+        return False
+    mentions = context.mentions.within(sentence.start_char, sentence.end_char)
+    if any(m.canonical == quote.speaker for m in mentions):
+        return False
+    subject_span = _phrase(subject)
+    if subject_span is None:
+        return False
+    if subject.lower_ in ("we", "both", "sides") or "two sides" in sentence.text[:40].lower():
+        return True
+    named = context.mentions.best_in(*subject_span)
+    role = _speaker_role(quote, context)
+    return named is not None and bool(role) and named.canonical in role
+
+
+def _speaker_role(quote: Quote, context: _Context) -> str:
+    for mention in context.mentions.entities:
+        if mention.canonical == quote.speaker and mention.role:
+            return str(mention.role)
+    return ""
+
+
+def _carry_indirect(span: tuple[int, int], source: Quote, index: int, text: str) -> Quote:
+    return Quote(
+        kind="indirect",
+        start=span[0],
+        end=span[1],
+        text=text[span[0] : span[1]],
+        speaker=source.speaker,
+        speaker_span=None,
+        cue=None,
+        cue_span=None,
+        via=source.via,
+        anonymous=source.anonymous,
+        continues=index,
+    )

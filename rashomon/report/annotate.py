@@ -1,0 +1,173 @@
+"""The `rashomon annotate` output: the clean record plus the annotation layers.
+
+The JSON record is the clean record (`rashomon clean`) plus
+{"sentences": [[start, end]…],
+ "entities": [{text, start, end, type, canonical, key, role, via}],
+ "times": [{text, start, end, value, granularity, anchor, relative}],
+ "quotes": [{kind, text, start, end, speaker, speaker_span, cue, cue_span, addressee,
+             addressee_span, via, anonymous, continues}],
+ "claims": [{text, start, end, stance, quote, numbers, dates, entities, negated, cues}]}
+with every span a character offset into "text". Text and Markdown are for reading: per article
+the entities, the quotes with their attribution chains, and the claims by stance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from rashomon.model import Doc, Quote, Result
+from rashomon.report import clean as clean_report
+from rashomon.report.clean import md_escape
+
+__all__ = ["FORMATS", "record", "write"]
+
+FORMATS = clean_report.FORMATS
+STANCES = ("asserted", "reported", "opinion", "hedged")
+
+
+def record(result: Result) -> dict[str, Any]:
+    """The JSON-ready record of one annotated document."""
+    doc = result.record if isinstance(result.record, Doc) else None
+    plain = Result(
+        result.origin,
+        result.outcome,
+        result.reason,
+        result.detail,
+        result.id,
+        doc.article if doc else None,
+    )
+    out = clean_report.record(plain)
+    out.update(sentences=[], entities=[], times=[], quotes=[], claims=[])
+    if doc is not None:
+        out.update(
+            sentences=[list(s) for s in doc.sentences],
+            entities=[_plain(e) for e in doc.entities],
+            times=[_plain(t) for t in doc.times],
+            quotes=[_plain(q) for q in doc.quotes],
+            claims=[_plain(c) for c in doc.claims],
+        )
+    return out
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    data = asdict(item)
+    data.pop("produced_by", None)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+def write(results: Iterable[Result], fmt: str, out: TextIO) -> None:
+    """Write results to `out` as they come (JSON collects them into one array)."""
+    if fmt == "jsonl":
+        for result in results:
+            out.write(json.dumps(record(result), ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        json.dump([record(r) for r in results], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt in ("text", "markdown"):
+        render = _text if fmt == "text" else _markdown
+        for result in results:
+            out.write(render(result))
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _entity_lines(doc: Doc) -> list[str]:
+    """One line per entity: canonical name, type, role, and the forms it took."""
+    forms: dict[tuple[str, str], list[str]] = {}
+    roles: dict[tuple[str, str], str] = {}
+    for entity in doc.entities:
+        key = (entity.canonical, entity.type)
+        seen = forms.setdefault(key, [])
+        if entity.text not in seen:
+            seen.append(entity.text)
+        if entity.role and key not in roles:
+            roles[key] = entity.role
+    lines = []
+    for (name, kind), texts in forms.items():
+        role = f", {roles[(name, kind)]}" if (name, kind) in roles else ""
+        lines.append(f"{name} ({kind}{role}): {' · '.join(texts)}")
+    return lines
+
+
+def _quote_line(index: int, quote: Quote) -> str:
+    speaker = quote.speaker or "(no speaker named)"
+    if quote.anonymous:
+        speaker += " [anonymous]"
+    cue = quote.cue or (
+        "continues #" + str(quote.continues) if quote.continues is not None else "-"
+    )
+    chain = " ← ".join([speaker, *quote.via, "outlet"])
+    to = f" to {quote.addressee}" if quote.addressee else ""
+    return f"#{index} {quote.kind} [{cue}{to}] {chain}: {quote.text}"
+
+
+def _claim_groups(doc: Doc) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {s: [] for s in STANCES}
+    for claim in doc.claims:
+        groups.setdefault(claim.stance, []).append(claim.text)
+    return groups
+
+
+def _text(result: Result) -> str:
+    doc = result.record if isinstance(result.record, Doc) else None
+    if doc is None:
+        return f"# {result.origin}\n[{result.outcome}: {result.reason}] {result.detail}\n\n"
+    article = doc.article
+    lines = [
+        f"# {result.origin}",
+        f"title: {article.title or '-'}",
+        f"outlet: {article.outlet or '-'}   published: {article.published or '-'}   "
+        f"language: {article.language or '-'}",
+        "",
+        f"entities ({len(doc.entities)} mentions):",
+        *(f"  {line}" for line in _entity_lines(doc)),
+        "",
+        f"times ({len(doc.times)}):",
+        *(f"  {t.text} → {t.value or '?'} ({t.granularity}, {t.anchor})" for t in doc.times),
+        "",
+        f"quotes ({len(doc.quotes)}):",
+        *(f"  {_quote_line(i, q)}" for i, q in enumerate(doc.quotes)),
+        "",
+        f"claims ({len(doc.claims)}):",
+    ]
+    for stance, texts in _claim_groups(doc).items():
+        lines += [f"  {stance} ({len(texts)}):", *(f"    - {t}" for t in texts)]
+    return "\n".join(lines) + "\n\n"
+
+
+def _markdown(result: Result) -> str:
+    doc = result.record if isinstance(result.record, Doc) else None
+    if doc is None:
+        head = f"## {md_escape(result.origin)}"
+        return f"{head}\n\n*{result.outcome}: {result.reason}* — {md_escape(result.detail)}\n\n"
+    article = doc.article
+    parts = [
+        f"## {md_escape(article.title or result.origin)}",
+        "",
+        f"source: {md_escape(result.origin)} · outlet: {md_escape(article.outlet or '–')} · "
+        f"published: {article.published or '–'}",
+        "",
+        "### Entities",
+        "",
+        *(f"- {md_escape(line)}" for line in _entity_lines(doc)),
+        "",
+        "### Times",
+        "",
+        *(
+            f"- {md_escape(t.text)} → {md_escape(t.value or '?')} ({t.granularity})"
+            for t in doc.times
+        ),
+        "",
+        "### Quotes",
+        "",
+        *(f"- {md_escape(_quote_line(i, q))}" for i, q in enumerate(doc.quotes)),
+        "",
+        "### Claims",
+        "",
+    ]
+    for stance, texts in _claim_groups(doc).items():
+        parts += [f"**{stance}** ({len(texts)})", "", *(f"- {md_escape(t)}" for t in texts), ""]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,281 @@
+"""Quotes and attribution: the seeds' expected quotes, every quote-mark style, split and
+multi-sentence quotes, indirect speech, addressees, relay chains, anonymous sources, and the
+hard cases (nested quotes, no speaker, a speaker named sentences later)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rashomon.annotate import annotate_texts
+from rashomon.annotate.quotes import find_marked
+from rashomon.model import Quote
+
+
+def quotes_of(text: str, settings) -> list[Quote]:
+    (doc,) = annotate_texts([text], settings)
+    for quote in doc.quotes:
+        assert text[quote.start : quote.end] == quote.text
+        if quote.speaker_span:
+            assert 0 <= quote.speaker_span[0] < quote.speaker_span[1] <= len(text)
+        if quote.cue_span:
+            assert quote.cue.split()[0] in text[quote.cue_span[0] : quote.cue_span[1]]
+    return list(doc.quotes)
+
+
+def quote_with(quotes: list[Quote], words: str) -> Quote:
+    found = [q for q in quotes if words in q.text]
+    assert found, f"no quote contains {words!r}; quotes: {[q.text for q in quotes]}"
+    return found[0]
+
+
+# ------------------------------------------------------------------ the seeds
+
+
+def _seed_cases(expected):
+    for document in expected["documents"]:
+        for quote in document["quotes"]:
+            yield pytest.param(
+                document["file"], quote, id=f"{document['file'][:3]}-{quote['starts'][:30]}"
+            )
+
+
+def pytest_generate_tests(metafunc):
+    if "seed_quote" in metafunc.fixturenames:
+        import json
+
+        from conftest import SEEDS
+
+        path = SEEDS / "expected.json"
+        cases = list(_seed_cases(json.loads(path.read_text("utf-8")))) if path.is_file() else []
+        metafunc.parametrize(("seed_file", "seed_quote"), cases)
+
+
+def test_seed_quote(seed_docs, seed_file, seed_quote):
+    doc = seed_docs[seed_file]
+    found = [q for q in doc.quotes if seed_quote["starts"] in q.text]
+    assert found, f"no quote holds {seed_quote['starts']!r}"
+    quote = found[0]
+    assert quote.kind == seed_quote["kind"]
+    assert quote.speaker == seed_quote["speaker"]
+    if seed_quote["cue"] is None:
+        assert quote.cue is None and quote.continues is not None
+    else:
+        assert quote.cue is not None and quote.cue.startswith(seed_quote["cue"].split()[0])
+    assert list(quote.via) == seed_quote["via"]
+    if "addressee" in seed_quote:
+        assert quote.addressee == seed_quote["addressee"]
+
+
+def test_seed_narration_is_not_a_quote(seed_docs):
+    doc = seed_docs["000_b336833760f4749c.txt"]
+    assert not [q for q in doc.quotes if "first public communication" in q.text]
+    assert not [q for q in doc.quotes if "unceremoniously removed" in q.text]
+
+
+# ------------------------------------------------------------------ quote marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not back down,” the mayor said.",
+        '"We will not back down," the mayor said.',
+        "«We will not back down», the mayor said.",
+        "„We will not back down“, the mayor said.",
+        "‘We will not back down,’ the mayor said.",
+    ],
+)
+def test_every_quote_mark_style(text, settings):
+    quote = quote_with(quotes_of(text, settings), "We will not back down")
+    assert quote.kind == "direct"
+    assert quote.text == "We will not back down"
+    assert quote.cue == "said"
+    assert quote.speaker == "mayor"
+
+
+def test_apostrophes_are_not_quote_marks():
+    text = "Russia’s army and the states’ budgets don’t move, the ministers’ aides said."
+    assert find_marked(text) == []
+
+
+def test_nested_quotes_stay_inside_the_outer_quote(settings):
+    text = (
+        "“They keep calling it ‘a limited operation’ but nobody believes that any more,” "
+        "Senator Maria Lopez told reporters on Tuesday."
+    )
+    quotes = quotes_of(text, settings)
+    assert len(quotes) == 1
+    (quote,) = quotes
+    assert "‘a limited operation’" in quote.text
+    assert quote.speaker and "Maria Lopez" in quote.speaker
+    assert quote.addressee == "reporters"
+
+
+def test_a_quote_spanning_sentences_is_one_quote(settings):
+    text = (
+        '"We were not consulted. Nobody asked us. This is a disgrace," said Anna Berg, '
+        "the head of the farmers' union."
+    )
+    (quote,) = quotes_of(text, settings)
+    assert quote.text.startswith("We were not consulted.") and quote.text.endswith("disgrace")
+    assert quote.speaker and "Anna Berg" in quote.speaker
+
+
+def test_split_quote_around_the_speaker(settings):
+    text = (
+        "“The bridge will reopen in May,” the transport minister, Jan Novak, said. "
+        "“Until then, the ferry runs every hour.”"
+    )
+    quotes = quotes_of(text, settings)
+    first = quote_with(quotes, "bridge will reopen")
+    second = quote_with(quotes, "ferry runs every hour")
+    assert first.cue == "said"
+    assert second.speaker == first.speaker is not None
+    assert second.cue is None and second.continues == quotes.index(first)
+
+
+def test_quote_introduced_by_a_colon(settings):
+    text = (
+        "Asked about the new rail line, the chancellor said: "
+        "“We cannot pay for this twice, and we will not.”"
+    )
+    (quote,) = quotes_of(text, settings)
+    assert quote.speaker and "chancellor" in quote.speaker
+    assert quote.cue is not None
+
+
+def test_a_quote_with_no_speaker(settings):
+    text = (
+        "Posters went up across the city overnight. “No more war” was written on most of them. "
+        "Police removed them by morning."
+    )
+    quotes = quotes_of(text, settings)
+    for quote in quotes:
+        assert quote.speaker is None
+
+
+def test_speaker_named_sentences_after_the_quote(settings):
+    text = (
+        "“We have lost everything. The water came in the night and took the house.” "
+        "The words came slowly. Maria Santos, a 54-year-old farmer, said nothing more."
+    )
+    (quote,) = quotes_of(text, settings)
+    assert quote.speaker and "Maria Santos" in quote.speaker
+
+
+# ------------------------------------------------------------------ indirect speech
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "cue", "speaker"),
+    [
+        (
+            "The finance minister said that inflation would fall below 3% next year.",
+            "inflation would fall below 3% next year",
+            "said",
+            "finance minister",
+        ),
+        (
+            "Inflation will fall below 3% next year, the central bank governor said on Monday.",
+            "Inflation will fall below 3% next year",
+            "said",
+            "central bank governor",
+        ),
+        (
+            "Angela Fischer pointed out that the plant had been idle since March.",
+            "the plant had been idle since March",
+            "pointed out",
+            "Angela Fischer",
+        ),
+        (
+            "The union stressed that no agreement had been reached.",
+            "no agreement had been reached",
+            "stressed",
+            "union",
+        ),
+    ],
+)
+def test_indirect_speech(text, content, cue, speaker, settings):
+    quote = quote_with(quotes_of(text, settings), content)
+    assert quote.kind == "indirect"
+    assert quote.cue == cue
+    assert quote.speaker and speaker in quote.speaker
+
+
+def test_urged_and_called_on_take_an_addressee(settings):
+    text = "The UN envoy called on both parties to return to the talks in Geneva."
+    quote = quote_with(quotes_of(text, settings), "return to the talks")
+    assert quote.cue == "called on"
+    assert quote.addressee == "both parties"
+
+
+def test_told_names_the_addressee(settings):
+    text = "Prime Minister Erik Lund told parliament that the budget would be balanced by 2026."
+    quote = quote_with(quotes_of(text, settings), "budget would be balanced")
+    assert quote.addressee == "parliament"
+    assert quote.speaker and "Erik Lund" in quote.speaker
+
+
+def test_according_to_alone_names_the_source(settings):
+    text = "According to the health ministry, 42 people were taken to hospital."
+    quote = quote_with(quotes_of(text, settings), "42 people were taken to hospital")
+    assert quote.speaker and "health ministry" in quote.speaker
+    assert quote.cue == "According to"
+    assert quote.via == ()
+
+
+# ------------------------------------------------------------------ relay chains
+
+
+@pytest.mark.parametrize(
+    ("text", "relay"),
+    [
+        (
+            "The strikes will continue, army chief Ivan Petrov said, according to the state "
+            "news agency.",
+            "state news agency",
+        ),
+        (
+            "The strikes will continue, army chief Ivan Petrov said, as quoted by the "
+            "Interfax news agency.",
+            "Interfax",
+        ),
+        (
+            "The strikes will continue, army chief Ivan Petrov said, as cited by the defence "
+            "ministry.",
+            "defence ministry",
+        ),
+        (
+            "Army chief Ivan Petrov said the strikes will continue, Reuters reported.",
+            "Reuters",
+        ),
+        (
+            "Army chief Ivan Petrov said the strikes will continue, the newspaper Kommersant "
+            "reported, citing a transcript.",
+            "Kommersant",
+        ),
+    ],
+)
+def test_relays_between_speaker_and_outlet(text, relay, settings):
+    quote = quote_with(quotes_of(text, settings), "strikes will continue")
+    assert quote.speaker and "Ivan Petrov" in quote.speaker
+    assert any(relay in v for v in quote.via), quote.via
+
+
+def test_anonymous_sources_are_flagged(settings):
+    text = "Two senior officials said the deal could be signed as early as next week."
+    quote = quote_with(quotes_of(text, settings), "deal could be signed")
+    assert quote.anonymous
+    named = quote_with(
+        quotes_of("Mayor Carla Ruiz said the deal could be signed next week.", settings),
+        "deal could be signed",
+    )
+    assert not named.anonymous
+
+
+def test_narration_is_not_speech(settings):
+    text = (
+        "The river rose two metres overnight. Thousands of residents left their homes. "
+        "The army built a wall of sandbags along the embankment."
+    )
+    assert quotes_of(text, settings) == []
