@@ -19,7 +19,10 @@ and descriptions reach their canonical names.
 from __future__ import annotations
 
 import bisect
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from rashomon.model import Entity, Quote
@@ -33,252 +36,31 @@ __all__ = ["find_quotes", "find_marked"]
 
 PRODUCED_BY = "rashomon.quotes.v1"
 
-# Verbs that attribute words or a stance to someone (lemmas).
-SPEECH = frozenset(
-    [
-        "say",
-        "tell",
-        "explain",
-        "note",
-        "stress",
-        "urge",
-        "add",
-        "state",
-        "declare",
-        "announce",
-        "claim",
-        "argue",
-        "insist",
-        "warn",
-        "suggest",
-        "acknowledge",
-        "admit",
-        "deny",
-        "confirm",
-        "write",
-        "tweet",
-        "post",
-        "reply",
-        "respond",
-        "ask",
-        "assert",
-        "emphasize",
-        "emphasise",
-        "underline",
-        "underscore",
-        "reiterate",
-        "recall",
-        "reveal",
-        "disclose",
-        "complain",
-        "accuse",
-        "allege",
-        "contend",
-        "maintain",
-        "observe",
-        "remark",
-        "comment",
-        "mention",
-        "describe",
-        "estimate",
-        "concede",
-        "boast",
-        "joke",
-        "quip",
-        "testify",
-        "indicate",
-        "signal",
-        "propose",
-        "recommend",
-        "demand",
-        "threaten",
-        "caution",
-        "conclude",
-        "predict",
-        "promise",
-        "pledge",
-        "vow",
-        "report",
-        "affirm",
-        "agree",
-        "answer",
-        "announce",
-        "brief",
-        "charge",
-        "counter",
-        "criticize",
-        "criticise",
-        "declare",
-        "lament",
-        "muse",
-        "object",
-        "point",
-        "proclaim",
-        "recount",
-        "repeat",
-        "retort",
-        "scoff",
-        "shout",
-        "speculate",
-        "swear",
-        "vouch",
-        "whisper",
-        "yell",
-        "explain",
-        "dismiss",
-        "praise",
-        "blame",
-        "question",
-        "call",
-        "acknowledge",
-        "hint",
-    ]
-)
-BELIEF = frozenset(
-    [
-        "believe",
-        "think",
-        "hope",
-        "want",
-        "expect",
-        "fear",
-        "feel",
-        "know",
-        "worry",
-        "doubt",
-        "consider",
-        "reckon",
-        "assume",
-        "guess",
-        "suspect",
-        "wish",
-        "intend",
-        "plan",
-        "decide",
-        "insist",
-        "urge",
-    ]
-)
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    """The word lists of rashomon/data/attribution.toml, read once."""
+    path = resources.files("rashomon").joinpath("data", "attribution.toml")
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def _words_of(name: str) -> frozenset[str]:
+    return frozenset(_lexicon()[name].split())
+
+
+SPEECH = _words_of("speech")
+BELIEF = _words_of("belief")
 CUE_LEMMAS = SPEECH | BELIEF
-# Verbs whose object is the one spoken to ("told Shoigu", "urged the two sides to ...").
-ADDRESSING = frozenset(
-    ["tell", "urge", "ask", "call", "warn", "remind", "assure", "inform", "advise", "brief"]
-)
-# Verbs whose object can itself be the content ("urged joint efforts to ...").
-OBJECT_CONTENT = frozenset(
-    [
-        "urge",
-        "demand",
-        "propose",
-        "announce",
-        "deny",
-        "confirm",
-        "call",
-        "recommend",
-        "promise",
-        "pledge",
-        "reveal",
-        "disclose",
-        "predict",
-        "acknowledge",
-        "admit",
-        "reject",
-        "want",
-    ]
-)
-ADDRESSEE_NOUNS = frozenset(
-    [
-        "side",
-        "country",
-        "nation",
-        "party",
-        "member",
-        "leader",
-        "government",
-        "official",
-        "people",
-        "citizen",
-        "ally",
-        "partner",
-        "state",
-        "everyone",
-        "lawmaker",
-        "voter",
-        "public",
-        "reporter",
-        "journalist",
-        "audience",
-        "crowd",
-        "supporter",
-        "colleague",
-        "counterpart",
-        "minister",
-        "president",
-        "delegate",
-        "court",
-        "committee",
-        "council",
-        "congress",
-        "parliament",
-        "company",
-    ]
-)
-PARTICLES = {"point": {"out"}, "call": {"on", "for"}, "lay": {"out"}, "spell": {"out"}}
-RELAY_VERBS = frozenset(["quote", "cite", "report"])
-RELAY_CLAUSE_VERBS = frozenset(["report", "write", "say", "publish", "broadcast", "add"])
-STATEMENT_NOUNS = frozenset(
-    [
-        "statement",
-        "readout",
-        "report",
-        "release",
-        "communique",
-        "communiqué",
-        "transcript",
-        "post",
-        "tweet",
-        "letter",
-        "announcement",
-        "message",
-        "memo",
-        "filing",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-    ]
-)
-ANONYMOUS_HEADS = frozenset(
-    [
-        "official",
-        "officials",
-        "source",
-        "sources",
-        "person",
-        "people",
-        "aide",
-        "aides",
-        "insider",
-        "insiders",
-        "diplomat",
-        "diplomats",
-        "observer",
-        "observers",
-        "analyst",
-        "analysts",
-        "expert",
-        "experts",
-        "witness",
-        "witnesses",
-        "resident",
-        "residents",
-        "someone",
-        "member",
-        "members",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-    ]
-)
+ADDRESSING = _words_of("addressing")
+OBJECT_CONTENT = _words_of("object_content")
+CLAUSE_ONLY = _words_of("clause_only")
+ADDRESSEE_NOUNS = _words_of("addressee_nouns")
+PREPOSITIONS = {k: frozenset(v.split()) for k, v in _lexicon()["prepositions"].items()}
+PARTICLES = {k: frozenset(v.split()) for k, v in _lexicon()["particles"].items()}
+RELAY_VERBS = frozenset(_lexicon()["relays"]["verbs"].split())
+RELAY_CLAUSE_VERBS = frozenset(_lexicon()["relays"]["clauses"].split())
+STATEMENT_NOUNS = _words_of("statement_nouns")
+ANONYMOUS_HEADS = _words_of("anonymous_heads")
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 OPENING = {"“": "”", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "‚": "‘’", "「": "」"}
@@ -444,19 +226,21 @@ def _subject(verb: Token) -> Token | None:
 
 def _cue_tokens(verb: Token) -> list[Token]:
     tokens = [verb]
-    wanted = PARTICLES.get(verb.lemma_, set())
+    wanted = PARTICLES.get(verb.lemma_, frozenset())
     tokens += [c for c in verb.children if c.dep_ in ("prt", "prep") and c.lower_ in wanted]
     return sorted(tokens, key=lambda t: t.i)
 
 
 def _is_cue(token: Token) -> bool:
-    if token.lemma_ not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
+    lemma = token.lemma_
+    if lemma not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
         return False
-    if token.lemma_ == "call" and not any(c.lower_ in ("on", "for") for c in token.children):
-        return False
-    if token.lemma_ == "point":
-        return any(c.lower_ == "out" for c in token.children)
-    return token.lemma_ not in ("want", "plan", "decide", "intend") or _has_clause(token)
+    wanted = PARTICLES.get(lemma)
+    if lemma in ("point", "go") and wanted:
+        return any(c.lower_ in wanted for c in token.children)
+    if lemma in CLAUSE_ONLY or lemma in BELIEF and lemma not in OBJECT_CONTENT:
+        return _has_clause(token)
+    return True
 
 
 def _has_clause(verb: Token) -> bool:
@@ -481,18 +265,15 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
                     content_tokens += list(grand.subtree)
         elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT:
             content_tokens += list(child.subtree)
-        elif child.dep_ == "prep" and child.lower_ in ("on", "for") and verb.lemma_ == "call":
-            for grand in child.children:
-                if grand.dep_ == "pobj":
-                    if child.lower_ == "on":
-                        addressee = _phrase(grand)
-                    else:
-                        content_tokens += list(grand.subtree)
+        elif child.dep_ == "prep" and child.lower_ == "on" and verb.lemma_ == "call":
+            addressee = _object_phrase(child)
+        elif child.dep_ == "prep" and child.lower_ in PREPOSITIONS.get(verb.lemma_, ()):
+            content_tokens += [t for g in child.children if g.dep_ == "pobj" for t in g.subtree]
         elif child.dep_ == "prep" and child.lower_ == "to" and verb.lemma_ in ("say", "explain"):
             for grand in child.children:
                 if grand.dep_ == "pobj":
                     addressee = _phrase(grand)
-    if not content_tokens and verb.dep_ in ("parataxis", "ccomp", "conj") and verb.head.i < verb.i:
+    if not content_tokens and _inverted(verb):
         content_tokens = _head_clause(verb)
     if subject is None and not content_tokens:
         return None
@@ -507,6 +288,11 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
     )
 
 
+def _object_phrase(prep: Token) -> tuple[int, int] | None:
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return _phrase(obj) if obj is not None else None
+
+
 def _relay_clause(child: Token, verb: Token) -> bool:
     """ "…, Reuters reported" hanging off the speech verb: a relay, not content."""
     return (
@@ -516,6 +302,22 @@ def _relay_clause(child: Token, verb: Token) -> bool:
         and not any(c.dep_ in ("ccomp", "dobj") for c in child.children)
         and any(c.dep_ == "nsubj" for c in child.children)
     )
+
+
+def _inverted(verb: Token) -> bool:
+    """ "Y, X said": the cue hangs off the reported clause, after it, behind a comma."""
+    head = verb.head
+    return (
+        verb.dep_ in ("parataxis", "ccomp", "conj")
+        and head.i < verb.i
+        and head.lemma_ not in CUE_LEMMAS
+        and _after_break(verb.left_edge)
+    )
+
+
+def _after_break(token: Token) -> bool:
+    marks = {",", "”", '"', "’", "—", "–"}
+    return token.text in marks or (token.i > 0 and token.doc[token.i - 1].text in marks)
 
 
 def _head_clause(verb: Token) -> list[Token]:
@@ -671,8 +473,9 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     inside = _Inside(marked)
     sents = list(sdoc.sents)
     context = _Context(sdoc, mentions, [s.start_char for s in sents], [s.end_char for s in sents])
-    frames = _frames(sdoc, inside)
-    quotes = _direct_quotes(marked, frames, context)
+    frames = _drop_nested(_frames(sdoc, inside))
+    quotes, marked = _mixed_quotes(marked, frames, context)
+    quotes += _direct_quotes(marked, frames, context)
     quotes += _indirect_quotes(frames, marked, context)
     quotes.sort(key=lambda q: q.start)
     quotes = _continue_unattributed(quotes, context)
@@ -681,6 +484,52 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
 
 def _words(text: str) -> int:
     return sum(1 for w in text.split() if any(c.isalnum() for c in w))
+
+
+def _drop_nested(frames: list[Frame]) -> list[Frame]:
+    """A speech verb inside what another speaker said is part of that speech, not a second
+    attribution ("Cox says the actions would not have stopped the shootings Obama mentioned").
+    The widest frames are kept first."""
+    kept: list[Frame] = []
+    for frame in sorted(frames, key=_width, reverse=True):
+        if not any(_holds(k, frame) for k in kept):
+            kept.append(frame)
+    return sorted(kept, key=lambda f: f.cue)
+
+
+def _width(frame: Frame) -> int:
+    return frame.content[1] - frame.content[0] if frame.content else 0
+
+
+def _holds(outer: Frame, inner: Frame) -> bool:
+    if outer.content is None or outer.speaker is None or outer.according:
+        return False
+    return outer.content[0] <= inner.cue[0] < outer.content[1]
+
+
+def _mixed_quotes(
+    marked: list[tuple[int, int]], frames: list[Frame], context: _Context
+) -> tuple[list[Quote], list[tuple[int, int]]]:
+    """A reported clause that quotes some of its words ("Trump says “the game has become
+    soft” because …") is one quote: the clause, marks and all."""
+    quotes: list[Quote] = []
+    consumed: set[tuple[int, int]] = set()
+    text = context.sdoc.text
+    for frame in frames:
+        if frame.content is None or frame.speaker is None or frame.according:
+            continue
+        inner = [m for m in marked if frame.content[0] - 1 <= m[0] and m[1] <= frame.content[1] + 1]
+        if not inner:
+            continue
+        outside = text[frame.content[0] : frame.content[1]]
+        for start, end in sorted(inner, reverse=True):
+            rel_start, rel_end = start - frame.content[0], end - frame.content[0]
+            outside = outside[: max(rel_start, 0)] + " " + outside[rel_end:]
+        if _words(outside) >= 2:
+            frame.used = True
+            consumed.update(inner)
+            quotes.append(_quote("indirect", frame.content, frame, context))
+    return quotes, [m for m in marked if m not in consumed]
 
 
 def _direct_quotes(
