@@ -14,14 +14,18 @@ from enum import StrEnum
 
 __all__ = [
     "Article",
+    "Claim",
     "Doc",
+    "Entity",
     "Hints",
     "Outcome",
     "ParagraphLanguage",
+    "Quote",
     "RawDoc",
     "Removed",
     "Result",
     "Span",
+    "TimeExpr",
     "content_id",
 ]
 

@@ -90,7 +90,7 @@ def test_every_quote_mark_style(text, settings):
     assert quote.kind == "direct"
     assert quote.text == "We will not back down"
     assert quote.cue == "said"
-    assert quote.speaker == "mayor"
+    assert quote.speaker == "the mayor"
 
 
 def test_apostrophes_are_not_quote_marks():

@@ -623,19 +623,12 @@ def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, 
     if not words or (len(words) == 1 and words[0] in PERSONAL):
         return None, False
     anonymous = _anonymous(words)
-    return _strip_article(phrase), anonymous
+    return phrase, anonymous
 
 
 def _anonymous(words: list[str]) -> bool:
     head = words[-1].strip(".,")
     return head in ANONYMOUS_HEADS or any(w in ANONYMOUS_HEADS for w in words[-3:])
-
-
-def _strip_article(phrase: str) -> str:
-    for article in ("the ", "The ", "a ", "A ", "an ", "An "):
-        if phrase.startswith(article):
-            return phrase[len(article) :]
-    return phrase
 
 
 # ---------------------------------------------------------------- continuations
