@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/rashomon clean examples/ --show-removed
+	$(BIN)/rashomon annotate examples/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -28,6 +28,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clean_html.py
 	$(BIN)/python bench/bench_clean_text.py
+	$(BIN)/python bench/bench_annotate_polnear.py
+	$(BIN)/python bench/bench_annotate_speed.py
 
 clean-venv:
 	rm -rf $(VENV)

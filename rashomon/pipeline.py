@@ -272,6 +272,7 @@ def _annotate_results(batch: list[Result], settings: Settings) -> list[Result]:
     """Annotate the ok results of a batch together; on a crash, one by one to isolate it."""
     from rashomon.annotate import annotate_many
 
+    batch = [_refuse_too_long(r, settings) for r in batch]
     todo = [r for r in batch if isinstance(r.record, Article)]
     try:
         annotated = annotate_many([r.record for r in todo], settings)  # type: ignore[misc]
@@ -284,6 +285,16 @@ def _annotate_results(batch: list[Result], settings: Settings) -> list[Result]:
             if doc is not None:
                 docs[id(result)] = doc
     return [_with_doc(r, docs.get(id(r))) if isinstance(r.record, Article) else r for r in batch]
+
+
+def _refuse_too_long(result: Result, settings: Settings) -> Result:
+    """An article longer than annotate.max_chars fails with its reason, not a slow parse."""
+    limit = int(settings["annotate.max_chars"])
+    article = result.record
+    if not isinstance(article, Article) or len(article.text) <= limit:
+        return result
+    detail = f"{len(article.text):,} characters of article text; annotate.max_chars is {limit:,}"
+    return Result(result.origin, Outcome.FAILED, "too-large", detail, result.id)
 
 
 def _annotate_alone(result: Result, settings: Settings) -> Doc | None:
