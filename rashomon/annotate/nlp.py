@@ -31,7 +31,9 @@ def load(model: str) -> Language:
         ) from exc
 
 
-def parse(texts: Iterable[str], model: str, batch_size: int = 32, n_process: int = 1) -> Iterator[SpacyDoc]:
+def parse(
+    texts: Iterable[str], model: str, batch_size: int = 32, n_process: int = 1
+) -> Iterator[SpacyDoc]:
     """Parse `texts` in batches; yields one spaCy Doc per text, in order."""
     nlp = load(model)
     yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
