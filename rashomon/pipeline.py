@@ -259,9 +259,17 @@ def annotate_inputs(
         results = pipeline.run(ingest(list(inputs), settings, stdin=stdin))
     else:
         results = clean_inputs(inputs, settings, stdin=stdin)
+    from rashomon.annotate.corpus import resolve_corpus
+    from rashomon.annotate.entities import Resolver
+
+    resolver = Resolver()
     size = max(1, int(settings["annotate.batch_size"]))
-    for batch in _batches(results, size):
-        yield from _annotate_results(batch, settings)
+    window = max(size, int(settings["annotate.resolve_window"]))
+    annotated = (r for batch in _batches(results, size) for r in _annotate_results(batch, settings))
+    for chunk in _batches(annotated, window):
+        docs = [r.record for r in chunk if isinstance(r.record, Doc)]
+        resolved = iter(resolve_corpus(docs, resolver))
+        yield from (_with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in chunk)
 
 
 def _as_is_stage(raw: RawDoc, context: Context) -> Article:

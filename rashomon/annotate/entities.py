@@ -1346,6 +1346,11 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w and w.lower() not in skip)
 
 
+def _known_name(text: str) -> bool:
+    gaz = gazetteer()
+    return bool(gaz.place(text) or gaz.org(text) or gaz.country_of(text) or gaz.demonym(text))
+
+
 class Resolver:
     """Merges the entities of many articles: name variants of a person (transliterations,
     surname-only, given-name initials), and organisation acronyms with their full names.
@@ -1357,6 +1362,8 @@ class Resolver:
         self._counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self._docs: Counter[tuple[str, str]] = Counter()
         self._map: dict[tuple[str, str], str] | None = None
+        self._merged: set[tuple[str, str]] = set()
+        self._surnames: dict[str, set[str]] = defaultdict(set)
 
     def add(self, entities: Mentions | Iterable[Entity]) -> None:
         """Add the entities of one article."""
@@ -1377,7 +1384,20 @@ class Resolver:
             self._map = self._build()
         family = _family(entity)
         name = self._map.get((family, entity.canonical), entity.canonical)
+        if family != "person" and (family, entity.canonical) not in self._merged:
+            person = self._person_named(entity)
+            if person is not None:
+                return person, f"person:{slug(person)}"
         return name, f"{family}:{slug(name)}"
+
+    def _person_named(self, entity: Entity) -> str | None:
+        """A one-word name spaCy took for a place or body ("Shoygu said") that is the surname
+        of exactly one person in the corpus, and no place or body the tables know."""
+        words = _words(entity.canonical)
+        if len(words) != 1 or entity.via != "name" or _known_name(entity.canonical):
+            return None
+        found = self._surnames.get(name_key(words[0]), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def _build(self) -> dict[tuple[str, str], str]:
         idents = sorted(self._docs)
@@ -1402,10 +1422,18 @@ class Resolver:
         for i in idents:
             groups[find(i)].append(i)
         result: dict[tuple[str, str], str] = {}
+        self._merged = set()
         for members in groups.values():
             best = max(members, key=self._preference)
             for m in members:
                 result[m] = best[1]
+            if len(members) > 1:
+                self._merged.update(members)
+        self._surnames = defaultdict(set)
+        for ident in people:
+            words = _words(result[ident])
+            if len(words) >= 2:
+                self._surnames[name_key(words[-1])].add(result[ident])
         return result
 
     def _preference(self, ident: tuple[str, str]) -> tuple[int, int, int, str]:

@@ -437,7 +437,18 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
         reporting = frame.cue_text.split()[0].lower() in ("reported", "reports", "wrote")
         if reporting and (frame.content is None or frame.content[0] <= other.cue[0]):
             return True
+        if reporting and other.content and other.content[0] <= frame.cue[0] < other.content[1]:
+            _cut_before(other, frame)  # "X said Y, Interfax reported" parsed inside Y
+            return True
     return False
+
+
+def _cut_before(frame: Frame, relay: Frame) -> None:
+    """End `frame`'s content before the relay clause that the parse hung inside it."""
+    assert frame.content is not None
+    stop = relay.speaker[0] if relay.speaker else relay.cue[0]
+    if stop > frame.content[0]:
+        frame.content = (frame.content[0], stop)
 
 
 # ---------------------------------------------------------------- pass 3: assembly
@@ -590,6 +601,7 @@ def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool
 
 def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
     text = context.sdoc.text
+    span = _strip_span(text, *span) or span
     if frame is None:
         return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
     speaker, anonymous = _name(frame.speaker, context)
