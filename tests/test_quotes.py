@@ -83,6 +83,8 @@ def test_seed_narration_is_not_a_quote(seed_docs):
         "«We will not back down», the mayor said.",
         "„We will not back down“, the mayor said.",
         "‘We will not back down,’ the mayor said.",
+        "''We will not back down,'' the mayor said.",
+        "``We will not back down,'' the mayor said.",
     ],
 )
 def test_every_quote_mark_style(text, settings):

@@ -106,6 +106,14 @@ def _marked_in(paragraph: str) -> list[tuple[int, int]]:
     i, n = 0, len(paragraph)
     while i < n:
         ch = paragraph[i]
+        if paragraph.startswith(("''", "``"), i) and _opens_double(paragraph, i):
+            end = paragraph.find("''", i + 2)
+            stop = end if end > i + 2 else n
+            span = _strip_span(paragraph, i + 2, stop)
+            if span is not None:
+                spans.append(span)
+            i = stop + 2
+            continue
         if ch in OPENING and _opens(paragraph, i):
             end = _closing(paragraph, i)
             stop = end if end is not None else n
@@ -116,6 +124,13 @@ def _marked_in(paragraph: str) -> list[tuple[int, int]]:
             continue
         i += 1
     return spans
+
+
+def _opens_double(text: str, i: int) -> bool:
+    """Doubled apostrophes or backticks as quote marks (''…'' and ``…'' in wire copy)."""
+    before = text[i - 1] if i else " "
+    after = text[i + 2] if i + 2 < len(text) else " "
+    return not before.isalnum() and after.isalnum()
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
