@@ -281,3 +281,17 @@ def test_narration_is_not_speech(settings):
         "The army built a wall of sandbags along the embankment."
     )
     assert quotes_of(text, settings) == []
+
+
+def test_a_relative_pronoun_speaker_is_named_by_its_noun(settings):
+    text = "The plan was opposed by Chris Cox, who said the rules would not stop a single shooting."
+    quote = quote_with(quotes_of(text, settings), "rules would not stop")
+    assert quote.speaker and "Chris Cox" in quote.speaker
+    assert text[quote.speaker_span[0] : quote.speaker_span[1]] == "who"
+
+
+def test_the_verb_after_a_closing_mark_attributes_the_quote(settings):
+    text = "“A lot of it is justified because nothing got better,” he continued, citing the data."
+    (quote,) = quotes_of(text, settings)
+    assert quote.cue == "continued"
+    assert text[quote.speaker_span[0] : quote.speaker_span[1]] == "he"

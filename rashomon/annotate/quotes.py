@@ -81,6 +81,7 @@ class Frame:
     sentence: int
     relays: list[tuple[int, int]] = field(default_factory=list)
     according: bool = False
+    named_by: tuple[int, int] | None = None  # the phrase that names a relative-pronoun speaker
     used: bool = False
 
 
@@ -293,6 +294,9 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
     if subject is None and not content_tokens:
         return None
     cue_tokens = _cue_tokens(verb)
+    named_by = None
+    if subject is not None and subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+        named_by = _phrase(subject.head.head)  # "Cox, who said …": Cox
     return Frame(
         cue=_char_span(cue_tokens),
         cue_text=" ".join(t.text for t in cue_tokens),
@@ -300,6 +304,7 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         addressee=addressee,
         content=_content(content_tokens) if content_tokens else None,
         sentence=sentence,
+        named_by=named_by,
     )
 
 
@@ -351,7 +356,8 @@ def _animate(token: Token) -> bool:
 
 
 def _speaker_phrase(subject: Token) -> tuple[int, int] | None:
-    """The speaker's phrase; "the ministry's statement" names the ministry."""
+    """The speaker's phrase; "the ministry's statement" names the ministry; "who" in a
+    relative clause names the noun it hangs on."""
     if subject.lemma_.lower() in STATEMENT_NOUNS:
         for child in subject.children:
             if child.dep_ == "poss":
@@ -487,6 +493,7 @@ class _Context:
     mentions: Any
     sentence_starts: list[int]
     sentence_ends: list[int]
+    inside: _Inside = field(default_factory=lambda: _Inside([]))
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
@@ -498,7 +505,9 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
     inside = _Inside(marked)
     sents = list(sdoc.sents)
-    context = _Context(sdoc, mentions, [s.start_char for s in sents], [s.end_char for s in sents])
+    context = _Context(
+        sdoc, mentions, [s.start_char for s in sents], [s.end_char for s in sents], inside
+    )
     frames = _drop_nested(_frames(sdoc, inside))
     quotes, marked = _mixed_quotes(marked, frames, context)
     quotes += _direct_quotes(marked, frames, context)
@@ -575,9 +584,12 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     before it in the opening sentence, or a colon-ended sentence just before it."""
     first, last = context.sentence_of(start), context.sentence_of(max(start, end - 1))
     after = [f for f in frames if f.sentence == last and f.cue[0] >= end and not f.used]
-    after = [f for f in after if f.speaker is not None or f.according]
+    after = [f for f in after if f.according or _speaker_outside(f, context)]
     if after:
         return _prefer_speaker(after)
+    adjacent = _adjacent_frame(end, last, context)
+    if adjacent is not None:
+        return adjacent
     before = [f for f in frames if f.sentence == first and f.cue[1] <= start and not f.used]
     before = [f for f in before if f.speaker is not None]
     if before:
@@ -586,6 +598,44 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     prev_text = context.sdoc.text[context.sentence_starts[first - 1] : start] if first else ""
     if colon and prev_text.rstrip().endswith(":"):
         return colon[-1]
+    return None
+
+
+def _speaker_outside(frame: Frame, context: _Context) -> bool:
+    return frame.speaker is not None and not context.inside.contains(frame.speaker[0])
+
+
+def _adjacent_frame(end: int, sentence: int, context: _Context) -> Frame | None:
+    """The verb right after a closing quote mark attributes the quote whatever the verb
+    ("…,” he continued; “…,” replied Sanders; “…,” Ramos, 58, told AFP)."""
+    sdoc = context.sdoc
+    stop = context.sentence_ends[sentence]
+    span = sdoc.char_span(end, stop, alignment_mode="expand")
+    if span is None:
+        return None
+    for token in list(span)[:10]:
+        if context.inside.contains(token.idx) or token.pos_ != "VERB":
+            continue
+        frame = _verb_frame(token, sentence)
+        if frame is None:
+            return None
+        if not _speaker_outside(frame, context):
+            frame.speaker = _nearby_name(token, end, context)
+        frame.content = None
+        return frame if frame.speaker is not None else None
+    return None
+
+
+def _nearby_name(verb: Token, end: int, context: _Context) -> tuple[int, int] | None:
+    """A name between the closing mark and the verb, or right after the verb."""
+    doc = verb.doc
+    window = [t for t in doc[max(verb.i - 6, 0) : verb.i + 3] if t.idx >= end and t.i != verb.i]
+    for token in window:
+        if token.pos_ in ("PROPN", "PRON") and not context.inside.contains(token.idx):
+            head = token
+            while head.dep_ == "compound" and head.head.i > head.i:
+                head = head.head
+            return _phrase(head)
     return None
 
 
@@ -619,7 +669,7 @@ def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Cont
     span = _strip_span(text, *span) or span
     if frame is None:
         return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
-    speaker, anonymous = _name(frame.speaker, context)
+    speaker, anonymous = _name(frame.named_by or frame.speaker, context)
     addressee, _ = _name(frame.addressee, context)
     via = tuple(n for n in (_name(r, context)[0] for r in frame.relays) if n and n != speaker)
     return Quote(
