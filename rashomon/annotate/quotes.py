@@ -108,16 +108,16 @@ def _marked_in(paragraph: str) -> list[tuple[int, int]]:
     while i < n:
         ch = paragraph[i]
         if paragraph.startswith(("''", "``"), i) and _opens_double(paragraph, i):
-            end = paragraph.find("''", i + 2)
-            stop = end if end > i + 2 else n
+            found = paragraph.find("''", i + 2)
+            stop = found if found > i + 2 else n
             span = _strip_span(paragraph, i + 2, stop)
             if span is not None:
                 spans.append(span)
             i = stop + 2
             continue
         if ch in OPENING and _opens(paragraph, i):
-            end = _closing(paragraph, i)
-            stop = end if end is not None else n
+            closing = _closing(paragraph, i)
+            stop = closing if closing is not None else n
             span = _strip_span(paragraph, i + 1, stop)
             if span is not None:
                 spans.append(span)
