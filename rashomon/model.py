@@ -24,7 +24,6 @@ __all__ = [
     "RawDoc",
     "Removed",
     "Result",
-    "Span",
     "TimeExpr",
     "content_id",
 ]
@@ -117,17 +116,6 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A stretch of `Article.text` found by a stage. `produced_by` names the stage and its
-    version, e.g. "rashomon.quotes.v1"."""
-
-    start: int
-    end: int
-    label: str
-    produced_by: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,3 +295,12 @@ def test_the_verb_after_a_closing_mark_attributes_the_quote(settings):
     (quote,) = quotes_of(text, settings)
     assert quote.cue == "continued"
     assert text[quote.speaker_span[0] : quote.speaker_span[1]] == "he"
+
+
+def test_names_joined_by_and_speak_together(settings):
+    text = "China and Russia pledged to hold joint naval drills in the Pacific this summer."
+    quote = quote_with(quotes_of(text, settings), "hold joint naval drills")
+    assert quote.speaker == "China and Russia"
+    text = "The Chinese Defense Minister and his staff said the drills would go ahead."
+    quote = quote_with(quotes_of(text, settings), "drills would go ahead")
+    assert quote.speaker != "China and Russia"

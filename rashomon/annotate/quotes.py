@@ -692,15 +692,30 @@ def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, 
     """Canonical name of the phrase at `span`, and whether it is an unnamed source."""
     if span is None:
         return None, False
+    phrase = context.sdoc.text[span[0] : span[1]]
+    joint = _joint_names(span, phrase, context)
+    if joint:
+        return joint, False
     mention: Entity | None = context.mentions.best_in(*span) if context.mentions else None
     if mention is not None:
         return mention.canonical, False
-    phrase = context.sdoc.text[span[0] : span[1]]
     words = phrase.lower().split()
     if not words or (len(words) == 1 and words[0] in PERSONAL):
         return None, False
     anonymous = _anonymous(words)
     return phrase, anonymous
+
+
+def _joint_names(span: tuple[int, int], phrase: str, context: _Context) -> str | None:
+    """ "China and Russia pledged": both names, when the phrase is names joined by "and"."""
+    if context.mentions is None or " and " not in phrase:
+        return None
+    names = [m for m in context.mentions.within(*span) if m.via not in ("demonym",)]
+    canonical = list(dict.fromkeys(m.canonical for m in names))
+    covered = sum(m.end - m.start for m in names)
+    if len(canonical) < 2 or covered < len(phrase.replace(" and ", "").replace(",", "")) * 0.8:
+        return None
+    return ", ".join(canonical[:-1]) + " and " + canonical[-1]
 
 
 def _anonymous(words: list[str]) -> bool:
