@@ -11,6 +11,7 @@ One bad document never stops a batch.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -263,10 +264,8 @@ def annotate_inputs(
     from rashomon.annotate.entities import Resolver
 
     resolver = Resolver()
-    size = max(1, int(settings["annotate.batch_size"]))
-    window = max(size, int(settings["annotate.resolve_window"]))
-    annotated = (r for batch in _batches(results, size) for r in _annotate_results(batch, settings))
-    for chunk in _batches(annotated, window):
+    window = max(1, int(settings["annotate.resolve_window"]))
+    for chunk in _batches(_annotated(results, settings), window):
         docs = [r.record for r in chunk if isinstance(r.record, Doc)]
         resolved = iter(resolve_corpus(docs, resolver))
         yield from (_with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in chunk)
@@ -276,23 +275,26 @@ def _as_is_stage(raw: RawDoc, context: Context) -> Article:
     return as_is(raw, context.settings)
 
 
-def _annotate_results(batch: list[Result], settings: Settings) -> list[Result]:
-    """Annotate the ok results of a batch together; on a crash, one by one to isolate it."""
-    from rashomon.annotate import annotate_many
+def _annotated(results: Iterable[Result], settings: Settings) -> Iterator[Result]:
+    """Results in input order, each article's replaced by its Doc. The articles go through one
+    spaCy stream (so `annotate.n_process` workers start once, not per batch); a document whose
+    annotation fails is recorded as an internal error and the stream goes on."""
+    from rashomon.annotate import annotate_stream
 
-    batch = [_refuse_too_long(r, settings) for r in batch]
-    todo = [r for r in batch if isinstance(r.record, Article)]
-    try:
-        annotated = annotate_many([r.record for r in todo], settings)  # type: ignore[misc]
-        docs = dict(zip((id(r) for r in todo), annotated, strict=True))
-    except Exception:
-        log.exception("annotating a batch failed; retrying its documents one by one")
-        docs = {}
-        for result in todo:
-            doc = _annotate_alone(result, settings)
-            if doc is not None:
-                docs[id(result)] = doc
-    return [_with_doc(r, docs.get(id(r))) if isinstance(r.record, Article) else r for r in batch]
+    waiting: deque[Result] = deque()
+
+    def articles() -> Iterator[Article]:
+        for result in results:
+            result = _refuse_too_long(result, settings)
+            waiting.append(result)
+            if isinstance(result.record, Article):
+                yield result.record
+
+    for doc in annotate_stream(articles(), settings):
+        while not isinstance(waiting[0].record, Article):
+            yield waiting.popleft()
+        yield _with_doc(waiting.popleft(), doc if isinstance(doc, Doc) else None)
+    yield from waiting
 
 
 def _refuse_too_long(result: Result, settings: Settings) -> Result:
@@ -303,16 +305,6 @@ def _refuse_too_long(result: Result, settings: Settings) -> Result:
         return result
     detail = f"{len(article.text):,} characters of article text; annotate.max_chars is {limit:,}"
     return Result(result.origin, Outcome.FAILED, "too-large", detail, result.id)
-
-
-def _annotate_alone(result: Result, settings: Settings) -> Doc | None:
-    from rashomon.annotate import annotate
-
-    try:
-        return annotate(result.record, settings)  # type: ignore[arg-type]
-    except Exception:
-        log.exception("annotate crashed on %s", result.origin)
-        return None
 
 
 def _with_doc(result: Result, doc: Doc | None) -> Result:

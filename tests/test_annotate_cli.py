@@ -182,3 +182,13 @@ def test_an_article_is_annotated_the_same_alone_and_in_a_batch(settings, seed_do
         assert [(q.start, q.end, q.speaker) for q in alone.quotes] == [
             (q.start, q.end, q.speaker) for q in doc.quotes
         ]
+
+
+def test_worker_processes_give_the_same_annotations(seed_docs, settings):
+    from rashomon.annotate import annotate_many
+
+    articles = [d.article for d in seed_docs.values()]
+    parallel = settings.replace(annotate__n_process=2, annotate__batch_size=1)
+    docs = list(annotate_many(articles, parallel))
+    assert [d.quotes for d in docs] == [d.quotes for d in seed_docs.values()]
+    assert [d.entities for d in docs] == [d.entities for d in seed_docs.values()]

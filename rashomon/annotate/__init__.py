@@ -12,6 +12,8 @@ Every span is a character offset into `Article.text`.
 
 from __future__ import annotations
 
+import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,9 @@ from rashomon.settings import Settings
 if TYPE_CHECKING:
     from spacy.tokens import Doc as SpacyDoc
 
-__all__ = ["annotate", "annotate_many", "annotate_parsed", "annotate_texts"]
+__all__ = ["annotate", "annotate_many", "annotate_parsed", "annotate_stream", "annotate_texts"]
+
+log = logging.getLogger(__name__)
 
 
 def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
@@ -42,28 +46,37 @@ def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
     )
 
 
-def annotate_many(articles: Iterable[Article], settings: Settings) -> Iterator[Doc]:
-    """Annotate articles in spaCy batches, in order."""
-    batch: list[Article] = []
-    size = int(settings["annotate.batch_size"])
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= size:
-            yield from _annotate_batch(batch, settings)
-            batch = []
-    if batch:
-        yield from _annotate_batch(batch, settings)
+def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Doc | Exception]:
+    """Annotate a stream of articles through one spaCy `pipe`, in order. A layer that fails on
+    one article yields the exception in its place (logged) and the stream goes on."""
+    pending: deque[Article] = deque()
 
+    def texts() -> Iterator[str]:
+        for article in articles:
+            pending.append(article)
+            yield article.text
 
-def _annotate_batch(batch: Sequence[Article], settings: Settings) -> Iterator[Doc]:
     parsed = parse(
-        (a.text for a in batch),
+        texts(),
         settings["annotate.model"],
         batch_size=int(settings["annotate.batch_size"]),
         n_process=int(settings["annotate.n_process"]),
     )
-    for article, sdoc in zip(batch, parsed, strict=True):
-        yield annotate_parsed(article, sdoc)
+    for sdoc in parsed:
+        article = pending.popleft()
+        try:
+            yield annotate_parsed(article, sdoc)
+        except Exception as error:  # one article's bug must not stop the stream
+            log.exception("annotating %s failed", article.origin)
+            yield error
+
+
+def annotate_many(articles: Iterable[Article], settings: Settings) -> Iterator[Doc]:
+    """Annotate articles in order; an error in any article is raised."""
+    for doc in annotate_stream(articles, settings):
+        if isinstance(doc, Exception):
+            raise doc
+        yield doc
 
 
 def annotate(article: Article, settings: Settings) -> Doc:
