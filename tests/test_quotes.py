@@ -264,6 +264,28 @@ def test_relays_between_speaker_and_outlet(text, relay, settings):
     assert any(relay in v for v in quote.via), quote.via
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dong Jun said the talks had been constructive, the Russian Defence Ministry's readout "
+        "said.",
+        "The talks had been constructive, Dong Jun said, according to a readout of the call "
+        "published by the Russian Defence Ministry.",
+    ],
+)
+def test_a_readout_relays_the_speaker(text, settings):
+    quote = quote_with(quotes_of(text, settings), "talks had been constructive")
+    assert quote.speaker == "Dong Jun"
+    assert quote.via == ("Ministry of Defence of the Russian Federation",)
+
+
+def test_a_statement_names_its_owner_as_speaker(settings):
+    text = "The Russian Defence Ministry's statement said the talks had been constructive."
+    quote = quote_with(quotes_of(text, settings), "talks had been constructive")
+    assert quote.speaker == "Ministry of Defence of the Russian Federation"
+    assert quote.via == ()
+
+
 def test_anonymous_sources_are_flagged(settings):
     text = "Two senior officials said the deal could be signed as early as next week."
     quote = quote_with(quotes_of(text, settings), "deal could be signed")

@@ -461,6 +461,8 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
         if reporting and other.content and other.content[0] <= frame.cue[0] < other.content[1]:
             _cut_before(other, frame)  # "X said Y, Interfax reported" parsed inside Y
             return True
+        if frame.content and frame.content[0] <= other.cue[0] < frame.content[1]:
+            return True  # "X said Y, the ministry's readout said": the readout relays X
     return False
 
 
@@ -671,7 +673,7 @@ def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Cont
         return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
     speaker, anonymous = _name(frame.named_by or frame.speaker, context)
     addressee, _ = _name(frame.addressee, context)
-    via = tuple(n for n in (_name(r, context)[0] for r in frame.relays) if n and n != speaker)
+    via = tuple(n for n in (_relay_name(r, context) for r in frame.relays) if n and n != speaker)
     return Quote(
         kind=kind,
         start=span[0],
@@ -704,6 +706,15 @@ def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, 
         return None, False
     anonymous = _anonymous(words)
     return phrase, anonymous
+
+
+def _relay_name(span: tuple[int, int], context: _Context) -> str | None:
+    """A relay's name: "a readout of the call published by the ministry" is the ministry's."""
+    name, _ = _name(span, context)
+    if context.mentions is None or context.mentions.best_in(*span) is not None:
+        return name
+    inside = [m for m in context.mentions.within(*span) if m.type in ("ORG", "PERSON", "GPE")]
+    return inside[0].canonical if inside else name
 
 
 def _joint_names(span: tuple[int, int], phrase: str, context: _Context) -> str | None:
