@@ -281,6 +281,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
                     content_tokens += list(grand.subtree)
         elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT:
             content_tokens += list(child.subtree)
+        elif child.dep_ == "prep" and _statement_clause(child):
+            content_tokens += _statement_clause(child)
         elif child.dep_ == "prep" and child.lower_ == "on" and verb.lemma_ == "call":
             addressee = _object_phrase(child)
         elif child.dep_ == "prep" and child.lower_ in PREPOSITIONS.get(verb.lemma_, ()):
@@ -306,6 +308,17 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         sentence=sentence,
         named_by=named_by,
     )
+
+
+def _statement_clause(prep: Token) -> list[Token]:
+    """ "says in a statement that …": the clause hangs on the statement noun."""
+    for obj in prep.children:
+        if obj.dep_ == "pobj" and obj.lemma_.lower() in STATEMENT_NOUNS:
+            clauses = [
+                c for c in obj.children if c.dep_ in ("ccomp", "acl") and c.pos_ in ("VERB", "AUX")
+            ]
+            return [t for c in clauses for t in c.subtree]
+    return []
 
 
 def _object_phrase(prep: Token) -> tuple[int, int] | None:
@@ -586,7 +599,11 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     before it in the opening sentence, or a colon-ended sentence just before it."""
     first, last = context.sentence_of(start), context.sentence_of(max(start, end - 1))
     after = [f for f in frames if f.sentence == last and f.cue[0] >= end and not f.used]
-    after = [f for f in after if f.according or _speaker_outside(f, context)]
+    after = [
+        f
+        for f in after
+        if (f.according or _speaker_outside(f, context)) and not _says_its_own(f, end, context)
+    ]
     if after:
         return _prefer_speaker(after)
     adjacent = _adjacent_frame(end, last, context)
@@ -601,6 +618,14 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     if colon and prev_text.rstrip().endswith(":"):
         return colon[-1]
     return None
+
+
+def _says_its_own(frame: Frame, end: int, context: _Context) -> bool:
+    """A frame after a quote whose own clause follows its cue attributes that clause, not the
+    quote ("“Sunday Morning Futures,” Issa said Clinton's judgment is in question")."""
+    if frame.content is None or frame.according or frame.content[0] < frame.cue[1]:
+        return False
+    return _words(context.sdoc.text[frame.content[0] : frame.content[1]]) >= 4
 
 
 def _speaker_outside(frame: Frame, context: _Context) -> bool:
@@ -619,7 +644,7 @@ def _adjacent_frame(end: int, sentence: int, context: _Context) -> Frame | None:
         if context.inside.contains(token.idx) or token.pos_ != "VERB":
             continue
         frame = _verb_frame(token, sentence)
-        if frame is None:
+        if frame is None or _says_its_own(frame, end, context):
             return None
         if not _speaker_outside(frame, context):
             frame.speaker = _nearby_name(token, end, context)
