@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -117,22 +117,35 @@ PathsArg = Annotated[
 ]
 
 
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (for reading), jsonl (one object a document), json, markdown.",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
+]
+AllowPrivateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Let URL inputs reach loopback and private-network addresses (refused by default).",
+    ),
+]
+ProgressOpt = Annotated[
+    bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
+]
+
+
 @app.command()
 def clean(
     ctx: typer.Context,
     paths: PathsArg,
-    fmt: Annotated[
-        Format,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format: text (for reading), jsonl (one object a document), json, "
-            "markdown.",
-        ),
-    ] = Format.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
-    ] = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
     show_removed: Annotated[
         bool,
         typer.Option(
@@ -141,14 +154,7 @@ def clean(
             "(json and jsonl always carry them).",
         ),
     ] = False,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Let URL inputs reach loopback and private-network addresses "
-            "(refused by default).",
-        ),
-    ] = False,
+    allow_private: AllowPrivateOpt = False,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -157,9 +163,7 @@ def clean(
             "updated after the run.",
         ),
     ] = None,
-    progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
-    ] = True,
+    progress: ProgressOpt = True,
 ) -> None:
     """Strip each input to its article: title, outlet, date, language, body, removed lines.
 
@@ -174,37 +178,22 @@ def clean(
     if templates is not None:
         extra.append(f"clean.text.templates={templates}")
     settings = state.settings(*extra)
-    counts: Counter[tuple[str, str]] = Counter()
-    try:
-        stdin = getattr(sys.stdin, "buffer", None)  # None when the process has no stdin
-        results = clean_inputs(paths, settings, stdin=stdin)
-        with _open_output(output) as out:
-            watched = _watch(results, counts, progress and len(paths) > 0)
-            write(watched, fmt.value, out, show_removed=show_removed)
-    except RashomonError as error:
-        err.print(f"error: {error}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
-    _print_summary(counts)
-    if any(outcome == Outcome.FAILED for outcome, _ in counts):
-        raise typer.Exit(1)
+    stdin = getattr(sys.stdin, "buffer", None)  # None when the process has no stdin
+    _run(
+        lambda: clean_inputs(paths, settings, stdin=stdin),
+        lambda results, out: write(results, fmt.value, out, show_removed=show_removed),
+        output,
+        progress and len(paths) > 0,
+        "cleaning",
+    )
 
 
 @app.command()
 def annotate(
     ctx: typer.Context,
     paths: PathsArg,
-    fmt: Annotated[
-        Format,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format: text (for reading), jsonl (one object a document), json, "
-            "markdown.",
-        ),
-    ] = Format.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
-    ] = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
     as_is: Annotated[
         bool,
         typer.Option(
@@ -213,17 +202,8 @@ def annotate(
             "offset is an offset into the file.",
         ),
     ] = False,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Let URL inputs reach loopback and private-network addresses "
-            "(refused by default).",
-        ),
-    ] = False,
-    progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
-    ] = True,
+    allow_private: AllowPrivateOpt = False,
+    progress: ProgressOpt = True,
 ) -> None:
     """Clean each input, then find its entities, time expressions, quotes (speaker, cue,
     addressee, the relays between speaker and outlet) and claims with their stance.
@@ -235,14 +215,29 @@ def annotate(
 
     state: State = ctx.obj
     settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    stdin = getattr(sys.stdin, "buffer", None)
+    _run(
+        lambda: annotate_inputs(paths, settings, stdin=stdin, raw_text=as_is),
+        lambda results, out: write(results, fmt.value, out),
+        output,
+        progress and len(paths) > 0,
+        "annotating",
+    )
+
+
+def _run(
+    produce: Callable[[], Iterable[Result]],
+    write: Callable[[Iterable[Result], TextIO], None],
+    output: Path | None,
+    progress: bool,
+    label: str,
+) -> None:
+    """Run a command's results into its writer: progress and failures on stderr, the summary
+    table, exit code 2 on a usage error and 1 when any input failed."""
     counts: Counter[tuple[str, str]] = Counter()
     try:
-        stdin = getattr(sys.stdin, "buffer", None)
-        results = annotate_inputs(paths, settings, stdin=stdin, raw_text=as_is)
         with _open_output(output) as out:
-            write(
-                _watch(results, counts, progress and len(paths) > 0, "annotating"), fmt.value, out
-            )
+            write(_watch(produce(), counts, progress, label), out)
     except RashomonError as error:
         err.print(f"error: {error}", highlight=False, markup=False)
         raise typer.Exit(2) from None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -791,16 +791,14 @@ def _previous_speaker(done: list[Quote], quote: Quote, context: _Context) -> int
     return len(done) - 1
 
 
+_NOBODY = (None, None, None, None)  # speaker, speaker_span, cue, cue_span
+
+
 def _carry(quote: Quote, source: Quote, index: int) -> Quote:
-    return Quote(
-        kind=quote.kind,
-        start=quote.start,
-        end=quote.end,
-        text=quote.text,
+    """`quote` spoken by `source`'s speaker, carried on from quote `index` with no cue."""
+    return replace(
+        quote,
         speaker=source.speaker,
-        speaker_span=None,
-        cue=None,
-        cue_span=None,
         addressee=source.addressee,
         via=source.via,
         anonymous=source.anonymous,
@@ -857,7 +855,8 @@ def _continuations(quotes: list[Quote], context: _Context) -> list[Quote]:
         if _speaks_for(nxt, quote, context):
             span = _content(list(nxt))
             if span is not None:
-                added.append(_carry_indirect(span, quote, index, text))
+                fresh = Quote("indirect", span[0], span[1], text[span[0] : span[1]], *_NOBODY)
+                added.append(_carry(fresh, quote, index))
     return sorted(quotes + added, key=lambda q: q.start)
 
 
@@ -892,19 +891,3 @@ def _speaker_role(quote: Quote, context: _Context) -> str:
         if mention.canonical == quote.speaker and mention.role:
             return str(mention.role)
     return ""
-
-
-def _carry_indirect(span: tuple[int, int], source: Quote, index: int, text: str) -> Quote:
-    return Quote(
-        kind="indirect",
-        start=span[0],
-        end=span[1],
-        text=text[span[0] : span[1]],
-        speaker=source.speaker,
-        speaker_span=None,
-        cue=None,
-        cue_span=None,
-        via=source.via,
-        anonymous=source.anonymous,
-        continues=index,
-    )

@@ -13,7 +13,6 @@ the entities, the quotes with their attribution chains, and the claims by stance
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any, TextIO
@@ -60,18 +59,7 @@ def _plain(item: Any) -> dict[str, Any]:
 
 def write(results: Iterable[Result], fmt: str, out: TextIO) -> None:
     """Write results to `out` as they come (JSON collects them into one array)."""
-    if fmt == "jsonl":
-        for result in results:
-            out.write(json.dumps(record(result), ensure_ascii=False) + "\n")
-    elif fmt == "json":
-        json.dump([record(r) for r in results], out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt in ("text", "markdown"):
-        render = _text if fmt == "text" else _markdown
-        for result in results:
-            out.write(render(result))
-    else:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    clean_report.write_results(results, fmt, out, record, {"text": _text, "markdown": _markdown})
 
 
 def _entity_lines(doc: Doc) -> list[str]:

@@ -10,12 +10,12 @@ never turns it into HTML.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from rashomon.model import Article, Result
 
-__all__ = ["FORMATS", "record", "write"]
+__all__ = ["FORMATS", "record", "write", "write_results"]
 
 FORMATS = ("jsonl", "json", "text", "markdown")
 
@@ -62,18 +62,31 @@ def record(result: Result) -> dict[str, Any]:
 
 def write(results: Iterable[Result], fmt: str, out: TextIO, *, show_removed: bool = False) -> None:
     """Write results to `out` as they come (JSON collects them into one array)."""
+    renderers = {
+        "text": lambda r: _text(r, show_removed),
+        "markdown": lambda r: _markdown(r, show_removed),
+    }
+    write_results(results, fmt, out, record, renderers)
+
+
+def write_results(
+    results: Iterable[Result],
+    fmt: str,
+    out: TextIO,
+    to_record: Callable[[Result], dict[str, Any]],
+    renderers: dict[str, Callable[[Result], str]],
+) -> None:
+    """The shared writer of every command: jsonl and json from `to_record`, the reading
+    formats from `renderers`."""
     if fmt == "jsonl":
         for result in results:
-            out.write(json.dumps(record(result), ensure_ascii=False) + "\n")
+            out.write(json.dumps(to_record(result), ensure_ascii=False) + "\n")
     elif fmt == "json":
-        json.dump([record(r) for r in results], out, ensure_ascii=False, indent=2)
+        json.dump([to_record(r) for r in results], out, ensure_ascii=False, indent=2)
         out.write("\n")
-    elif fmt == "text":
+    elif fmt in renderers:
         for result in results:
-            out.write(_text(result, show_removed))
-    elif fmt == "markdown":
-        for result in results:
-            out.write(_markdown(result, show_removed))
+            out.write(renderers[fmt](result))
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
