@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rashomon.annotate import claims, entities, quotes, times
-from rashomon.annotate.nlp import parse
+from rashomon.annotate.nlp import parse, sentences_of
 from rashomon.model import Article, Doc
 from rashomon.settings import Settings
 
@@ -36,14 +36,16 @@ def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
     found_times = times.find_times(sdoc, article.published)
     found_quotes = quotes.find_quotes(sdoc, mentions)
     found_claims = claims.find_claims(sdoc, found_quotes, mentions, found_times)
-    return Doc(
+    doc = Doc(
         article=article,
-        sentences=tuple((s.start_char, s.end_char) for s in sdoc.sents),
+        sentences=tuple((s.start_char, s.end_char) for s in sentences_of(sdoc)),
         entities=tuple(mentions.entities),
         times=tuple(found_times),
         quotes=tuple(found_quotes),
         claims=tuple(found_claims),
     )
+    sdoc.user_data.clear()  # the cached sentences point back at sdoc: free it at once
+    return doc
 
 
 def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Doc | Exception]:

@@ -55,6 +55,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rashomon.annotate.nlp import sentences_of, text_of
 from rashomon.model import Claim, Quote, TimeExpr
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ class _Facts:
         self, sdoc: SpacyDoc, quotes: Sequence[Quote], mentions: Any, times: Sequence[TimeExpr]
     ) -> None:
         self.quotes = quotes
-        self.text = sdoc.text
+        self.text = text_of(sdoc)
         self.entities = _Sorted(getattr(mentions, "entities", None) or ())
         self.times = _Sorted(times)
         self.numeric = [e for e in sdoc.ents if e.label_ in _NUMERIC]
@@ -260,7 +261,7 @@ def find_claims(
 
 def _pieces(sdoc: SpacyDoc) -> Iterable[tuple[int, int]]:
     """Token ranges of the sentences, cut again at line breaks, without the break tokens."""
-    for sent in sdoc.sents:
+    for sent in sentences_of(sdoc):
         a = sent.start
         for t in sent:
             if t.is_space and "\n" in t.text:

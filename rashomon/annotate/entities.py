@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from rashomon.annotate.nlp import text_of
 from rashomon.model import Entity
 
 if TYPE_CHECKING:
@@ -418,15 +419,7 @@ def find_entities(sdoc: SpacyDoc) -> Mentions:
     extra += _descriptions(sdoc, names, people, gaz)
     extra += _ministry_descriptions(sdoc, names, gaz)
     found = sorted(names + extra, key=lambda m: (m.start, -m.end))
-    return Mentions([_entity(_text(sdoc), m, people) for m in found], sdoc)
-
-
-def _text(sdoc: SpacyDoc) -> str:
-    """The text of `sdoc`, joined once (spaCy joins its tokens on every `.text`)."""
-    cached = sdoc.user_data.get("rashomon.text")
-    if cached is None:
-        cached = sdoc.user_data["rashomon.text"] = sdoc.text
-    return str(cached)
+    return Mentions([_entity(text_of(sdoc), m, people) for m in found], sdoc)
 
 
 def _entity(text: str, m: Mention, people: list[Person]) -> Entity:
@@ -489,7 +482,7 @@ def _trim_person(sdoc: SpacyDoc, i: int, j: int) -> tuple[int, int]:
 
 def _span(sdoc: SpacyDoc, i: int, j: int) -> tuple[int, int]:
     start, end = sdoc[i].idx, sdoc[j - 1].idx + len(sdoc[j - 1].text)
-    tail = _text(sdoc)[start:end]
+    tail = text_of(sdoc)[start:end]
     if len(tail) > 2 and tail[-2:] in ("'s", "’s"):
         end -= 2
     return start, end
@@ -504,7 +497,7 @@ def _from_ent(sdoc: SpacyDoc, ent: Any, gaz: Gazetteer) -> Mention | None:
     if i >= j:
         return None
     start, end = _span(sdoc, i, j)
-    text = _text(sdoc)[start:end]
+    text = text_of(sdoc)[start:end]
     if ent.label_ == "ORG" and _not_a_name(sdoc, i, j):
         return None
     m = Mention(i, j, start, end, ent.label_, text)
@@ -692,7 +685,7 @@ def _earlier_ministry(
 
 def _scan(sdoc: SpacyDoc, gaz: Gazetteer, taken: set[int]) -> list[Mention]:
     """Table names and aliases spaCy did not mark (case-sensitive, whole tokens)."""
-    text = _text(sdoc)
+    text = text_of(sdoc)
     ends = {t.idx + len(t.text): t.i for t in sdoc}
     found: list[Mention] = []
     skip_to = 0
@@ -747,7 +740,7 @@ def _link_people(sdoc: SpacyDoc, names: list[Mention]) -> list[Person]:
 
 
 def _mtext(sdoc: SpacyDoc, m: Mention) -> str:
-    return str(_text(sdoc)[m.start : m.end])
+    return str(text_of(sdoc)[m.start : m.end])
 
 
 def _join(m: Mention, people: list[Person], words: list[str]) -> None:

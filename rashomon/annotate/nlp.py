@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rashomon.errors import SettingsError
 
@@ -37,3 +37,19 @@ def parse(
     """Parse `texts` in batches; yields one spaCy Doc per text, in order."""
     nlp = load(model)
     yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+
+
+def text_of(sdoc: SpacyDoc) -> str:
+    """`sdoc.text`, computed once: spaCy rebuilds it from the tokens on every access."""
+    cached = sdoc.user_data.get("rashomon.text")
+    if cached is None:
+        cached = sdoc.user_data["rashomon.text"] = sdoc.text
+    return str(cached)
+
+
+def sentences_of(sdoc: SpacyDoc) -> list[Any]:
+    """`list(sdoc.sents)`, computed once per parse and shared by every layer."""
+    cached = sdoc.user_data.get("rashomon.sents")
+    if cached is None:
+        cached = sdoc.user_data["rashomon.sents"] = list(sdoc.sents)
+    return list(cached)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from rashomon.annotate.nlp import sentences_of, text_of
 from rashomon.model import Entity, Quote
 
 if TYPE_CHECKING:
@@ -420,7 +421,7 @@ def _relays(sentence: SpacySpan) -> list[tuple[int, int]]:
 
 def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
     frames: list[Frame] = []
-    for index, sentence in enumerate(sdoc.sents):
+    for index, sentence in enumerate(sentences_of(sdoc)):
         relays = _relays(sentence)
         relay_starts = {r[0] for r in relays}
         for token in sentence:
@@ -509,6 +510,8 @@ class _Context:
     sentence_starts: list[int]
     sentence_ends: list[int]
     inside: _Inside = field(default_factory=lambda: _Inside([]))
+    text: str = ""  # sdoc.text, which spaCy rebuilds on every access
+    sents: list[Any] = field(default_factory=list)
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
@@ -516,12 +519,18 @@ class _Context:
 
 def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     """Direct and indirect quotes of one parsed article, in text order."""
-    text = sdoc.text
+    text = text_of(sdoc)
     marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
     inside = _Inside(marked)
-    sents = list(sdoc.sents)
+    sents = sentences_of(sdoc)
     context = _Context(
-        sdoc, mentions, [s.start_char for s in sents], [s.end_char for s in sents], inside
+        sdoc,
+        mentions,
+        [s.start_char for s in sents],
+        [s.end_char for s in sents],
+        inside,
+        text,
+        sents,
     )
     frames = _drop_nested(_frames(sdoc, inside))
     quotes, marked = _mixed_quotes(marked, frames, context)
@@ -564,7 +573,7 @@ def _mixed_quotes(
     soft” because …") is one quote: the clause, marks and all."""
     quotes: list[Quote] = []
     consumed: set[tuple[int, int]] = set()
-    text = context.sdoc.text
+    text = context.text
     for frame in frames:
         if frame.content is None or frame.speaker is None or frame.according:
             continue
@@ -614,7 +623,7 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     if before:
         return before[-1]
     colon = [f for f in frames if f.sentence == first - 1 and not f.used and f.speaker]
-    prev_text = context.sdoc.text[context.sentence_starts[first - 1] : start] if first else ""
+    prev_text = context.text[context.sentence_starts[first - 1] : start] if first else ""
     if colon and prev_text.rstrip().endswith(":"):
         return colon[-1]
     return None
@@ -625,7 +634,7 @@ def _says_its_own(frame: Frame, end: int, context: _Context) -> bool:
     quote ("“Sunday Morning Futures,” Issa said Clinton's judgment is in question")."""
     if frame.content is None or frame.according or frame.content[0] < frame.cue[1]:
         return False
-    return _words(context.sdoc.text[frame.content[0] : frame.content[1]]) >= 4
+    return _words(context.text[frame.content[0] : frame.content[1]]) >= 4
 
 
 def _speaker_outside(frame: Frame, context: _Context) -> bool:
@@ -692,7 +701,7 @@ def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool
 
 
 def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
-    text = context.sdoc.text
+    text = context.text
     span = _strip_span(text, *span) or span
     if frame is None:
         return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
@@ -719,7 +728,7 @@ def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, 
     """Canonical name of the phrase at `span`, and whether it is an unnamed source."""
     if span is None:
         return None, False
-    phrase = context.sdoc.text[span[0] : span[1]]
+    phrase = context.text[span[0] : span[1]]
     joint = _joint_names(span, phrase, context)
     if joint:
         return joint, False
@@ -785,7 +794,7 @@ def _previous_speaker(done: list[Quote], quote: Quote, context: _Context) -> int
     last = done[-1]
     if last.speaker is None or last.kind != "direct":
         return None
-    between = context.sdoc.text[last.end : quote.start]
+    between = context.text[last.end : quote.start]
     if between.count("\n\n") > 1 or _words(between) > 12:
         return None
     return len(done) - 1
@@ -837,10 +846,10 @@ def _continuations(quotes: list[Quote], context: _Context) -> list[Quote]:
     minister's words), carries that speech on."""
     if not quotes:
         return quotes
-    text = context.sdoc.text
+    text = context.text
     covered = _Inside([(q.start, q.end) for q in quotes])
     added: list[Quote] = []
-    sents = list(context.sdoc.sents)
+    sents = context.sents
     for index, quote in enumerate(quotes):
         if quote.kind != "indirect" or quote.speaker is None:
             continue

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rashomon.annotate.nlp import text_of
 from rashomon.model import TimeExpr
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class _Context:
 
     def __init__(self, sdoc: SpacyDoc) -> None:
         self.sdoc = sdoc
-        self.text: str = sdoc.text
+        self.text: str = text_of(sdoc)
         self.date_tokens = {t.i for e in sdoc.ents if e.label_ == "DATE" for t in e}
 
     def token(self, char: int) -> Token | None:
