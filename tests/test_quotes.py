@@ -326,3 +326,20 @@ def test_names_joined_by_and_speak_together(settings):
     text = "The Chinese Defense Minister and his staff said the drills would go ahead."
     quote = quote_with(quotes_of(text, settings), "drills would go ahead")
     assert quote.speaker != "China and Russia"
+
+
+def test_people_familiar_with_the_matter_are_anonymous(settings):
+    text = "The company will cut 4,000 jobs, according to two people familiar with the matter."
+    quote = quote_with(quotes_of(text, settings), "cut 4,000 jobs")
+    assert quote.anonymous and quote.cue == "according to"
+    assert quote.text == "The company will cut 4,000 jobs"
+
+
+def test_a_fronted_clause_parsed_as_an_adverbial_is_the_content(settings):
+    text = (
+        "As yet, there is no evidence linking the third case to the earlier two, the regional "
+        "health commission said, according to Reuters."
+    )
+    quote = quote_with(quotes_of(text, settings), "no evidence linking")
+    assert quote.speaker and "health commission" in quote.speaker
+    assert quote.via == ("Reuters",)

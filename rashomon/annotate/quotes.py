@@ -62,6 +62,9 @@ RELAY_VERBS = frozenset(_lexicon()["relays"]["verbs"].split())
 RELAY_CLAUSE_VERBS = frozenset(_lexicon()["relays"]["clauses"].split())
 STATEMENT_NOUNS = _words_of("statement_nouns")
 ANONYMOUS_HEADS = _words_of("anonymous_heads")
+ANONYMOUS_TAIL = frozenset(
+    ["of", "with", "from", "in", "at", "familiar", "close", "who", "that", "briefed"]
+)
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 OPENING = {"“": "”", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "‚": "‘’", "「": "」"}
@@ -294,6 +297,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
                     addressee = _phrase(grand)
     if not content_tokens and _inverted(verb):
         content_tokens = _head_clause(verb)
+    if not content_tokens:
+        content_tokens = _fronted_clause(verb)
     if subject is None and not content_tokens:
         return None
     cue_tokens = _cue_tokens(verb)
@@ -336,6 +341,19 @@ def _relay_clause(child: Token, verb: Token) -> bool:
         and not any(c.dep_ in ("ccomp", "dobj") for c in child.children)
         and any(c.dep_ == "nsubj" for c in child.children)
     )
+
+
+def _fronted_clause(verb: Token) -> list[Token]:
+    """ "Y, X said" parsed with Y as an adverbial clause of `said`: Y, unless it is a real
+    adverbial ("When she arrived, X said …": it has a subordinator)."""
+    for child in verb.children:
+        if child.dep_ != "advcl" or child.i > verb.i:
+            continue
+        if any(c.dep_ == "mark" for c in child.children) or child.tag_ in ("VBG", "VBN"):
+            continue
+        if _after_break(verb.doc[child.right_edge.i + 1]):
+            return list(child.subtree)
+    return []
 
 
 def _inverted(verb: Token) -> bool:
@@ -391,7 +409,9 @@ def _according_frame(token: Token, sentence: SpacySpan, index: int) -> Frame | N
     if obj is None:
         return None
     aside = {t.i for t in token.subtree}
-    content = [t for t in sentence if t.i not in aside]
+    before = [t for t in sentence if t.i < token.left_edge.i]
+    after = [t for t in sentence if t.i > token.right_edge.i and t.i not in aside]
+    content = before if _words_in(before) >= _words_in(after) else after
     return Frame(
         cue=_char_span([token, to]),  # type: ignore[list-item]
         cue_text=f"{token.text} {to.text}",  # type: ignore[union-attr]
@@ -401,6 +421,10 @@ def _according_frame(token: Token, sentence: SpacySpan, index: int) -> Frame | N
         sentence=index,
         according=True,
     )
+
+
+def _words_in(tokens: list[Token]) -> int:
+    return sum(1 for t in tokens if t.is_alpha)
 
 
 def _relays(sentence: SpacySpan) -> list[tuple[int, int]]:
@@ -465,7 +489,7 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
     for other in group:
         if other is frame:
             continue
-        if frame.according and not other.according:
+        if frame.according and not other.according and _speaks_beside(other, frame):
             return True
         if other.according or not other.speaker or frame.cue[0] < other.cue[0]:
             continue
@@ -478,6 +502,14 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
         if frame.content and frame.content[0] <= other.cue[0] < frame.content[1]:
             return True  # "X said Y, the ministry's readout said": the readout relays X
     return False
+
+
+def _speaks_beside(speech: Frame, according: Frame) -> bool:
+    """ "…, Dong said, according to the ministry": the speech frame reports something and
+    stands right before the according phrase (or holds it)."""
+    if speech.content is not None and speech.speaker is not None:
+        return True
+    return speech.speaker is not None and 0 <= according.cue[0] - speech.cue[1] <= 40
 
 
 def _cut_before(frame: Frame, relay: Frame) -> None:
@@ -764,8 +796,14 @@ def _joint_names(span: tuple[int, int], phrase: str, context: _Context) -> str |
 
 
 def _anonymous(words: list[str]) -> bool:
-    head = words[-1].strip(".,")
-    return head in ANONYMOUS_HEADS or any(w in ANONYMOUS_HEADS for w in words[-3:])
+    """The phrase's own nouns, before any "of"/"with"/"familiar" tail, include an unnamed
+    source ("officials", "two people familiar with the matter")."""
+    own: list[str] = []
+    for word in words:
+        if word in ANONYMOUS_TAIL:
+            break
+        own.append(word.strip(".,"))
+    return any(w in ANONYMOUS_HEADS for w in own)
 
 
 # ---------------------------------------------------------------- continuations
