@@ -343,3 +343,15 @@ def test_a_fronted_clause_parsed_as_an_adverbial_is_the_content(settings):
     quote = quote_with(quotes_of(text, settings), "no evidence linking")
     assert quote.speaker and "health commission" in quote.speaker
     assert quote.via == ("Reuters",)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The senator leaned in and boomed: “We will defeat her in November.”", "senator"),
+        ("Issa: “Hillary Clinton’s honesty is in question.”", "Issa"),
+    ],
+)
+def test_a_quote_after_a_colon_belongs_to_what_stands_before_it(text, speaker, settings):
+    (quote,) = quotes_of(text, settings)
+    assert quote.speaker and speaker in quote.speaker

@@ -235,8 +235,9 @@ def _subject(verb: Token) -> Token | None:
         return subjects[-1]  # "the newspaper Kommersant" parsed as two subjects: the name
     if verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head  # "The envoy called on …" parsed as a noun phrase
-    if verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
-        return _subject(verb.head) if verb.head is not verb else None
+    shared = verb.dep_ in ("conj", "dep") and verb.head.pos_ in ("VERB", "AUX")
+    if shared or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
+        return _subject(verb.head) if verb.head is not verb else None  # "leaned in and boomed"
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("quote", "be"):
         for child in verb.head.children:
             if child.dep_ == "nsubjpass":
@@ -658,6 +659,33 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     prev_text = context.text[context.sentence_starts[first - 1] : start] if first else ""
     if colon and prev_text.rstrip().endswith(":"):
         return colon[-1]
+    return _colon_frame(start, first, context)
+
+
+def _colon_frame(start: int, sentence: int, context: _Context) -> Frame | None:
+    """A quote after a colon belongs to what stands before the colon: its verb and subject
+    ("Trump leaned in and boomed: “…”") or, headline style, a bare name ("Issa: “…”")."""
+    before = context.text[max(0, start - 3) : start].rstrip("“\"'‘«„ ")
+    if not before.endswith(":"):
+        return None
+    colon_at = context.text.rfind(":", 0, start)
+    span = context.sdoc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
+    if span is None or span[0].i == 0:
+        return None
+    last = context.sdoc[span[0].i - 1]
+    if last.pos_ in ("VERB", "AUX") or last.head.pos_ == "VERB" and last.dep_ in ("prt", "advmod"):
+        verb = last if last.pos_ in ("VERB", "AUX") else last.head
+        frame = _verb_frame(verb, sentence)
+        if frame is not None and _speaker_outside(frame, context):
+            frame.content = None
+            return frame
+        return None
+    named = last.pos_ == "PROPN" or (last.is_title and last.pos_ in ("NOUN", "ADJ"))
+    if named and not context.inside.contains(last.idx):
+        speaker = _phrase(last)
+        if speaker is not None:
+            cue = (colon_at, colon_at + 1)
+            return Frame(cue, ":", speaker, None, None, sentence)
     return None
 
 
