@@ -71,3 +71,64 @@ def test_malformed_html_never_crashes_the_cleaner(markup: str):
 @given(st.text(max_size=3000))
 def test_arbitrary_text_never_crashes_the_cleaner(text: str):
     _check(text.encode("utf-8", "surrogatepass"), "text/plain")
+
+
+NEWS_PIECES = [
+    "“",
+    "”",
+    '"',
+    "‘",
+    "’",
+    "«",
+    "»",
+    "''",
+    ":",
+    ", ",
+    ". ",
+    "\n\n",
+    "\n",
+    " said",
+    " told",
+    " according to ",
+    " as quoted by ",
+    " citing ",
+    " He",
+    " she",
+    " the minister",
+    " Dong Jun",
+    " Shoigu",
+    " the Russian Defense Ministry",
+    " officials",
+    " on Wednesday",
+    " last month",
+    " 31.01.2024",
+    " 5%",
+    " $3 million",
+    " not",
+    " may",
+    " and",
+    " reported",
+    " Reuters",
+    " China",
+    " We",
+]
+
+
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(NEWS_PIECES) | st.text(max_size=8), min_size=1, max_size=60))
+def test_annotation_never_crashes_and_every_span_points_at_its_text(pieces):
+    from rashomon.annotate import annotate_stream
+
+    text = "".join(pieces)
+    article = Article(id="fuzz", origin="fuzz", text=text)
+    (doc,) = list(annotate_stream([article], SETTINGS))
+    assert not isinstance(doc, Exception), doc
+    for layer in (doc.entities, doc.times, doc.quotes, doc.claims):
+        for item in layer:
+            assert text[item.start : item.end] == item.text
+    for quote in doc.quotes:
+        for span in (quote.speaker_span, quote.cue_span, quote.addressee_span):
+            assert span is None or 0 <= span[0] < span[1] <= len(text)
+        assert quote.continues is None or 0 <= quote.continues < len(doc.quotes)
+    for claim in doc.claims:
+        assert claim.quote is None or 0 <= claim.quote < len(doc.quotes)
