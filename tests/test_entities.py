@@ -242,3 +242,19 @@ def test_resolver_merges_acronyms_with_their_full_name(nlp):
     full = next(e for e in resolved[0] if e.text == "Organization of Turkic States")
     short = next(e for e in resolved[1] if e.text == "OTS")
     assert short.key == full.key
+
+
+def test_team_labels_and_clauses_are_not_part_of_names(nlp):
+    text = (
+        "The Steelers spent Monday trying to distance themselves from the fight. Browns DL "
+        "Sheldon Richardson weighed in on Monday, saying that Pittsburgh quarterback Mason "
+        "Rudolph should be disciplined. Rudolph and Garrett fought before Garrett hit Rudolph "
+        "in the head. Rudolph said nothing."
+    )
+    mentions = find_entities(nlp(text))
+    people = {e.canonical for e in mentions.entities if e.type == "PERSON"}
+    assert "Sheldon Richardson" in people and "Mason Rudolph" in people
+    assert "Steelers" not in people
+    assert not [e for e in mentions.entities if "hit" in e.text]
+    rudolph = {e.key for e in mentions.entities if e.text == "Rudolph"}
+    assert rudolph == {"person:mason-rudolph"}

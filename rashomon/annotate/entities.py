@@ -473,8 +473,17 @@ def _trim_person(sdoc: SpacyDoc, i: int, j: int) -> tuple[int, int]:
             return True
         return t.tag_ not in ("NNP", "NNPS") or not any(c.isalpha() for c in t.text)
 
+    def leading_label(t: Token) -> bool:
+        """A team or body before the name ("Browns DL Sheldon Richardson"): a plural proper
+        noun or an all-capitals abbreviation, with at least two name words after it."""
+        caps = t.text.isupper() and len(t.text) <= 4 and t.text.isalpha()
+        return t.tag_ == "NNPS" or (caps and len(t.text) > 1)
+
     while i < j and outside(sdoc[i]):
         i += 1
+    labels = [k for k in range(i, j - 2) if leading_label(sdoc[k])]
+    if labels:
+        i = labels[-1] + 1
     while i < j and outside(sdoc[j - 1]):
         j -= 1
     return i, j
@@ -500,7 +509,10 @@ def _from_ent(sdoc: SpacyDoc, ent: Any, gaz: Gazetteer) -> Mention | None:
     text = text_of(sdoc)[start:end]
     if ent.label_ == "ORG" and _not_a_name(sdoc, i, j):
         return None
-    m = Mention(i, j, start, end, ent.label_, text)
+    label = ent.label_
+    if label == "PERSON" and j - i == 1 and sdoc[i].tag_ == "NNPS":
+        label = "ORG"  # a plural name ("the Steelers") is a team or a family, not a person
+    m = Mention(i, j, start, end, label, text)
     _type_by_tables(sdoc, m, text, gaz)
     _retype_by_context(sdoc, m, text, gaz)
     if not m.confirmed and m.type == "GPE" and j - i == 1 and sdoc[i].tag_ in ("NN", "NNS"):
@@ -523,9 +535,12 @@ def _retype_by_context(sdoc: SpacyDoc, m: Mention, text: str, gaz: Gazetteer) ->
 
 
 def _not_a_name(sdoc: SpacyDoc, i: int, j: int) -> bool:
-    """An ORG that is only title words ("Defense") or only lower-case words ("navy")."""
+    """An ORG that is only title words ("Defense"), only lower-case words ("navy"), or a
+    clause spaCy took for a name ("Garrett hit Rudolph": a lower-case verb inside)."""
     words = [t.lower_ for t in sdoc[i:j]]
     if all(w in FIELDS or w in OFFICES or w in RANKS or w in TITLE_GLUE for w in words):
+        return True
+    if any(t.is_lower and t.pos_ == "VERB" for t in sdoc[i:j]):
         return True
     return all(t.is_lower for t in sdoc[i:j])
 
@@ -728,6 +743,7 @@ def _link_people(sdoc: SpacyDoc, names: list[Mention]) -> list[Person]:
     for m in sorted(persons, key=lambda m: (-len(_words(m.canonical)), m.start)):
         _join(m, people, _words(m.canonical))
     _retype_names(sdoc, names, people)
+    _retype_full_names(sdoc, names, people)
     names.extend(_unmarked_speakers(sdoc, names, people))
     names.extend(_missed_surnames(sdoc, names, people))
     names.sort(key=lambda m: m.start)
@@ -813,6 +829,33 @@ def _retype_names(sdoc: SpacyDoc, names: list[Mention], people: list[Person]) ->
             m.type, m.via, m.confirmed = "PERSON", "name", True
             m.canonical = _mtext(sdoc, m)
             _join(m, people, [m.canonical])
+
+
+def _retype_full_names(sdoc: SpacyDoc, names: list[Mention], people: list[Person]) -> None:
+    """An org name no table knows, two or three capitalised words, whose last word is the
+    surname of a person in the article, is that person ("Pittsburgh quarterback Mason
+    Rudolph" typed ORG, then "Rudolph said")."""
+    for m in names:
+        if m.type != "ORG" or m.confirmed or not 2 <= m.j - m.i <= 3:
+            continue
+        tokens = list(sdoc[m.i : m.j])
+        if not all(t.pos_ == "PROPN" and t.is_title for t in tokens):
+            continue
+        key = name_key(tokens[-1].text)
+        known = [
+            n
+            for n, p in enumerate(people)
+            if any(len(ks) == 1 and keys_match(key, ks[0], fuzzy=False) for ks in p.keys)
+        ]
+        if len(known) != 1:
+            continue
+        m.type, m.via, m.confirmed = "PERSON", "name", True
+        m.canonical = _mtext(sdoc, m)
+        person = people[known[0]]
+        person.names.append(m.canonical)
+        person.keys.append([name_key(w) for w in _words(m.canonical)])
+        person.positions.append(m.start)
+        m.person = known[0]
 
 
 def _unmarked_speakers(sdoc: SpacyDoc, names: list[Mention], people: list[Person]) -> list[Mention]:
