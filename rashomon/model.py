@@ -200,7 +200,8 @@ class Claim:
 @dataclass(frozen=True, slots=True)
 class Doc:
     """An article with its annotation layers, every span a character offset into
-    `article.text`. `sentences` are (start, end) pairs."""
+    `article.text`. `sentences` are (start, end) pairs. `limits` says which layers were left
+    out and why (an article in a language the model does not read gets only its quote marks)."""
 
     article: Article
     sentences: tuple[tuple[int, int], ...] = ()
@@ -208,6 +209,7 @@ class Doc:
     times: tuple[TimeExpr, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
+    limits: tuple[str, ...] = ()  # what was not annotated and why (a language with no model)
 
 
 class Outcome(StrEnum):

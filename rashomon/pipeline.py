@@ -240,7 +240,12 @@ def as_is(raw: RawDoc, settings: Settings) -> Article:
     limit = int(settings["annotate.max_chars"])
     if len(text) > limit:
         raise TooLarge(raw.origin, f"{len(text):,} characters; annotate.max_chars is {limit:,}")
-    return Article(id=raw.id, origin=raw.origin, text=text, url=raw.url, extractor="as-is")
+    from rashomon.clean.language import detect
+
+    language, _ = detect(text, settings)
+    return Article(
+        id=raw.id, origin=raw.origin, text=text, url=raw.url, language=language, extractor="as-is"
+    )
 
 
 def annotate_inputs(

@@ -203,3 +203,23 @@ def test_memory_zones_do_not_change_the_annotations(seed_docs, settings):
     assert [d.quotes for d in docs] == [d.quotes for d in expected]
     assert [d.claims for d in docs] == [d.claims for d in expected]
     assert [d.entities for d in docs] == [d.entities for d in expected]
+
+
+def test_an_article_in_a_language_the_model_does_not_read_gets_its_quote_marks_only(
+    tmp_path: Path,
+):
+    page = tmp_path / "pt.txt"
+    page.write_text(
+        "O ministro da Defesa disse ontem que o governo vai investir mais nas Forças Armadas. "
+        "“Vamos reforçar a nossa presença no Atlântico nos próximos anos”, afirmou o ministro "
+        "durante uma visita ao porto de Lisboa.\n",
+        "utf-8",
+    )
+    (record,) = _jsonl(["--as-is", str(page)])
+    assert record["language"] == "pt"
+    assert record["limits"] and "language pt" in record["limits"][0]
+    assert record["entities"] == [] and record["claims"] == []
+    (quote,) = record["quotes"]
+    assert quote["text"].startswith("Vamos reforçar") and quote["speaker"] is None
+    assert record["sentences"]
+    _check_spans(record)

@@ -13,13 +13,14 @@ Every span is a character offset into `Article.text`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from rashomon.annotate import claims, entities, quotes, times
 from rashomon.annotate.nlp import load, sentences_of
-from rashomon.model import Article, Doc
+from rashomon.model import Article, Doc, Quote
 from rashomon.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["annotate", "annotate_many", "annotate_parsed", "annotate_stream", "annotate_texts"]
 
 log = logging.getLogger(__name__)
+
+SENTENCE = re.compile(r"[^\s].*?(?:[.!?。！？]+[”\"»’)]*(?=\s)|\n\n|$)", re.S)
 
 
 def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
@@ -56,16 +59,36 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
     the stream goes on."""
     nlp = load(settings["annotate.model"])
     zone = max(1, int(settings["annotate.zone_size"]))
+    readable = set(settings["annotate.languages"])
     iterator = iter(articles)
     while window := list(islice(iterator, zone)):
+        english = [a for a in window if a.language is None or a.language in readable]
         with nlp.memory_zone():
             parsed = nlp.pipe(
-                (a.text for a in window),
+                (a.text for a in english),
                 batch_size=int(settings["annotate.batch_size"]),
                 n_process=int(settings["annotate.n_process"]),
             )
-            for article, sdoc in zip(window, parsed, strict=True):
-                yield _annotate_or_error(article, sdoc)
+            done = dict(zip(map(id, english), parsed, strict=True))
+            for article in window:
+                sdoc = done.pop(id(article), None)
+                yield _annotate_or_error(article, sdoc) if sdoc is not None else marks_only(article)
+
+
+def marks_only(article: Article) -> Doc:
+    """An article in a language the model does not read: its sentences by punctuation and its
+    direct quotes by their marks (no speaker), with the reason the rest is missing."""
+    text = article.text
+    sentences = tuple((m.start(), m.end()) for m in SENTENCE.finditer(text))
+    marked = quotes.find_marked(text)
+    found = tuple(
+        Quote("direct", s, e, text[s:e], None, None, None, None) for s, e in marked if e - s > 12
+    )
+    note = (
+        f"language {article.language}: entities, times, attribution and claims need a model for "
+        f"it (annotate.languages lists the languages annotate.model reads)"
+    )
+    return Doc(article=article, sentences=sentences, quotes=found, limits=(note,))
 
 
 def _annotate_or_error(article: Article, sdoc: SpacyDoc) -> Doc | Exception:

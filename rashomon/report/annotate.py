@@ -6,7 +6,8 @@ The JSON record is the clean record (`rashomon clean`) plus
  "times": [{text, start, end, value, granularity, anchor, relative}],
  "quotes": [{kind, text, start, end, speaker, speaker_span, cue, cue_span, addressee,
              addressee_span, via, anonymous, continues}],
- "claims": [{text, start, end, stance, quote, numbers, dates, entities, negated, cues}]}
+ "claims": [{text, start, end, stance, quote, numbers, dates, entities, negated, cues}],
+ "limits": [what was not annotated and why]}
 with every span a character offset into "text". Text and Markdown are for reading: per article
 the entities, the quotes with their attribution chains, and the claims by stance.
 """
@@ -39,7 +40,7 @@ def record(result: Result) -> dict[str, Any]:
         doc.article if doc else None,
     )
     out = clean_report.record(plain)
-    out.update(sentences=[], entities=[], times=[], quotes=[], claims=[])
+    out.update(sentences=[], entities=[], times=[], quotes=[], claims=[], limits=[])
     if doc is not None:
         out.update(
             sentences=[list(s) for s in doc.sentences],
@@ -47,6 +48,7 @@ def record(result: Result) -> dict[str, Any]:
             times=[_plain(t) for t in doc.times],
             quotes=[_plain(q) for q in doc.quotes],
             claims=[_plain(c) for c in doc.claims],
+            limits=list(doc.limits),
         )
     return out
 
@@ -109,6 +111,7 @@ def _text(result: Result) -> str:
         f"title: {article.title or '-'}",
         f"outlet: {article.outlet or '-'}   published: {article.published or '-'}   "
         f"language: {article.language or '-'}",
+        *(f"note: {limit}" for limit in doc.limits),
         "",
         f"entities ({len(doc.entities)} mentions):",
         *(f"  {line}" for line in _entity_lines(doc)),
