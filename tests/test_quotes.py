@@ -355,3 +355,14 @@ def test_a_fronted_clause_parsed_as_an_adverbial_is_the_content(settings):
 def test_a_quote_after_a_colon_belongs_to_what_stands_before_it(text, speaker, settings):
     (quote,) = quotes_of(text, settings)
     assert quote.speaker and speaker in quote.speaker
+
+
+def test_an_attribution_set_inside_the_clause_by_commas(settings):
+    text = "In his state, Governor Chris Christie said, first-time offenders are sent to treatment."
+    quote = quote_with(quotes_of(text, settings), "offenders are sent to treatment")
+    assert quote.speaker and "Chris Christie" in quote.speaker
+    assert "said" not in quote.text
+
+
+def test_said_nothing_reports_nothing(settings):
+    assert quotes_of("The mayor said nothing more and left the hall.", settings) == []

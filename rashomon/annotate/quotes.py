@@ -65,6 +65,9 @@ ANONYMOUS_HEADS = _words_of("anonymous_heads")
 ANONYMOUS_TAIL = frozenset(
     ["of", "with", "from", "in", "at", "familiar", "close", "who", "that", "briefed"]
 )
+EMPTY_OBJECTS = frozenset(
+    ["nothing", "something", "anything", "little", "much", "more", "so", "it", "this", "that"]
+)
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 OPENING = {"“": "”", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "‚": "‘’", "「": "」"}
@@ -284,7 +287,7 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
             for grand in child.children:
                 if grand.dep_ in ("acl", "relcl") and grand.tag_ in ("VB", "TO"):
                     content_tokens += list(grand.subtree)
-        elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT:
+        elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT and _says_something(child):
             content_tokens += list(child.subtree)
         elif child.dep_ == "prep" and _statement_clause(child):
             content_tokens += _statement_clause(child)
@@ -360,12 +363,13 @@ def _fronted_clause(verb: Token) -> list[Token]:
 def _inverted(verb: Token) -> bool:
     """ "Y, X said": the cue hangs off the reported clause, after it, behind a comma."""
     head = verb.head
-    return (
-        verb.dep_ in ("parataxis", "ccomp", "conj")
-        and head.i < verb.i
-        and head.lemma_ not in CUE_LEMMAS
-        and _after_break(verb.left_edge)
-    )
+    if verb.dep_ not in ("parataxis", "ccomp", "conj") or head.lemma_ in CUE_LEMMAS:
+        return False
+    if head.i < verb.i:
+        return _after_break(verb.left_edge)
+    edge = verb.right_edge  # interposed: "In his state, Christie said, offenders …"
+    comma = edge.text == "," or (edge.i + 1 < len(verb.doc) and verb.doc[edge.i + 1].text == ",")
+    return comma and _after_break(verb.left_edge)
 
 
 def _after_break(token: Token) -> bool:
@@ -374,9 +378,26 @@ def _after_break(token: Token) -> bool:
 
 
 def _head_clause(verb: Token) -> list[Token]:
-    """ "Y, X said" parsed with `said` hanging off Y: the content is Y without the aside."""
+    """ "Y, X said" parsed with `said` hanging off Y: the content is Y without the aside; with
+    the aside inside Y ("In his state, Christie said, offenders are sent …") the longer side."""
     aside = {t.i for t in verb.subtree}
-    return [t for t in verb.head.subtree if t.i not in aside and t.i < verb.left_edge.i]
+    aside |= {t.i for r in verb.head.subtree if _relay_head(r) for t in r.subtree}
+    clause = [t for t in verb.head.subtree if t.i not in aside]
+    before = [t for t in clause if t.i < verb.left_edge.i]
+    after = [t for t in clause if t.i > verb.right_edge.i]
+    return before if _words_in(before) >= _words_in(after) else after
+
+
+def _says_something(obj: Token) -> bool:
+    """An object that is content, not "said nothing" or "said so"."""
+    return obj.lower_ not in EMPTY_OBJECTS
+
+
+def _relay_head(token: Token) -> bool:
+    """The head of "according to X", "as quoted by X", "citing X"."""
+    if token.lower_ == "according":
+        return True
+    return token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG")
 
 
 def _animate(token: Token) -> bool:
