@@ -210,8 +210,8 @@ def memory(texts: list[str], settings: Settings, n: int, warmup: int, every: int
     )
     print(
         f"  spaCy StringStore: {after[2]:,} strings after warm-up, {end[2]:,} at the end "
-        f"(+{end[2] - after[2]:,}); it keeps every new string by design, and stops growing here "
-        f"once the {len(texts)} texts repeat, so fresh text in production grows it further"
+        f"({end[2] - after[2]:+,}); the strings a text adds are freed when its memory zone "
+        f"(annotate.zone_size articles) closes, so fresh text does not grow it either"
     )
 
 
