@@ -132,6 +132,12 @@ def speed(texts: list[str], settings: Settings, rounds: int) -> None:
         f"  overhead b/a - 1 = {100 * overhead:+.1f}%  "
         f"(goal <= {100 * GOAL_OVERHEAD:.0f}%: {verdict})"
     )
+    auto = settings.replace(annotate__n_process=0, annotate__multiprocess_min=1)
+    seconds = timed(lambda: [None for _ in annotate_many(articles_of(texts), auto)] and None)
+    print(
+        f"  (c) annotate_many, n_process=0 (auto)  {seconds:7.1f} s  "
+        f"{len(texts) / seconds:7.1f} docs/s  ({best['b'] / seconds:.2f}x the one-process run)"
+    )
 
     # each layer on pre-parsed docs, in pipeline order, each fed what the previous one made
     sdocs = list(nlp.pipe(texts, batch_size=batch))
@@ -229,7 +235,9 @@ def main() -> None:
     texts = load_texts()
     if not texts:
         sys.exit("no texts: PolNeAR and AEB not found (set RASHOMON_SHARED)")
-    settings = Settings()
+    # like for like: spaCy alone runs in one process, so annotate does too; the automatic
+    # multi-process mode is timed on its own line
+    settings = Settings().replace(annotate__n_process=1)
     if not args.no_speed:
         speed(cycle(texts, args.n), settings, args.rounds)
     if args.memory:

@@ -223,3 +223,13 @@ def test_an_article_in_a_language_the_model_does_not_read_gets_its_quote_marks_o
     assert quote["text"].startswith("Vamos reforçar") and quote["speaker"] is None
     assert record["sentences"]
     _check_spans(record)
+
+
+def test_worker_processes_are_chosen_by_window_size(settings):
+    from rashomon.annotate import _processes
+
+    assert _processes(10, settings) == 1
+    assert _processes(500, settings) >= 1
+    assert _processes(500, settings.replace(annotate__n_process=1)) == 1
+    assert _processes(3, settings.replace(annotate__n_process=3)) == 3
+    assert _processes(500, settings.replace(annotate__multiprocess_min=10_000)) == 1

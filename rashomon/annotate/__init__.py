@@ -13,6 +13,7 @@ Every span is a character offset into `Article.text`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -67,12 +68,22 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
             parsed = nlp.pipe(
                 (a.text for a in english),
                 batch_size=int(settings["annotate.batch_size"]),
-                n_process=int(settings["annotate.n_process"]),
+                n_process=_processes(len(english), settings),
             )
             done = dict(zip(map(id, english), parsed, strict=True))
             for article in window:
                 sdoc = done.pop(id(article), None)
                 yield _annotate_or_error(article, sdoc) if sdoc is not None else marks_only(article)
+
+
+def _processes(articles: int, settings: Settings) -> int:
+    """How many spaCy processes parse a window of `articles`."""
+    chosen = int(settings["annotate.n_process"])
+    if chosen > 0:
+        return chosen
+    if articles < int(settings["annotate.multiprocess_min"]):
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def marks_only(article: Article) -> Doc:
