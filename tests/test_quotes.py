@@ -366,3 +366,15 @@ def test_an_attribution_set_inside_the_clause_by_commas(settings):
 
 def test_said_nothing_reports_nothing(settings):
     assert quotes_of("The mayor said nothing more and left the hall.", settings) == []
+
+
+def test_reported_speech_goes_on_past_a_semicolon(settings):
+    text = (
+        "Dong Jun met his counterpart. He noted that Western countries have been trying to "
+        "isolate Russia; China understands this and is trying to provide strong support."
+    )
+    quote = quote_with(quotes_of(text, settings), "trying to isolate Russia")
+    assert quote.text.endswith("trying to provide strong support")
+    text = "He noted that prices rose; the central bank said inflation would fall."
+    first = quote_with(quotes_of(text, settings), "prices rose")
+    assert first.text == "prices rose"

@@ -592,7 +592,25 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     quotes += _indirect_quotes(frames, marked, context)
     quotes.sort(key=lambda q: q.start)
     quotes = _continue_unattributed(quotes, context)
+    quotes = [_through_semicolon(q, context) for q in quotes]
     return _continuations(quotes, context)
+
+
+def _through_semicolon(quote: Quote, context: _Context) -> Quote:
+    """Reported speech goes on past a semicolon to the end of its sentence when nothing after
+    it names another source ("He noted that X; China understands this and …")."""
+    if quote.kind != "indirect" or not context.text[quote.end :].lstrip().startswith(";"):
+        return quote
+    number = context.sentence_of(quote.start)
+    sentence = context.sents[number]
+    rest = sentence[0].doc.char_span(quote.end, sentence.end_char, alignment_mode="expand")
+    if rest is None or _has_cue(rest) or context.inside.contains(quote.end + 2):
+        return quote
+    end = _strip_span(context.text, quote.start, sentence.end_char)
+    if end is None:
+        return quote
+    stop = end[1] - 1 if context.text[end[1] - 1] == "." else end[1]
+    return replace(quote, end=stop, text=context.text[quote.start : stop])
 
 
 def _words(text: str) -> int:
