@@ -378,3 +378,25 @@ def test_reported_speech_goes_on_past_a_semicolon(settings):
     text = "He noted that prices rose; the central bank said inflation would fall."
     first = quote_with(quotes_of(text, settings), "prices rose")
     assert first.text == "prices rose"
+
+
+def test_mixed_straight_and_curly_marks_pair_up(settings):
+    text = (
+        'Mayor Tom Berg spoke last. "The police have done an unbelievable job,” he continued. '
+        '"They are afraid.”'
+    )
+    assert [text[s:e] for s, e in find_marked(text)] == [
+        "The police have done an unbelievable job",
+        "They are afraid.",
+    ]
+    quotes = quotes_of(text, settings)
+    assert quotes[0].cue == "continued" and quotes[1].continues == 0
+
+
+def test_a_name_before_a_colon_beats_an_earlier_verb(settings):
+    text = (
+        "But polls did predict the Democratic caucus - HuffPollster: “While the caucuses "
+        "provided an upset, most pollsters were right about the Democrats.”"
+    )
+    quote = quote_with(quotes_of(text, settings), "most pollsters were right")
+    assert quote.speaker == "HuffPollster"

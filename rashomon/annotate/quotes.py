@@ -70,7 +70,18 @@ EMPTY_OBJECTS = frozenset(
 )
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
-OPENING = {"“": "”", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "‚": "‘’", "「": "」"}
+# Each opening mark and the marks that may close it: scraped text mixes straight and curly
+# double marks ("…” and “…"), so any double mark closes a double quote.
+OPENING = {
+    "“": '”"“',
+    "„": '“”"',
+    "«": "»",
+    "‹": "›",
+    '"': '"”“',
+    "‘": "’",
+    "‚": "‘’",
+    "「": "」",
+}
 SINGLE_OPEN = frozenset("‘‚‹")
 MIN_QUOTE_WORDS = 3
 LOOKAHEAD_SENTENCES = 3
@@ -145,7 +156,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span without surrounding spaces and a trailing comma."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ',;“”"'):
         end -= 1
     return (start, end) if end > start else None
 
@@ -170,7 +181,9 @@ def _closing(text: str, i: int) -> int | None:
         ch = text[j]
         if ch in closers and j > i + 1:
             after = text[j + 1] if j + 1 < len(text) else " "
-            if not single or not after.isalnum():
+            if ch == "“" and text[i] != "„" and (after.isalnum() or text[j - 1].isspace()):
+                pass  # an opening mark: a new quote starts here, this one never closed
+            elif not single or not after.isalnum():
                 return j
         j += 1
     return None
@@ -650,6 +663,7 @@ def _mixed_quotes(
         if frame.content is None or frame.speaker is None or frame.according:
             continue
         inner = [m for m in marked if frame.content[0] - 1 <= m[0] and m[1] <= frame.content[1] + 1]
+        inner = [m for m in inner if not _after_colon(text, m[0])]
         if not inner:
             continue
         outside = text[frame.content[0] : frame.content[1]]
@@ -661,6 +675,11 @@ def _mixed_quotes(
             consumed.update(inner)
             quotes.append(_quote("indirect", frame.content, frame, context))
     return quotes, [m for m in marked if m not in consumed]
+
+
+def _after_colon(text: str, start: int) -> bool:
+    """A quote right after a colon is introduced, not woven into the clause."""
+    return text[max(0, start - 4) : start].rstrip("“\"'‘«„ ").endswith(":")
 
 
 def _direct_quotes(
@@ -690,22 +709,24 @@ def _frame_for(start: int, end: int, frames: list[Frame], context: _Context) -> 
     adjacent = _adjacent_frame(end, last, context)
     if adjacent is not None:
         return adjacent
+    colon = _colon_frame(start, first, context)
+    if colon is not None:
+        return colon
     before = [f for f in frames if f.sentence == first and f.cue[1] <= start and not f.used]
     before = [f for f in before if f.speaker is not None]
     if before:
         return before[-1]
-    colon = [f for f in frames if f.sentence == first - 1 and not f.used and f.speaker]
+    earlier = [f for f in frames if f.sentence == first - 1 and not f.used and f.speaker]
     prev_text = context.text[context.sentence_starts[first - 1] : start] if first else ""
-    if colon and prev_text.rstrip().endswith(":"):
-        return colon[-1]
-    return _colon_frame(start, first, context)
+    if earlier and prev_text.rstrip().endswith(":"):
+        return earlier[-1]
+    return None
 
 
 def _colon_frame(start: int, sentence: int, context: _Context) -> Frame | None:
     """A quote after a colon belongs to what stands before the colon: its verb and subject
     ("Trump leaned in and boomed: “…”") or, headline style, a bare name ("Issa: “…”")."""
-    before = context.text[max(0, start - 3) : start].rstrip("“\"'‘«„ ")
-    if not before.endswith(":"):
+    if not _after_colon(context.text, start):
         return None
     colon_at = context.text.rfind(":", 0, start)
     span = context.sdoc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
@@ -789,14 +810,32 @@ def _indirect_quotes(
     for frame in frames:
         if frame.used or frame.content is None or frame.speaker is None:
             continue
-        if inside.contains(frame.content[0]) or _covers_marked(frame.content, marked):
+        content = _before_introduced(frame.content, marked, context.text)
+        if content is None or inside.contains(content[0]) or _covers_marked(content, marked):
             continue
-        quotes.append(_quote("indirect", frame.content, frame, context))
+        quotes.append(_quote("indirect", content, frame, context))
     return quotes
 
 
+def _before_introduced(
+    span: tuple[int, int], marked: list[tuple[int, int]], text: str
+) -> tuple[int, int] | None:
+    """The content up to a quote it introduces with a colon ("… - HuffPollster: “…”")."""
+    for start, _ in marked:
+        if span[0] < start < span[1] and _after_colon(text, start):
+            cut = text.rfind(":", span[0], start)
+            words = _words(text[span[0] : cut])
+            return _strip_span(text, span[0], cut) if words >= 2 else None
+    return span
+
+
 def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool:
-    return any(span[0] <= s and e <= span[1] for s, e in marked)
+    """The span holds a whole quote, or most of one."""
+    for s, e in marked:
+        overlap = min(span[1], e) - max(span[0], s)
+        if overlap > 0 and (span[0] <= s and e <= span[1] or overlap >= (e - s) / 2):
+            return True
+    return False
 
 
 def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
