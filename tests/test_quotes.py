@@ -400,3 +400,11 @@ def test_a_name_before_a_colon_beats_an_earlier_verb(settings):
     )
     quote = quote_with(quotes_of(text, settings), "most pollsters were right")
     assert quote.speaker == "HuffPollster"
+
+
+def test_marks_around_a_title_are_not_a_quote(settings):
+    text = (
+        "Susan Sarandon, star of the cult classic “Thelma and Louise,” is not sure she can "
+        "vote for Hillary Clinton. She hosted “Saturday Night Live” twice."
+    )
+    assert [q for q in quotes_of(text, settings) if q.kind == "direct"] == []

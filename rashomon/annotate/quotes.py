@@ -68,6 +68,7 @@ ANONYMOUS_TAIL = frozenset(
 EMPTY_OBJECTS = frozenset(
     ["nothing", "something", "anything", "little", "much", "more", "so", "it", "this", "that"]
 )
+TITLE_JOINING = frozenset(["and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "&"])
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 # Each opening mark and the marks that may close it: scraped text mixes straight and curly
@@ -588,6 +589,7 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     """Direct and indirect quotes of one parsed article, in text order."""
     text = text_of(sdoc)
     marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
+    marked = [s for s in marked if not _a_title(text, *s)]
     inside = _Inside(marked)
     sents = sentences_of(sdoc)
     context = _Context(
@@ -607,6 +609,18 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     quotes = _continue_unattributed(quotes, context)
     quotes = [_through_semicolon(q, context) for q in quotes]
     return _continuations(quotes, context)
+
+
+def _a_title(text: str, start: int, end: int) -> bool:
+    """Marks around a name inside a sentence, not around words said: “Saturday Night Live”,
+    “Thelma and Louise” (a few words, each capitalised or a short joining word)."""
+    before = text[max(0, start - 3) : start].rstrip("“\"'‘«„ ")
+    if not before or before[-1] in ".:!?\n":
+        return False  # a quote that opens a sentence or follows a colon is speech
+    words = [w.strip(".,!?") for w in text[start:end].split()]
+    if not 1 <= len(words) <= 8:
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w in TITLE_JOINING for w in words if w)
 
 
 def _through_semicolon(quote: Quote, context: _Context) -> Quote:
@@ -769,7 +783,7 @@ def _adjacent_frame(end: int, sentence: int, context: _Context) -> Frame | None:
     span = sdoc.char_span(end, stop, alignment_mode="expand")
     if span is None:
         return None
-    for token in list(span)[:10]:
+    for token in [t for t in span if not t.is_punct][:5]:
         if context.inside.contains(token.idx) or token.pos_ != "VERB":
             continue
         frame = _verb_frame(token, sentence)
