@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import gc
 import random
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aeb  # noqa: E402
 import polnear  # noqa: E402
+from memory import peak_mb, rss_mb  # noqa: E402
 
 from rashomon.annotate import annotate_many, claims, entities, quotes, times  # noqa: E402
 from rashomon.annotate.nlp import load as load_model  # noqa: E402
@@ -47,21 +47,6 @@ from rashomon.settings import Settings  # noqa: E402
 
 GOAL_OVERHEAD = 0.25
 FLAT = 0.10  # RSS growth after warm-up counted as flat
-
-
-def rss_mb() -> float:
-    """Current resident set size in MB (Linux /proc; falls back to peak RSS)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_mb()
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def load_texts() -> list[str]:

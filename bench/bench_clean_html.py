@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aeb  # noqa: E402
 import trafilatura  # noqa: E402
+from memory import peak_mb, rss_mb  # noqa: E402
 
 from rashomon.clean import clean  # noqa: E402
 from rashomon.clean.html import clean_html  # noqa: E402
@@ -35,21 +35,6 @@ from rashomon.pipeline import Pipeline  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 
 Page = tuple[str, str, str]
-
-
-def rss_mb() -> float:
-    """Current resident set size in MB (Linux /proc; falls back to peak RSS)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_mb()
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(pages: list[Page], extract: Callable[[str, str], str]) -> tuple[dict[str, str], float]:
