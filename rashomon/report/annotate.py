@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from rashomon.model import Doc, Quote, Result
+from rashomon.model import Doc, Quote, Result, TimeExpr
 from rashomon.report import clean as clean_report
 from rashomon.report.clean import md_escape
 
@@ -82,6 +82,12 @@ def _entity_lines(doc: Doc) -> list[str]:
     return lines
 
 
+def _time_value(time: TimeExpr) -> str:
+    if time.value:
+        return time.value
+    return "relative: needs the story's date" if time.relative else "not on the calendar"
+
+
 def _quote_line(index: int, quote: Quote) -> str:
     speaker = quote.speaker or "(no speaker named)"
     if quote.anonymous:
@@ -117,7 +123,7 @@ def _text(result: Result) -> str:
         *(f"  {line}" for line in _entity_lines(doc)),
         "",
         f"times ({len(doc.times)}):",
-        *(f"  {t.text} → {t.value or '?'} ({t.granularity}, {t.anchor})" for t in doc.times),
+        *(f"  {t.text} → {_time_value(t)} ({t.granularity}, {t.anchor})" for t in doc.times),
         "",
         f"quotes ({len(doc.quotes)}):",
         *(f"  {_quote_line(i, q)}" for i, q in enumerate(doc.quotes)),
@@ -148,7 +154,7 @@ def _markdown(result: Result) -> str:
         "### Times",
         "",
         *(
-            f"- {md_escape(t.text)} → {md_escape(t.value or '?')} ({t.granularity})"
+            f"- {md_escape(t.text)} → {md_escape(_time_value(t))} ({t.granularity})"
             for t in doc.times
         ),
         "",
