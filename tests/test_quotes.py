@@ -408,3 +408,15 @@ def test_marks_around_a_title_are_not_a_quote(settings):
         "vote for Hillary Clinton. She hosted “Saturday Night Live” twice."
     )
     assert [q for q in quotes_of(text, settings) if q.kind == "direct"] == []
+
+
+def test_the_company_is_the_business_named_before(settings):
+    text = (
+        "Volkswagen will close two plants in Saxony next year. The company said the decision "
+        "was forced by falling demand for electric cars."
+    )
+    quote = quote_with(quotes_of(text, settings), "decision was forced")
+    assert quote.speaker == "Volkswagen"
+    text = "The storm hit the coast on Monday. The company said the plant was safe."
+    quote = quote_with(quotes_of(text, settings), "plant was safe")
+    assert quote.speaker == "The company"

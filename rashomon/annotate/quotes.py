@@ -69,6 +69,8 @@ EMPTY_OBJECTS = frozenset(
     ["nothing", "something", "anything", "little", "much", "more", "so", "it", "this", "that"]
 )
 TITLE_JOINING = frozenset(["and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "&"])
+BODY_NOUNS = _words_of("body_nouns")
+GOVERNMENT = ("ministry", "department", "government", "council", "court", "army", "police")
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 # Each opening mark and the marks that may close it: scraped text mixes straight and curly
@@ -890,8 +892,30 @@ def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, 
     words = phrase.lower().split()
     if not words or (len(words) == 1 and words[0] in PERSONAL):
         return None, False
+    body = _body_named_before(words, span[0], context)
+    if body is not None:
+        return body, False
     anonymous = _anonymous(words)
     return phrase, anonymous
+
+
+def _body_named_before(words: list[str], start: int, context: _Context) -> str | None:
+    """ "the company said" after "Apple …": the last organisation named in the three sentences
+    before, whose name holds the noun ("the ministry" → the Defence Ministry) or, for a
+    company, any business named there."""
+    if len(words) != 2 or words[0] not in ("the", "its") or words[1] not in BODY_NOUNS:
+        return None
+    noun = words[1]
+    floor = context.sentence_starts[max(0, context.sentence_of(start) - 3)]
+    named = [
+        m
+        for m in context.mentions.entities
+        if m.type == "ORG" and floor <= m.start < start and m.via != "description"
+    ]
+    fitting = [m for m in named if noun in m.canonical.lower()]
+    if not fitting and noun in ("company", "firm", "group"):
+        fitting = [m for m in named if not any(w in m.canonical.lower() for w in GOVERNMENT)]
+    return fitting[-1].canonical if fitting else None
 
 
 def _relay_name(span: tuple[int, int], context: _Context) -> str | None:
