@@ -420,3 +420,28 @@ def test_the_company_is_the_business_named_before(settings):
     text = "The storm hit the coast on Monday. The company said the plant was safe."
     quote = quote_with(quotes_of(text, settings), "plant was safe")
     assert quote.speaker == "The company"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Senator Paul Ryan endorsed the new budget plan on Tuesday.",
+            "the new budget plan",
+            "Paul Ryan",
+        ),
+        (
+            "Analyst Tom Peck doesn't expect a deal before 2017 at the earliest.",
+            "a deal",
+            "Tom Peck",
+        ),
+        (
+            "Paul Manafort called Viktor Yanukovych an outstanding leader.",
+            "an outstanding leader",
+            "Paul Manafort",
+        ),
+    ],
+)
+def test_what_a_verb_of_stance_takes_as_its_object_is_attributed(text, content, speaker, settings):
+    quote = quote_with(quotes_of(text, settings), content)
+    assert quote.speaker and speaker in quote.speaker

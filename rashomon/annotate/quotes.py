@@ -71,6 +71,21 @@ EMPTY_OBJECTS = frozenset(
 TITLE_JOINING = frozenset(["and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "&"])
 BODY_NOUNS = _words_of("body_nouns")
 GOVERNMENT = ("ministry", "department", "government", "council", "court", "army", "police")
+NAMING_VERBS = frozenset(
+    [
+        "call",
+        "describe",
+        "label",
+        "brand",
+        "dub",
+        "portray",
+        "characterize",
+        "deem",
+        "consider",
+        "name",
+        "term",
+    ]
+)
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 # Each opening mark and the marks that may close it: scraped text mixes straight and curly
@@ -278,9 +293,35 @@ def _is_cue(token: Token) -> bool:
     wanted = PARTICLES.get(lemma)
     if lemma in ("point", "go") and wanted:
         return any(c.lower_ in wanted for c in token.children)
-    if lemma in CLAUSE_ONLY or lemma in BELIEF and lemma not in OBJECT_CONTENT:
+    if lemma in CLAUSE_ONLY:
         return _has_clause(token)
+    if lemma in BELIEF and lemma not in OBJECT_CONTENT:
+        return _has_clause(token) or _has_object(token)
     return True
+
+
+def _names_as(verb: Token) -> bool:
+    """ "called himself pro-choice", "portrayed Trump as divisive": calling X something."""
+    return verb.lemma_ in NAMING_VERBS and bool(_naming(verb))
+
+
+def _naming(verb: Token) -> list[Token]:
+    """What X is called: the predicate after the object ("pro-choice", "as divisive")."""
+    tokens: list[Token] = []
+    for child in verb.children:
+        if (
+            child.dep_ in ("oprd", "attr", "acomp")
+            or (child.dep_ == "prep" and child.lower_ == "as")
+            or child.dep_ == "xcomp"
+            and child.pos_ in ("NOUN", "ADJ", "PROPN")
+        ):
+            tokens += list(child.subtree)
+    return tokens
+
+
+def _has_object(verb: Token) -> bool:
+    """ "doesn't expect a deal before 2017": a belief about a thing, not about nothing."""
+    return any(c.dep_ == "dobj" and _says_something(c) for c in verb.children)
 
 
 def _has_clause(verb: Token) -> bool:
@@ -298,12 +339,14 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
             child.dep_ == "xcomp" and verb.lemma_ not in ("be",)
         ):
             content_tokens += list(child.subtree)
+        elif child.dep_ == "dobj" and _names_as(verb):
+            content_tokens += list(child.subtree) + _naming(verb)
         elif child.dep_ in ("dobj", "dative") and verb.lemma_ in ADDRESSING and _animate(child):
             addressee = _phrase(child)
             for grand in child.children:
                 if grand.dep_ in ("acl", "relcl") and grand.tag_ in ("VB", "TO"):
                     content_tokens += list(grand.subtree)
-        elif child.dep_ == "dobj" and verb.lemma_ in OBJECT_CONTENT and _says_something(child):
+        elif child.dep_ == "dobj" and verb.lemma_ not in CLAUSE_ONLY and _says_something(child):
             content_tokens += list(child.subtree)
         elif child.dep_ == "prep" and _statement_clause(child):
             content_tokens += _statement_clause(child)
