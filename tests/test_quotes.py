@@ -445,3 +445,15 @@ def test_the_company_is_the_business_named_before(settings):
 def test_what_a_verb_of_stance_takes_as_its_object_is_attributed(text, content, speaker, settings):
     quote = quote_with(quotes_of(text, settings), content)
     assert quote.speaker and speaker in quote.speaker
+
+
+def test_a_passive_attribution_names_nobody(settings):
+    quote = quote_with(
+        quotes_of("It was reported that the talks had failed.", settings), "talks had failed"
+    )
+    assert quote.speaker is None and quote.cue == "reported"
+    assert quotes_of("He was named chief executive in 2019.", settings) == []
+    quote = quote_with(
+        quotes_of("The plan was described by aides as a compromise.", settings), "compromise"
+    )
+    assert quote.speaker == "aides"

@@ -71,6 +71,7 @@ EMPTY_OBJECTS = frozenset(
 TITLE_JOINING = frozenset(["and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "&"])
 BODY_NOUNS = _words_of("body_nouns")
 GOVERNMENT = ("ministry", "department", "government", "council", "court", "army", "police")
+PASSIVE_CUES = _words_of("passive_cues")
 NAMING_VERBS = frozenset(
     [
         "call",
@@ -118,6 +119,7 @@ class Frame:
     relays: list[tuple[int, int]] = field(default_factory=list)
     according: bool = False
     named_by: tuple[int, int] | None = None  # the phrase that names a relative-pronoun speaker
+    passive: bool = False  # "it was reported that …": an attribution with no speaker named
     used: bool = False
 
 
@@ -232,6 +234,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
 def _phrase(head: Token) -> tuple[int, int] | None:
     """The noun phrase of `head`: its subtree without relative clauses or trailing asides."""
     cut = {t.i for c in head.children if c.dep_ in ("relcl", "acl", "punct") for t in c.subtree}
+    cut |= {t.i for c in head.children if c.dep_ == "prep" and c.lower_ == "as" for t in c.subtree}
     cut |= {t.i for c in head.children if c.dep_ == "appos" and c.i > head.i for t in c.subtree}
     tokens = [t for t in head.subtree if t.i not in cut and t.i <= _last_of_phrase(head)]
     tokens = _trim(_contiguous(tokens, head))
@@ -294,7 +297,7 @@ def _is_cue(token: Token) -> bool:
     if lemma in ("point", "go") and wanted:
         return any(c.lower_ in wanted for c in token.children)
     if lemma in CLAUSE_ONLY:
-        return _has_clause(token)
+        return _has_clause(token) or _passive(token)
     if lemma in BELIEF and lemma not in OBJECT_CONTENT:
         return _has_clause(token) or _has_object(token)
     return True
@@ -308,7 +311,9 @@ def _names_as(verb: Token) -> bool:
 def _naming(verb: Token) -> list[Token]:
     """What X is called: the predicate after the object ("pro-choice", "as divisive")."""
     tokens: list[Token] = []
-    for child in verb.children:
+    agent = _agent(verb)
+    children = list(verb.children) + (list(agent.children) if agent is not None else [])
+    for child in children:
         if (
             child.dep_ in ("oprd", "attr", "acomp")
             or (child.dep_ == "prep" and child.lower_ == "as")
@@ -317,6 +322,21 @@ def _naming(verb: Token) -> list[Token]:
         ):
             tokens += list(child.subtree)
     return tokens
+
+
+def _passive(verb: Token) -> bool:
+    """A passive of a verb that attributes ("is seen as", "was reported", "is expected to"),
+    not one that merely happens to a person ("was named CEO", "was asked to leave")."""
+    return verb.lemma_ in PASSIVE_CUES and any(
+        c.dep_ in ("auxpass", "nsubjpass") for c in verb.children
+    )
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _has_object(verb: Token) -> bool:
@@ -362,6 +382,12 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         content_tokens = _head_clause(verb)
     if not content_tokens:
         content_tokens = _fronted_clause(verb)
+    passive = subject is None and _passive(verb)
+    if passive:
+        subject = _agent(verb)  # "was described by aides as …": the aides; else nobody
+        if not content_tokens:  # "X is seen as Y": X and Y; "it was reported that Z": Z
+            content_tokens += [t for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree]
+            content_tokens += _naming(verb)
     if subject is None and not content_tokens:
         return None
     cue_tokens = _cue_tokens(verb)
@@ -376,6 +402,7 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         content=_content(content_tokens) if content_tokens else None,
         sentence=sentence,
         named_by=named_by,
+        passive=passive,
     )
 
 
@@ -544,7 +571,9 @@ def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
 
 
 def _relay_verb(token: Token, relay_starts: set[int]) -> bool:
-    return token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG")
+    """ "as quoted by X", "citing X" — but not the passive "it was reported that"."""
+    relay = token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG")
+    return relay and not any(c.dep_ == "auxpass" for c in token.children)
 
 
 def _fold_relays(frames: list[Frame]) -> list[Frame]:
@@ -867,7 +896,7 @@ def _indirect_quotes(
     inside = _Inside(marked)
     quotes: list[Quote] = []
     for frame in frames:
-        if frame.used or frame.content is None or frame.speaker is None:
+        if frame.used or frame.content is None or (frame.speaker is None and not frame.passive):
             continue
         content = _before_introduced(frame.content, marked, context.text)
         if content is None or inside.contains(content[0]) or _covers_marked(content, marked):
