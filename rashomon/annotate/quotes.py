@@ -274,12 +274,21 @@ def _subject(verb: Token) -> Token | None:
         return verb.head  # "The envoy called on …" parsed as a noun phrase
     shared = verb.dep_ in ("conj", "dep") and verb.head.pos_ in ("VERB", "AUX")
     if shared or (verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG"):
-        return _subject(verb.head) if verb.head is not verb else None  # "leaned in and boomed"
+        if verb.head is verb:
+            return None
+        passive = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
+        if shared and passive and not _subject_of(verb.head):
+            return passive[-1]  # "Trump was forced into damage control and said …"
+        return _subject(verb.head)  # "leaned in and boomed"
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("quote", "be"):
         for child in verb.head.children:
             if child.dep_ == "nsubjpass":
                 return child
     return None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
 
 
 def _cue_tokens(verb: Token) -> list[Token]:
@@ -373,7 +382,9 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         elif child.dep_ == "prep" and child.lower_ == "on" and verb.lemma_ == "call":
             addressee = _object_phrase(child)
         elif child.dep_ == "prep" and child.lower_ in PREPOSITIONS.get(verb.lemma_, ()):
-            content_tokens += [t for g in child.children if g.dep_ == "pobj" for t in g.subtree]
+            content_tokens += [
+                t for g in child.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree
+            ]
         elif child.dep_ == "prep" and child.lower_ == "to" and verb.lemma_ in ("say", "explain"):
             for grand in child.children:
                 if grand.dep_ == "pobj":
