@@ -457,3 +457,20 @@ def test_a_passive_attribution_names_nobody(settings):
         quotes_of("The plan was described by aides as a compromise.", settings), "compromise"
     )
     assert quote.speaker == "aides"
+
+
+def test_stances_after_is_are_attributed(settings):
+    quote = quote_with(
+        quotes_of("Senator Clinton is skeptical that the deal will pass.", settings),
+        "the deal will pass",
+    )
+    assert quote.speaker and "Clinton" in quote.speaker
+    assert quotes_of("The weather was warm and the sea calm.", settings) == []
+
+
+def test_support_and_votes_are_stances(settings):
+    quote = quote_with(
+        quotes_of("Most union members voted for the new contract on Friday.", settings),
+        "the new contract",
+    )
+    assert quote.speaker and "union members" in quote.speaker

@@ -72,6 +72,7 @@ TITLE_JOINING = frozenset(["and", "of", "the", "for", "in", "on", "a", "an", "to
 BODY_NOUNS = _words_of("body_nouns")
 GOVERNMENT = ("ministry", "department", "government", "council", "court", "army", "police")
 PASSIVE_CUES = _words_of("passive_cues")
+STANCE_ADJECTIVES = _words_of("stance_adjectives")
 NAMING_VERBS = frozenset(
     [
         "call",
@@ -521,6 +522,31 @@ def _speaker_phrase(subject: Token) -> tuple[int, int] | None:
     return span
 
 
+def _stance_frame(adjective: Token, sentence: int) -> Frame | None:
+    """ "X is skeptical that …", "X is critical of Y": a stance held by the subject."""
+    subject = _subject_of(adjective.head)
+    content = [
+        t
+        for c in adjective.children
+        if c.dep_ in ("prep", "ccomp", "xcomp")
+        and c.lower_ not in ("in", "at", "on", "for")
+        or c.dep_ in ("ccomp", "xcomp")
+        for t in c.subtree
+    ]
+    span = _content(content) if content else None
+    if subject is None or span is None:
+        return None
+    cue = [adjective.head, adjective] if adjective.head.i < adjective.i else [adjective]
+    return Frame(
+        cue=_char_span(cue),
+        cue_text=" ".join(t.text for t in cue),
+        speaker=_speaker_phrase(subject),
+        addressee=None,
+        content=span,
+        sentence=sentence,
+    )
+
+
 def _according_frame(token: Token, sentence: SpacySpan, index: int) -> Frame | None:
     """ "according to X": X is a source (or a relay when the sentence has another speaker)."""
     to = next((c for c in token.children if c.lower_ == "to"), None)
@@ -575,6 +601,8 @@ def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
                 frame = _according_frame(token, sentence, index)
             elif _is_cue(token) and not _relay_verb(token, relay_starts):
                 frame = _verb_frame(token, index)
+            elif token.lemma_.lower() in STANCE_ADJECTIVES and token.dep_ == "acomp":
+                frame = _stance_frame(token, index)
             if frame is not None:
                 frame.relays = list(relays)
                 frames.append(frame)
