@@ -73,6 +73,7 @@ BODY_NOUNS = _words_of("body_nouns")
 GOVERNMENT = ("ministry", "department", "government", "council", "court", "army", "police")
 PASSIVE_CUES = _words_of("passive_cues")
 STANCE_ADJECTIVES = _words_of("stance_adjectives")
+PREPOSITION_ONLY = frozenset(["push", "press", "vote"])
 NAMING_VERBS = frozenset(
     [
         "call",
@@ -306,6 +307,8 @@ def _is_cue(token: Token) -> bool:
     wanted = PARTICLES.get(lemma)
     if lemma in ("point", "go") and wanted:
         return any(c.lower_ in wanted for c in token.children)
+    if lemma in PREPOSITION_ONLY:  # "pushed for talks", not "pushed relations higher"
+        return any(c.lower_ in PREPOSITIONS[lemma] for c in token.children)
     if lemma in CLAUSE_ONLY:
         return _has_clause(token) or _passive(token)
     if lemma in BELIEF and lemma not in OBJECT_CONTENT:
