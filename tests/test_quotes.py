@@ -474,3 +474,16 @@ def test_support_and_votes_are_stances(settings):
         "the new contract",
     )
     assert quote.speaker and "union members" in quote.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Most Democrats view Trump as a threat to the republic.", "as a threat", "Democrats"),
+        ("New polls show Clinton ahead in Ohio.", "Clinton ahead", "polls"),
+        ("Reporters asked Obama about the shooting.", "the shooting", "Reporters"),
+    ],
+)
+def test_judging_showing_and_asking(text, content, speaker, settings):
+    quote = quote_with(quotes_of(text, settings), content)
+    assert quote.speaker and speaker in quote.speaker

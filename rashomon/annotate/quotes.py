@@ -74,21 +74,7 @@ GOVERNMENT = ("ministry", "department", "government", "council", "court", "army"
 PASSIVE_CUES = _words_of("passive_cues")
 STANCE_ADJECTIVES = _words_of("stance_adjectives")
 PREPOSITION_ONLY = frozenset(["push", "press", "vote"])
-NAMING_VERBS = frozenset(
-    [
-        "call",
-        "describe",
-        "label",
-        "brand",
-        "dub",
-        "portray",
-        "characterize",
-        "deem",
-        "consider",
-        "name",
-        "term",
-    ]
-)
+NAMING_VERBS = _words_of("naming_verbs")
 PERSONAL = frozenset(["he", "she", "they", "we", "i", "him", "her", "them"])
 
 # Each opening mark and the marks that may close it: scraped text mixes straight and curly
@@ -310,10 +296,17 @@ def _is_cue(token: Token) -> bool:
     if lemma in PREPOSITION_ONLY:  # "pushed for talks", not "pushed relations higher"
         return any(c.lower_ in PREPOSITIONS[lemma] for c in token.children)
     if lemma in CLAUSE_ONLY:
-        return _has_clause(token) or _passive(token)
+        return _has_clause(token) or _passive(token) or _names_as(token) or _shows(token)
     if lemma in BELIEF and lemma not in OBJECT_CONTENT:
         return _has_clause(token) or _has_object(token)
     return True
+
+
+def _shows(verb: Token) -> bool:
+    """ "polls show Clinton ahead": evidence showing a state of things."""
+    return verb.lemma_ in ("show", "find") and any(
+        c.dep_ in ("ccomp", "dobj") for c in verb.children
+    )
 
 
 def _names_as(verb: Token) -> bool:
@@ -379,6 +372,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
             for grand in child.children:
                 if grand.dep_ in ("acl", "relcl") and grand.tag_ in ("VB", "TO"):
                     content_tokens += list(grand.subtree)
+        elif child.dep_ == "dobj" and _shows(verb):
+            content_tokens += [t for t in verb.subtree if t.i >= child.i]
         elif child.dep_ == "dobj" and verb.lemma_ not in CLAUSE_ONLY and _says_something(child):
             content_tokens += list(child.subtree)
         elif child.dep_ == "prep" and _statement_clause(child):
