@@ -487,3 +487,25 @@ def test_support_and_votes_are_stances(settings):
 def test_judging_showing_and_asking(text, content, speaker, settings):
     quote = quote_with(quotes_of(text, settings), content)
     assert quote.speaker and speaker in quote.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Superdelegates who back him would be going against the will of the voters, "
+            "campaign manager Robby Mook said.",
+            "going against the will of the voters",
+            "Robby Mook",
+        ),
+        (
+            "To get their votes, participants said, the Democrats must consider new policies.",
+            "the Democrats must consider new policies",
+            "participants",
+        ),
+    ],
+)
+def test_the_attribution_that_frames_the_sentence_wins(text, content, speaker, settings):
+    quote = quote_with(quotes_of(text, settings), content)
+    assert quote.speaker and speaker in quote.speaker
+    assert quote.via == ()

@@ -359,8 +359,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
     content_tokens: list[Token] = []
     addressee: tuple[int, int] | None = None
     for child in verb.children:
-        if _relay_clause(child, verb):
-            continue
+        if _relay_clause(child, verb) or (child.dep_ == "parataxis" and _is_cue(child)):
+            continue  # "…, Reuters reported" / "participants said," set into the clause
         if child.dep_ in ("ccomp", "parataxis") or (
             child.dep_ == "xcomp" and verb.lemma_ not in ("be",)
         ):
@@ -392,6 +392,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
         content_tokens = _head_clause(verb)
     if not content_tokens:
         content_tokens = _fronted_clause(verb)
+    if not content_tokens:
+        content_tokens = _before_comma(verb, subject)
     passive = subject is None and _passive(verb)
     if passive:
         subject = _agent(verb)  # "was described by aides as …": the aides; else nobody
@@ -456,13 +458,26 @@ def _fronted_clause(verb: Token) -> list[Token]:
     return []
 
 
+def _before_comma(verb: Token, subject: Token | None) -> list[Token]:
+    """ "Y, he said." that the parse did not join: a sentence-final speech verb whose subject
+    follows a comma takes what stands before the comma."""
+    if subject is None or verb.dep_ != "ROOT" or verb.lemma_ not in SPEECH:
+        return []
+    if any(t.pos_ in ("VERB", "AUX") for t in verb.doc[verb.i + 1 : verb.sent.end]):
+        return []
+    comma = subject.left_edge.i - 1
+    if comma <= verb.sent.start or verb.doc[comma].text not in {",", "”", '"'}:
+        return []
+    return [t for t in verb.doc[verb.sent.start : comma]]
+
+
 def _inverted(verb: Token) -> bool:
     """ "Y, X said": the cue hangs off the reported clause, after it, behind a comma."""
     head = verb.head
-    if verb.dep_ not in ("parataxis", "ccomp", "conj") or head.lemma_ in CUE_LEMMAS:
+    if verb.dep_ not in ("parataxis", "ccomp", "conj"):
         return False
     if head.i < verb.i:
-        return _after_break(verb.left_edge)
+        return head.lemma_ not in CUE_LEMMAS and _after_break(verb.left_edge)
     edge = verb.right_edge  # interposed: "In his state, Christie said, offenders …"
     comma = edge.text == "," or (edge.i + 1 < len(verb.doc) and verb.doc[edge.i + 1].text == ",")
     return comma and _after_break(verb.left_edge)
@@ -646,7 +661,7 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
         if reporting and other.content and other.content[0] <= frame.cue[0] < other.content[1]:
             _cut_before(other, frame)  # "X said Y, Interfax reported" parsed inside Y
             return True
-        if frame.content and frame.content[0] <= other.cue[0] < frame.content[1]:
+        if frame.content and other.speaker and abs(other.speaker[0] - frame.content[0]) <= 2:
             return True  # "X said Y, the ministry's readout said": the readout relays X
     return False
 
