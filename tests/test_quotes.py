@@ -141,9 +141,13 @@ def test_quote_introduced_by_a_colon(settings):
         "Asked about the new rail line, the chancellor said: "
         "“We cannot pay for this twice, and we will not.”"
     )
-    (quote,) = quotes_of(text, settings)
+    quotes = quotes_of(text, settings)
+    quote = quote_with(quotes, "We cannot pay")
+    assert quote.kind == "direct"
     assert quote.speaker and "chancellor" in quote.speaker
     assert quote.cue is not None
+    asked = quote_with(quotes, "the new rail line")  # the question put to her, by nobody named
+    assert asked.speaker is None and asked.cue == "Asked"
 
 
 def test_a_quote_with_no_speaker(settings):

@@ -333,9 +333,12 @@ def _naming(verb: Token) -> list[Token]:
 def _passive(verb: Token) -> bool:
     """A passive of a verb that attributes ("is seen as", "was reported", "is expected to"),
     not one that merely happens to a person ("was named CEO", "was asked to leave")."""
-    return verb.lemma_ in PASSIVE_CUES and any(
-        c.dep_ in ("auxpass", "nsubjpass") for c in verb.children
-    )
+    if verb.lemma_ not in PASSIVE_CUES:
+        return False
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    # "Asked about the vote, she …": a participle opening the sentence, nobody asking
+    return verb.tag_ == "VBN" and verb.dep_ == "advcl" and _subject_of(verb) is None
 
 
 def _agent(verb: Token) -> Token | None:
@@ -463,12 +466,17 @@ def _before_comma(verb: Token, subject: Token | None) -> list[Token]:
     follows a comma takes what stands before the comma."""
     if subject is None or verb.dep_ != "ROOT" or verb.lemma_ not in SPEECH:
         return []
+    if any(c.dep_ == "dobj" for c in verb.children):
+        return []  # "Asked about it, she said nothing": no words of hers before the comma
     if any(t.pos_ in ("VERB", "AUX") for t in verb.doc[verb.i + 1 : verb.sent.end]):
         return []
     comma = subject.left_edge.i - 1
     if comma <= verb.sent.start or verb.doc[comma].text not in {",", "”", '"'}:
         return []
-    return [t for t in verb.doc[verb.sent.start : comma]]
+    before = list(verb.doc[verb.sent.start : comma])
+    if before[0].tag_ in ("VBN", "VBG"):
+        return []  # an opening participle ("Asked about the vote, …") is no reported clause
+    return before
 
 
 def _inverted(verb: Token) -> bool:
