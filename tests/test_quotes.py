@@ -513,3 +513,16 @@ def test_the_attribution_that_frames_the_sentence_wins(text, content, speaker, s
     quote = quote_with(quotes_of(text, settings), content)
     assert quote.speaker and speaker in quote.speaker
     assert quote.via == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Early recognition of the exposure is critical to recovery for patients.",
+        "To charge it, you need the Apple Watch charging piece.",
+        "The lake is known to be very cold in spring.",
+        "Blue Origin will offer its Blue Moon lander to NASA.",
+    ],
+)
+def test_things_that_are_no_ones_words(text, settings):
+    assert quotes_of(text, settings) == []

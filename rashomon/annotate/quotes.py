@@ -405,6 +405,8 @@ def _verb_frame(verb: Token, sentence: int) -> Frame | None:
             content_tokens += _naming(verb)
     if subject is None and not content_tokens:
         return None
+    if subject is not None and subject.lower_ == "you":
+        return None  # the outlet talking to its reader ("you need the charger"), no source
     cue_tokens = _cue_tokens(verb)
     named_by = None
     if subject is not None and subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
@@ -546,6 +548,8 @@ def _speaker_phrase(subject: Token) -> tuple[int, int] | None:
 def _stance_frame(adjective: Token, sentence: int) -> Frame | None:
     """ "X is skeptical that …", "X is critical of Y": a stance held by the subject."""
     subject = _subject_of(adjective.head)
+    if subject is None or not (_animate(subject) or subject.lemma_.lower() in ANONYMOUS_HEADS):
+        return None  # "early recognition is critical to recovery" holds no one's stance
     content = [
         t
         for c in adjective.children
