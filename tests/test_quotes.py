@@ -526,3 +526,14 @@ def test_the_attribution_that_frames_the_sentence_wins(text, content, speaker, s
 )
 def test_things_that_are_no_ones_words(text, settings):
     assert quotes_of(text, settings) == []
+
+
+def test_two_apostrophes_close_a_double_quote(settings):
+    text = (
+        "“It was an attempt to mislead voters,’’ Will Moy, chief executive of Full Fact, told "
+        "the BBC. “And I think it is inappropriate.”"
+    )
+    quotes = quotes_of(text, settings)
+    first = quote_with(quotes, "mislead voters")
+    assert first.text == "It was an attempt to mislead voters"
+    assert first.speaker and "Will Moy" in first.speaker

@@ -187,6 +187,8 @@ def _closing(text: str, i: int) -> int | None:
     j = i + 1
     while j < len(text):
         ch = text[j]
+        if not single and text.startswith(("’’", "''"), j) and j > i + 1:
+            return j  # two apostrophes closing a double quote (“…,’’ wire style)
         if ch in closers and j > i + 1:
             after = text[j + 1] if j + 1 < len(text) else " "
             if ch == "“" and text[i] != "„" and (after.isalnum() or text[j - 1].isspace()):
@@ -548,7 +550,9 @@ def _speaker_phrase(subject: Token) -> tuple[int, int] | None:
 def _stance_frame(adjective: Token, sentence: int) -> Frame | None:
     """ "X is skeptical that …", "X is critical of Y": a stance held by the subject."""
     subject = _subject_of(adjective.head)
-    if subject is None or not (_animate(subject) or subject.lemma_.lower() in ANONYMOUS_HEADS):
+    if subject is None or subject.lower_ == "you":
+        return None
+    if not (_animate(subject) or subject.lemma_.lower() in ANONYMOUS_HEADS):
         return None  # "early recognition is critical to recovery" holds no one's stance
     content = [
         t
