@@ -100,4 +100,4 @@ def test_relay_phrases_in_real_reports_become_sources_or_relays():
                 for q in doc.quotes
             )
     assert total > 40
-    assert found / total >= 0.88, (found, total)  # measured 73 of 78
+    assert found / total >= 0.90, (found, total)  # measured 75 of 78
