@@ -122,7 +122,7 @@ class Article:
 class Entity:
     """One mention of a named thing. `canonical` is the name every mention of the same thing
     shares (the longest form in the article, or the resolver's name across a corpus); `key` is
-    a stable id for the thing (`person:dong-jun`). `role` is the title or office the article
+    a stable id for the thing (`person:angela-merkel`). `role` is the title or office the article
     gives it ("Defense Minister of China"). `via` says how a non-name mention was tied to the
     thing: "name", "surname", "alias", "demonym", "pronoun", "description"."""
 

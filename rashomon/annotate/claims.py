@@ -10,7 +10,7 @@ Stance, first rule that applies:
 
 - reported: the unit is inside a Quote's content. A sentence that carries a quote is cut at
   the content's edges: the content (as the quote module drew it) becomes the reported unit,
-  with `quote` set to the quote's index; the attribution frame around it ("Dong said",
+  with `quote` set to the quote's index; the attribution frame around it ("Petrov said",
   ", as quoted by the Russian ministry") is not a claim and is dropped when it holds the
   quote's cue or speaker. A stretch outside the content with no cue or speaker is the
   outlet's own when it has a subject; without one it is a piece of the quoted sentence the

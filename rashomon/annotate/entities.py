@@ -4,17 +4,17 @@
 a leading "the", title-only ORGs, names spaCy typed as places), adds what it missed
 (ministries, table aliases, surnames), then within the article:
 
-- links short forms of a person's name to the longest form (Dong -> Dong Jun), tolerating
-  transliteration (Shoygu ~ Shoigu);
-- turns titles into roles (Chinese Defense Minister Dong Jun -> "Defense Minister of China"),
-  also through "counterpart", apposition and succession ("Dong succeeded Li" -> Li is the
-  former holder of Dong's office);
+- links short forms of a person's name to the longest form (Merkel -> Angela Merkel),
+  tolerating transliteration (Navalnyy ~ Navalny);
+- turns titles into roles (German Finance Minister Lena Vogt -> "Finance Minister of
+  Germany"), also through "counterpart", apposition and succession ("Vogt succeeded Kern" ->
+  Kern is the former holder of Vogt's office);
 - maps demonyms and aliases to places and organisations through the tables in rashomon/data;
-- ties pronouns and descriptions ("the Chinese military leader") to the person they mean
+- ties pronouns and descriptions ("the German finance chief") to the person they mean
   when the role fits.
 
 `Resolver` does the same across the articles of a corpus, so that one real thing has one
-canonical name and one key (`person:sergei-shoigu`).
+canonical name and one key (`person:angela-merkel`).
 """
 
 from __future__ import annotations
@@ -173,13 +173,13 @@ def slug(text: str) -> str:
 
 
 def entity_key(type_: str, canonical: str) -> str:
-    """The stable id of a thing: `person:dong-jun`, `gpe:china`."""
+    """The stable id of a thing: `person:angela-merkel`, `gpe:germany`."""
     return f"{type_.lower()}:{slug(canonical)}"
 
 
 @lru_cache(maxsize=65536)
 def name_key(word: str) -> str:
-    """One name word reduced for transliteration: Shoygu, Shoigu -> shoigu; Zelenskyy ->
+    """One name word reduced for transliteration: Navalnyy, Navalny -> navalni; Zelenskyy ->
     zelenski."""
     s = re.sub(r"[^a-z]", "", fold(word).lower())
     s = s.replace("kh", "h").replace("ph", "f").replace("w", "v").replace("y", "i")
@@ -380,7 +380,7 @@ class Mentions:
 
     def best_in(self, start: int, end: int) -> Entity | None:
         """The mention that names the phrase [start, end) as a whole: the one holding the
-        phrase's head ("Chinese Defense Minister Dong Jun" -> Dong Jun), or None when the head
+        phrase's head ("German Finance Minister Lena Vogt" -> Lena Vogt), or None when the head
         is a common noun no mention covers ("a Pentagon spokesman")."""
         inside = self.within(start, end)
         if not inside:
@@ -819,7 +819,7 @@ def _distance(person: Person, at: int) -> tuple[int, int]:
 
 
 def _retype_names(sdoc: SpacyDoc, names: list[Mention], people: list[Person]) -> None:
-    """A place or org name no table knows that spells a person's name ("Shoygu" typed GPE)."""
+    """A place or org name no table knows that spells a person's name ("Navalnyy" typed GPE)."""
     for m in names:
         if m.type == "PERSON" or m.confirmed or m.j - m.i != 1:
             continue
@@ -859,7 +859,7 @@ def _retype_full_names(sdoc: SpacyDoc, names: list[Mention], people: list[Person
 
 
 def _unmarked_speakers(sdoc: SpacyDoc, names: list[Mention], people: list[Person]) -> list[Mention]:
-    """A proper noun no table knows that is the subject of a verb of saying ("Shoygu said")
+    """A proper noun no table knows that is the subject of a verb of saying ("Navalnyy said")
     is a person even when spaCy marked nothing."""
     taken = {t for m in names for t in range(m.i, m.j)}
     gaz = gazetteer()
@@ -1037,7 +1037,7 @@ def _cname(gaz: Gazetteer, m: Mention) -> str:
 def _title_after(
     sdoc: SpacyDoc, m: Mention, by_end: dict[int, Mention], gaz: Gazetteer
 ) -> Title | None:
-    """An apposition: "Dong Jun, China's defense minister, said"."""
+    """An apposition: "Lena Vogt, Germany's finance minister, said"."""
     k = m.j
     sent_end = sdoc[m.i].sent.end
     if k >= sent_end or sdoc[k].text != ",":
@@ -1427,7 +1427,7 @@ class Resolver:
         return name, f"{family}:{slug(name)}"
 
     def _person_named(self, entity: Entity) -> str | None:
-        """A one-word name spaCy took for a place or body ("Shoygu said") that is the surname
+        """A one-word name spaCy took for a place or body ("Navalnyy said") that is the surname
         of exactly one person in the corpus, and no place or body the tables know."""
         words = _words(entity.canonical)
         if len(words) != 1 or entity.via != "name" or _known_name(entity.canonical):

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["find_quotes", "find_marked"]
 
-PRODUCED_BY = "rashomon.quotes.v1"
-
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
@@ -621,14 +619,13 @@ def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
     frames: list[Frame] = []
     for index, sentence in enumerate(sentences_of(sdoc)):
         relays = _relays(sentence)
-        relay_starts = {r[0] for r in relays}
         for token in sentence:
             if inside.contains(token.idx):
                 continue
             frame = None
             if token.lower_ == "according" and token.dep_ == "prep":
                 frame = _according_frame(token, sentence, index)
-            elif _is_cue(token) and not _relay_verb(token, relay_starts):
+            elif _is_cue(token) and not _relay_verb(token):
                 frame = _verb_frame(token, index)
             elif token.lemma_.lower() in STANCE_ADJECTIVES and token.dep_ == "acomp":
                 frame = _stance_frame(token, index)
@@ -638,7 +635,7 @@ def _frames(sdoc: SpacyDoc, inside: _Inside) -> list[Frame]:
     return _fold_relays(frames)
 
 
-def _relay_verb(token: Token, relay_starts: set[int]) -> bool:
+def _relay_verb(token: Token) -> bool:
     """ "as quoted by X", "citing X" — but not the passive "it was reported that"."""
     relay = token.lemma_ in RELAY_VERBS and token.tag_ in ("VBN", "VBG")
     return relay and not any(c.dep_ == "auxpass" for c in token.children)
@@ -646,7 +643,7 @@ def _relay_verb(token: Token, relay_starts: set[int]) -> bool:
 
 def _fold_relays(frames: list[Frame]) -> list[Frame]:
     """Within a sentence, an outer frame whose content holds another frame's cue is a relay of
-    it ("Dong said …, TASS reported"; "…, Dong said, according to the ministry")."""
+    it ("Petrov said …, TASS reported"; "…, Petrov said, according to the ministry")."""
     by_sentence: dict[int, list[Frame]] = {}
     for frame in frames:
         by_sentence.setdefault(frame.sentence, []).append(frame)
@@ -683,7 +680,7 @@ def _wraps_other(frame: Frame, group: list[Frame]) -> bool:
 
 
 def _speaks_beside(speech: Frame, according: Frame) -> bool:
-    """ "…, Dong said, according to the ministry": the speech frame reports something and
+    """ "…, Petrov said, according to the ministry": the speech frame reports something and
     stands right before the according phrase (or holds it)."""
     if speech.content is not None and speech.speaker is not None:
         return True
@@ -952,8 +949,8 @@ def _nearby_name(verb: Token, end: int, context: _Context) -> tuple[int, int] | 
 
 
 def _prefer_speaker(frames: list[Frame]) -> Frame:
-    """Of the frames after a quote, the first that names a speaker by a verb ("Dong said,
-    according to the ministry": Dong)."""
+    """Of the frames after a quote, the first that names a speaker by a verb ("Petrov said,
+    according to the ministry": Petrov)."""
     verbs = [f for f in frames if not f.according]
     return verbs[0] if verbs else frames[0]
 

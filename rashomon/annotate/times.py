@@ -2,7 +2,7 @@
 
 Our own rules, compiled at import, find dates, months, years, decades, quarters, weekdays,
 relative phrases ("last month", "three years ago"), ranges and vague phrases ("in recent
-years"). spaCy's tokens and entities veto what only looks like a date: names ("Dong Jun",
+years"). spaCy's tokens and entities veto what only looks like a date: names ("Kim Jun",
 "June Carter"), words ("he may go", "the march"), outlets ("USA Today"). A bare year needs a
 preposition before it or spaCy's DATE label.
 
@@ -266,7 +266,7 @@ def _is_name(tok: Token) -> bool:
 
 
 def _after_name(tok: Token) -> bool:
-    """True after a capitalised name word mid-sentence ("Dong Jun", "the Long March 5")."""
+    """True after a capitalised name word mid-sentence ("Kim Jun", "the Long March 5")."""
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
     return (
         prev is not None
