@@ -19,6 +19,7 @@ __all__ = [
     "Entity",
     "Hints",
     "Outcome",
+    "Outlet",
     "ParagraphLanguage",
     "Quote",
     "RawDoc",
@@ -239,3 +240,28 @@ class Result:
     @property
     def failed(self) -> bool:
         return self.outcome is Outcome.FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A news outlet: who published a report.
+
+    A known outlet comes from the registry (rashomon/data/outlets.tsv): `ownership` is "state",
+    "public" or "private", and `state_affiliated` says whether a government controls it, with
+    the `basis` for that in words and a public `source` URL. An unknown outlet (`known` False)
+    is a profile of what was observed: its `name` is the registered domain (or the signature
+    text when there is no URL), `domains` and `languages` are those seen, `aliases` the names it
+    signed with, `articles` how many articles were seen; what was not observed is None.
+    """
+
+    name: str
+    domains: tuple[str, ...] = ()
+    country: str | None = None
+    languages: tuple[str, ...] = ()
+    ownership: str | None = None
+    state_affiliated: bool | None = None
+    basis: str = ""
+    source: str = ""
+    aliases: tuple[str, ...] = ()
+    known: bool = False
+    articles: int = 0

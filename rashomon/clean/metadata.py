@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from tld import get_fld
 
@@ -248,8 +249,14 @@ def normalize_byline(byline: str | None, *, max_names: int = 6) -> str | None:
 
 def outlet_from_url(url: str | None) -> str | None:
     """The registered domain of `url` ("https://www.bbc.co.uk/news/x" -> "bbc.co.uk"), using
-    the public-suffix list bundled with `tld`; None for addresses without one (IPs, localhost,
-    malformed URLs)."""
+    the public-suffix list bundled with `tld`; a bare host or domain ("www.reuters.com/x") works
+    too. A host under a suffix the list does not know (a reserved name such as `.example`, a
+    top-level domain newer than the list) gives its last two labels. None for addresses without
+    a domain (IPs, localhost, malformed URLs).
+
+    This is the one place that turns a URL into an outlet's domain: the cleaners, the text
+    cleaner's template key and the outlet registry (`rashomon.outlets`) all use it.
+    """
     if not url:
         return None
     candidate = url.strip()
@@ -259,7 +266,18 @@ def outlet_from_url(url: str | None) -> str | None:
         found = get_fld(candidate, fail_silently=True)
     except Exception:  # noqa: BLE001 - tld raises several types on odd input; all mean "none"
         return None
-    return found.lower() if found else None
+    if found:
+        return found.lower()
+    try:
+        host = urlsplit(candidate).hostname
+    except ValueError:
+        return None
+    if not host or not _HOST.fullmatch(host):
+        return None
+    return ".".join(host.rstrip(".").split(".")[-2:])
+
+
+_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}\.?")
 
 
 _LANG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")

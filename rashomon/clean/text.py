@@ -35,6 +35,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rashomon.clean.base import Cleaned
+from rashomon.clean.metadata import outlet_from_url
 from rashomon.clean.reasons import REASONS
 from rashomon.clean.templates import TemplateStore
 from rashomon.model import Hints, Removed
@@ -664,7 +665,7 @@ def clean_text(
 
     title_pos, byline, related, published = _metadata(lines, start, end, keep, hints, url)
     if outlet is None and url:
-        outlet = _domain(url)
+        outlet = outlet_from_url(url)
     paragraphs, removed = _assemble(lines, keep, title_pos, start, end, related)
     if templates is not None and outlet_key:
         templates.observe(outlet_key, (line.stripped for line in lines))
@@ -1316,26 +1317,8 @@ def _outlet_from_signatures(lines: list[_Line]) -> str | None:
     return name if n >= 2 else None
 
 
-def _domain(url: str) -> str | None:
-    try:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    host = host.lower()
-    for prefix in ("www.", "www2.", "m.", "amp."):
-        if host.startswith(prefix):
-            host = host[len(prefix) :]
-    return host or None
-
-
 def _template_key(url: str | None, outlet: str | None, hints: Hints) -> str | None:
-    if url:
-        domain = _domain(url)
-        if domain:
-            return domain
-    return outlet or hints.outlet
+    return outlet_from_url(url) or outlet or hints.outlet
 
 
 def _strip_outlet_suffix(title: str, outlet: str) -> str:
