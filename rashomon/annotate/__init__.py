@@ -8,6 +8,10 @@ Each layer is made by its own module from one spaCy parse of `Article.text`:
     claims.find_claims(sdoc, quotes, mentions, times) -> list[Claim]
 
 Every span is a character offset into `Article.text`.
+
+An article in a language of `annotate.natasha_languages` (Russian) is read by natasha instead
+(`russian.annotate_russian`: sentences, entities, times) when the extra `rashomon[ru]` is
+installed; any other language gets `marks_only`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -60,7 +65,8 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
     the stream goes on."""
     nlp = load(settings["annotate.model"])
     zone = max(1, int(settings["annotate.zone_size"]))
-    readable = set(settings["annotate.languages"])
+    natasha = set(settings["annotate.natasha_languages"])
+    readable = set(settings["annotate.languages"]) - natasha
     iterator = iter(articles)
     while window := list(islice(iterator, zone)):
         english = [a for a in window if a.language is None or a.language in readable]
@@ -73,7 +79,12 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
             done = dict(zip(map(id, english), parsed, strict=True))
             for article in window:
                 sdoc = done.pop(id(article), None)
-                yield _annotate_or_error(article, sdoc) if sdoc is not None else marks_only(article)
+                if sdoc is not None:
+                    yield _annotate_or_error(article, sdoc)
+                elif article.language in natasha:
+                    yield _natasha_or_error(article)
+                else:
+                    yield marks_only(article)
 
 
 def _processes(articles: int, settings: Settings) -> int:
@@ -100,6 +111,24 @@ def marks_only(article: Article) -> Doc:
         f"it (annotate.languages lists the languages annotate.model reads)"
     )
     return Doc(article=article, sentences=sentences, quotes=found, limits=(note,))
+
+
+def _natasha_or_error(article: Article) -> Doc | Exception:
+    """A Russian article through natasha; without the extra, its marks and the reason."""
+    from rashomon.annotate import russian
+
+    marks = marks_only(article)
+    if not russian.available():
+        note = (
+            f"language {article.language}: {russian.INSTALL_HINT}; attribution and claims "
+            f"are English-only"
+        )
+        return replace(marks, limits=(note,))
+    try:
+        return russian.annotate_russian(article, marks)
+    except Exception as error:  # one article's bug must not stop the stream
+        log.exception("annotating %s failed", article.origin)
+        return error
 
 
 def _annotate_or_error(article: Article, sdoc: SpacyDoc) -> Doc | Exception:
