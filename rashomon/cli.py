@@ -23,7 +23,7 @@ from rich.table import Table
 from rashomon import __version__
 from rashomon.errors import RashomonError, SettingsError
 from rashomon.model import Outcome, Result
-from rashomon.pipeline import annotate_inputs, clean_inputs
+from rashomon.pipeline import annotate_inputs, clean_inputs, story_inputs
 from rashomon.settings import Settings, declared, settings_markdown
 
 app = typer.Typer(
@@ -223,6 +223,73 @@ def annotate(
         progress and len(paths) > 0,
         "annotating",
     )
+
+
+AsIsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--as-is",
+        help="Take each input exactly as the article text, without cleaning, so that every "
+        "offset is an offset into the file.",
+    ),
+]
+
+
+@app.command()
+def stories(
+    ctx: typer.Context,
+    paths: PathsArg,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    as_is: AsIsOpt = False,
+    allow_private: AllowPrivateOpt = False,
+    progress: ProgressOpt = True,
+) -> None:
+    """Group the reports into stories, one per event, across outlets and languages: each
+    with its reports (near-identical copies folded and listed), outlets, event date,
+    participants, place and a label. Every report is in exactly one story.
+
+    A summary table of outcomes goes to stderr; exit code 1 if any input failed.
+    """
+    from rashomon.report.stories import write
+
+    state: State = ctx.obj
+    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    stdin = getattr(sys.stdin, "buffer", None)
+    counts: Counter[tuple[str, str]] = Counter()
+    show = progress and len(paths) > 0
+    try:
+        with _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
+            found, results = story_inputs(
+                paths,
+                settings,
+                stdin=stdin,
+                raw_text=as_is,
+                watch=lambda results: _watch(results, counts, show, "annotating"),
+                progress=grouped,
+            )
+            write(found, results, fmt.value, out)
+    except RashomonError as error:
+        err.print(f"error: {error}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    _print_summary(counts)
+    if any(outcome == Outcome.FAILED for outcome, _ in counts):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _counter_bar(show: bool, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar advanced by the callback it yields (drawn once it first advances)."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} reports"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.advance(task, n)
 
 
 def _run(

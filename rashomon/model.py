@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
+    "DatedMention",
+    "Story",
     "Article",
     "Claim",
     "Doc",
@@ -211,6 +213,41 @@ class Doc:
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
     limits: tuple[str, ...] = ()  # what was not annotated and why (a language with no model)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedMention:
+    """A time expression of one member placed on the calendar by the story: `source` is the
+    member's origin, `text` the words ("Wednesday"), `value` the ISO date they resolve to,
+    `anchor` what they were resolved against ("published", "story", "absolute")."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    value: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The reports of one event. `articles` are member origins (one per input report, copies
+    included); `duplicates` are (copy, original) pairs of near-identical reports folded into
+    one (a copy is not independent confirmation); `outlets` every outlet that carried it, copies
+    included. `event_date` is the consensus of the members' resolved dates (ISO day) and
+    `dates` the mentions it rests on; `participants` the people (else organisations) central
+    to most members; `place` the most named location of the leads."""
+
+    id: str
+    label: str
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...] = ()
+    event_date: str | None = None
+    participants: tuple[str, ...] = ()
+    place: str | None = None
+    duplicates: tuple[tuple[str, str], ...] = ()
+    dates: tuple[DatedMention, ...] = ()
+    languages: tuple[str, ...] = ()
 
 
 class Outcome(StrEnum):

@@ -19,10 +19,18 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from rashomon.errors import InputError, StageError
-from rashomon.model import Article, Doc, Outcome, RawDoc, Result
+from rashomon.model import Article, Doc, Outcome, RawDoc, Result, Story
 from rashomon.settings import Settings
 
-__all__ = ["Pipeline", "Stage", "STAGES", "annotate_inputs", "as_is", "clean_inputs"]
+__all__ = [
+    "Pipeline",
+    "Stage",
+    "STAGES",
+    "annotate_inputs",
+    "as_is",
+    "clean_inputs",
+    "story_inputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -317,3 +325,32 @@ def _with_doc(result: Result, doc: Doc | None) -> Result:
         detail = "internal error in stage annotate (see the log)"
         return Result(result.origin, Outcome.FAILED, "internal-error", detail, result.id)
     return Result(result.origin, result.outcome, result.reason, result.detail, result.id, doc)
+
+
+def story_inputs(
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    raw_text: bool = False,
+    watch: Callable[[Iterable[Result]], Iterable[Result]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Story], list[Result]]:
+    """Annotate every input (as `annotate_inputs`), share names across the whole corpus, and
+    group the reports into stories. Returns the stories (every report in exactly one; inputs
+    repeating another byte for byte are copies of it) and every input's Result. `watch` sees
+    the results as they come (a progress bar), `progress` counts reports as they are grouped."""
+    from rashomon.annotate.corpus import resolve_corpus
+    from rashomon.stories import add_exact_copies, build_stories
+
+    results = annotate_inputs(inputs, settings, stdin=stdin, raw_text=raw_text)
+    collected = list(watch(results) if watch else results)
+    docs = resolve_corpus(r.record for r in collected if isinstance(r.record, Doc))
+    by_id = {d.article.id: d.article.origin for d in docs}
+    copies = [
+        (r.origin, by_id[r.id])
+        for r in collected
+        if r.outcome is Outcome.SKIPPED and r.reason == "duplicate" and r.id in by_id
+    ]
+    stories = add_exact_copies(build_stories(docs, settings, progress), copies)
+    return stories, collected
