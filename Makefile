@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/rashomon annotate examples/
+	$(BIN)/rashomon stories examples/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -30,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_clean_text.py
 	$(BIN)/python bench/bench_annotate_polnear.py
 	$(BIN)/python bench/bench_annotate_speed.py
+	$(BIN)/python bench/bench_stories_pairs.py
+	$(BIN)/python bench/bench_stories_scale.py
 
 clean-venv:
 	rm -rf $(VENV)

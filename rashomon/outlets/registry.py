@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from rashomon.clean.metadata import outlet_from_url
-from rashomon.errors import RashomonError
+from rashomon.errors import RegistryError
 from rashomon.model import Article, Outlet
 
 __all__ = [
@@ -61,11 +61,6 @@ _LANGUAGE = re.compile(r"[a-z]{2}")
 _DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}")
 _SOURCE = re.compile(r"https?://\S+")
 _THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
-
-
-class RegistryError(RashomonError):
-    """An outlet registry file that cannot be read or has a malformed row; the message names
-    the file and the line."""
 
 
 def registered_domain(url: str | None) -> str | None:
