@@ -70,7 +70,8 @@ def main() -> None:
     overall = np.array([p.overall for p in pairs])
     print(
         f"{len(texts)} texts, {len(pairs)} pairs ({int(gold.sum())} same story); "
-        f"{len(index.members)} stories (largest {max(len(m) for m in index.members)}); annotate {annotated - started:.0f} s, "
+        f"{len(index.members)} stories (largest {max(len(m) for m in index.members)}); "
+        f"annotate {annotated - started:.0f} s, "
         f"features + vectors + clustering {clustered - annotated:.1f} s\n"
     )
     groups = defaultdict(list)
