@@ -13,7 +13,8 @@ short label. Folded copies never vote (a wire story carried by ten sites is one 
 - **Participants**: people named by more than half of the members and in at least one lead
   (a singleton: in its lead), most-named first; organisations when no person qualifies.
 - **Place**: the location named "in"/"at" or in the dateline of most leads.
-- **Label**: the lead sentence naming most participants, cut to 140 characters.
+- **Label**: the lead sentence naming most participants (of a readable length), cut to 140
+  characters; the first title when no lead sentence names one.
 """
 
 from __future__ import annotations
@@ -185,23 +186,25 @@ def place(docs: Sequence[Doc]) -> str | None:
 
 
 def label(docs: Sequence[Doc], people: Sequence[str]) -> str:
-    """The lead sentence naming most participants (the shorter on a tie), cut to 140
-    characters; else the first title."""
-    best: tuple[int, int, str] | None = None
+    """The lead sentence naming most participants, among those of a readable length (40 to 220
+    characters) the one nearest 110, cut to 140 characters; the first title when no lead
+    sentence names a participant."""
+    best: tuple[int, int, int, str] | None = None
+    wanted = set(people)
     for doc in docs:
-        names = {e.canonical for e in doc.entities if e.canonical in people}
         for start, end in doc.sentences[:_LEAD_SENTENCES]:
             sentence = " ".join(doc.article.text[start:end].split())
-            inside = {
-                e.canonical for e in doc.entities if start <= e.start < end and e.canonical in names
-            }
-            rank = (-len(inside), len(sentence), sentence)
-            if len(sentence) >= 20 and (best is None or rank < best):
+            if len(sentence) < 20:
+                continue
+            named = {e.canonical for e in doc.entities if start <= e.start < end} & wanted
+            readable = 0 if 40 <= len(sentence) <= 220 else 1
+            rank = (-len(named), readable, abs(len(sentence) - 110), sentence)
+            if best is None or rank < best:
                 best = rank
     titles = [d.article.title for d in docs if d.article.title]
     if best is None or (best[0] == 0 and titles):
         return _cut(titles[0]) if titles else ""
-    return _cut(best[2])
+    return _cut(best[3])
 
 
 def _cut(text: str) -> str:
