@@ -30,6 +30,7 @@ from rashomon.stories.score import Scorer
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
 RUSSIAN = FIXTURES / "ru_defence_call.txt"
 UNRELATED_RU = FIXTURES / "ru_unrelated.txt"
+GERMAN = FIXTURES / "de_defence_call.txt"
 AEB_HTML = SHARED / "data" / "extraction" / "aeb" / "html"
 POLNEAR = SHARED / "data" / "quotes" / "polnear"
 SEED_NAMES = ["000_b336833760f4749c.txt", "001_e0f29892ad68ab7a.txt"]
@@ -88,6 +89,15 @@ def test_a_russian_report_of_the_event_joins_the_english_ones():
     assert story.languages == ("en", "ru") or set(story.languages) == {"en", "ru"}
     assert story.event_date == "2024-01-31"
     assert list(story.participants[:2]) == ["Dong Jun", "Sergei Shoigu"]
+
+
+def test_a_report_in_a_language_without_a_model_joins_by_vector_and_names():
+    stories, results = story_inputs([*_seeds(), str(GERMAN), str(UNRELATED_RU)], Settings())
+    german = next(r.record for r in results if r.origin == str(GERMAN))
+    assert german.article.language == "de" and german.entities == ()
+    story = _story_with(stories, str(GERMAN))
+    assert set(_seeds()) <= set(story.articles)
+    assert str(UNRELATED_RU) not in story.articles
 
 
 @pytest.mark.skipif(not AEB_HTML.is_dir(), reason=f"no AEB pages at {AEB_HTML}")

@@ -94,8 +94,10 @@ def _text(story: Story) -> str:
     for source in story.articles:
         note = f"  (copy of {copies[source]})" if source in copies else ""
         lines.append(f"   - {source}{note}")
+    shown = set()
     for m in story.dates:
-        if m.anchor == "story":
+        if m.anchor == "story" and (m.source, m.text, m.value) not in shown:
+            shown.add((m.source, m.text, m.value))
             lines.append(f'   date: "{m.text}" in {m.source} -> {m.value} (against the story)')
     return "\n".join(lines) + "\n\n"
 
