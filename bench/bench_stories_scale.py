@@ -10,30 +10,41 @@ with their title and publisher from metadata.tsv (bench/polnear.py), the AEB gol
 their URL (bench/aeb.py) and the two seed reports (first line as title), each language
 detected by `rashomon.clean.language.detect` where the data does not state it. Texts that are
 identical after collapsing white space are kept once; texts of fewer than MIN_SENTENCES
-sentences or MIN_CHARS characters are left out (they cannot be varied: their variants would be
-copies of each other). Each text is annotated once by `annotate_stream` with the default
-settings and cached under /tmp (keyed by the texts and the annotate code), quotes and claims
-dropped (the story features do not read them).
+sentences or MIN_CHARS characters are left out (too short to vary). Each text is annotated
+once by `annotate_stream` with the default settings and cached under /tmp (keyed by the texts
+and the annotate code), quotes and claims dropped (the story features do not read them).
 
 A corpus of N reports: report i is variant k = i // T of base text i mod T, the T base texts
-in a shuffled order (so every text has N // T or N // T + 1 variants). A variant keeps each
-sentence of its base with probability KEEP (at least one), joined in order (sentences of one
-paragraph by a space, paragraphs by a blank line); its entities, times and sentences are
-re-based to the new offsets (those in dropped sentences are dropped), it gets its own id and
-origin, the base's title, URL, outlet and language, and a publication day drawn uniformly over
-ceil(N / PER_DAY) days from START, so the stream has a constant density of PER_DAY reports a
-day as a real news stream has (100k span 334 days, 10k 34, 1k 4). The real PolNeAR dates are
-not kept. Two variants of one text share ~56 % of its sentences, so their word 5-gram Jaccard
-is mostly below `stories.duplicate_jaccard` (0.7; the run prints the measured share) and they
-are not folded as copies; close in time they will often be told one story, as rewrites of one
-wire report are.
+in a shuffled order (so every text has N // T or N // T + 1 variants). A variant keeps
+round(KEEP x n) of its base's n sentences (annotated sentences; by punctuation for languages
+spaCy does not read), chosen at random, joined in order (sentences of one paragraph by a
+space, paragraphs by a blank line), and leaves out a WORD_DROP share of the words inside them
+(never a word of a name or a date, nor a sentence's first or last word). Its entities, times
+and sentences are re-based to the new offsets (those in dropped sentences are dropped); it gets
+its own id and origin, the base's title, URL, outlet and language, and a publication day drawn
+uniformly over ceil(N / PER_DAY) days from START, so the stream has a constant density of
+PER_DAY reports a day as a real news stream has (100k span 334 days, 10k 34, 1k 4). The real
+PolNeAR dates are not kept.
 
-Each size runs in a fresh subprocess, so its peak RSS (bench/memory.py) is its own; the peak
-counts everything in the process: the base texts, the encoder model, the features, the
-vectors and the index. Variants are built in chunks of CHUNK reports, turned into features
-(`features_for`) and lead vectors (`embed_leads`) and dropped, so no more than CHUNK Docs are
-held; building them is not timed. Timed: (a) `features_for`, (b) `embed_leads` (the encoder is
-loaded and warmed up first), (c) `cluster(features, vectors, settings, default_scorer())`.
+Why the dropped words: sentence subsets alone give two variants of one text a word 5-gram
+Jaccard of median ~0.53 with 16 % of pairs at or above `stories.duplicate_jaccard` (0.7), and
+the copy index compares a report with every earlier one whatever its date, so at 100k (40
+variants a text) 56 % of the reports were folded as copies (15 % at 10k) and skipped the pair
+scoring, which flattered the 100k time (6.6x of 10k; 10.5x once the copies were gone). With a
+tenth of the words left out the median is ~0.21, under 1 % of pairs reach 0.7 and under 1 % of
+the reports are folded at any size (the run prints both), so every size does the full work;
+close in time, variants of one text are still often told one story, as rewrites of one wire
+report are.
+
+Each size runs in a fresh subprocess started by a small parent (the annotation runs in a child
+of its own too: on Linux a child's getrusage peak starts from the peak of the process it was
+forked from), so its peak RSS (bench/memory.py) is its own. The peak counts everything in it:
+the base texts, the encoder model, the features, the vectors and the index. Variants are built
+in chunks of CHUNK reports, turned into features (`features_for`) and lead vectors
+(`embed_leads`) and dropped, so no more than CHUNK Docs are held; building them is not timed.
+Timed: (a) `features_for`, (b) `embed_leads` (the encoder is loaded and warmed up first),
+(c) `cluster(features, vectors, settings, default_scorer())`, in wall and CPU seconds (CPU
+above wall is numpy's BLAS threads at work or spinning on the other core).
 Mean candidates per report (scored against the pair model; copies are not scored) are counted
 by wrapping `StoryIndex.candidates` (a counter per call, negligible against the call).
 
@@ -42,7 +53,9 @@ without blocking, each report (in the same order) against every earlier one by v
 (numpy), joining the story of the nearest earlier report when the cosine is at least
 ANCHOR_COSINE, else starting a story. It is timed for sizes up to ANCHOR_MAX; above that it is
 extrapolated from the largest measured size quadratically (n^2), and marked so. Being one
-dot product per pair, it is a lower bound of all-pairs with the pair model.
+dot product per pair, it is a lower bound of all-pairs with the pair model; an estimate of
+the latter (the measured cost per scored pair at the largest size times n(n-1)/2) is printed
+below the table.
 
 Goals (the issue "Stories"): clustering 100k takes at most 12x the time of 10k; peak memory at
 100k at most 2,048 MB.
@@ -74,9 +87,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aeb  # noqa: E402
-import polnear  # noqa: E402
-import semeval  # noqa: E402
 from memory import peak_mb, rss_mb  # noqa: E402
 
 from rashomon.model import Article, Doc, content_id  # noqa: E402
@@ -85,6 +95,7 @@ from rashomon.settings import Settings  # noqa: E402
 SIZES = (1_000, 10_000, 100_000)
 QUICK = (1_000, 5_000)
 KEEP = 0.75  # share of a base text's sentences a variant keeps
+WORD_DROP = 0.1  # share of the words of a kept sentence a variant leaves out
 PER_DAY = 300  # reports a day in the stream
 START = date(2024, 1, 1)
 CHUNK = 1024  # variants built, featurised and embedded at a time
@@ -98,6 +109,7 @@ CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "rashomon-bench-stories-scale"
 SEED = 20240131
 
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +133,10 @@ def shared_data() -> Path:
 
 def load_sources(settings: Settings) -> list[Source]:
     """Every distinct article text of the shared data, with what the data says about it."""
+    import aeb
+    import polnear
+    import semeval
+
     from rashomon.clean.language import detect
 
     found: list[Source] = []
@@ -220,13 +236,20 @@ def usable(docs: list[Doc]) -> list[Doc]:
 
 
 def variant(doc: Doc, k: int, published: date, rng: random.Random) -> Doc:
-    """Variant k of `doc`: each sentence kept with probability KEEP, spans re-based."""
+    """Variant k of `doc`: round(KEEP x n) of its n sentences, a WORD_DROP share of the words
+    inside them left out (never a name or a date, nor a sentence's first or last word), every
+    span re-based."""
     text = doc.article.text
     sentences = doc.sentences
-    kept = [s for s in sentences if rng.random() < KEEP] or [rng.choice(sentences)]
+    count = max(1, round(KEEP * len(sentences)))
+    kept = [sentences[j] for j in sorted(rng.sample(range(len(sentences)), count))]
     breaks = [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    protected = bytearray(len(text))
+    for span in (*doc.entities, *doc.times):
+        protected[span.start : span.end] = b"\x01" * (span.end - span.start)
     pieces: list[str] = []
-    moved: list[tuple[int, int, int]] = []  # old start, old end, shift
+    moved: list[tuple[int, int, int]] = []  # old start, old end, shift of each kept segment
+    new_sentences: list[tuple[int, int]] = []
     length, paragraph = 0, None
     for start, end in kept:
         here = bisect_right(breaks, start)
@@ -235,9 +258,12 @@ def variant(doc: Doc, k: int, published: date, rng: random.Random) -> Doc:
             pieces.append(glue)
             length += len(glue)
         paragraph = here
-        pieces.append(text[start:end])
-        moved.append((start, end, length - start))
-        length += end - start
+        first = length
+        for a, b in _segments(text, start, end, protected, rng):
+            pieces.append(text[a:b])
+            moved.append((a, b, length - a))
+            length += b - a
+        new_sentences.append((first, length))
     new_text = "".join(pieces)
     starts = [m[0] for m in moved]
 
@@ -265,11 +291,29 @@ def variant(doc: Doc, k: int, published: date, rng: random.Random) -> Doc:
     )
     return Doc(
         article=article,
-        sentences=tuple((s + shift, e + shift) for s, e, shift in moved),
+        sentences=tuple(new_sentences),
         entities=tuple(entities),
         times=tuple(times),
         limits=doc.limits,
     )
+
+
+def _segments(
+    text: str, start: int, end: int, protected: bytearray, rng: random.Random
+) -> list[tuple[int, int]]:
+    """The kept stretches of the sentence text[start:end]: a dropped word takes the space
+    after it along."""
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
+    found, at = [], start
+    for i in range(1, len(words) - 1):
+        a, b = words[i]
+        if rng.random() < WORD_DROP and 1 not in protected[a:b]:
+            if a > at:
+                found.append((at, a))
+            at = words[i + 1][0]
+    if end > at:
+        found.append((at, end))
+    return found
 
 
 def stream(docs: list[Doc], size: int):
@@ -363,7 +407,7 @@ def run_size(path: Path, size: int, profile: bool) -> dict[str, float]:
     calls = [0, 0]
     original = cluster_module.StoryIndex.candidates
 
-    def counted(self, features, vector):  # noqa: ANN001 - same signature as the wrapped method
+    def counted(self, features, vector):  # the wrapped method, counting its pools
         pool = original(self, features, vector)
         calls[0] += 1
         calls[1] += len(pool)
@@ -377,9 +421,9 @@ def run_size(path: Path, size: int, profile: bool) -> dict[str, float]:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     index = cluster_module.cluster(features, vectors, settings, scorer)
-    clustering = time.perf_counter() - t0
+    clustering, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     if profiler is not None:
         import io
         import pstats
@@ -396,6 +440,7 @@ def run_size(path: Path, size: int, profile: bool) -> dict[str, float]:
         "features_s": featuring,
         "encode_s": encoding,
         "cluster_s": clustering,
+        "cluster_cpu_s": cpu,
         "peak_mb": peak,
         "start_mb": start_mb,
         "stories": len(index.members),
@@ -412,15 +457,17 @@ def run_size(path: Path, size: int, profile: bool) -> dict[str, float]:
 # ---------------------------------------------------------------- the table
 
 
-def report(results: list[dict[str, float]], texts: int, check: tuple[float, float]) -> None:
-    median, copies = check
+def report(results: list[dict[str, float]], prepared: dict[str, float]) -> None:
+    median, copies = prepared["median"], prepared["copies"]
     print(
-        f"\nstories scale: {texts} real texts, variants keep ~{KEEP:.0%} of the sentences, "
+        f"\nstories scale: {int(prepared['texts'])} distinct real texts, "
+        f"{int(prepared['usable'])} long enough to vary; variants keep {KEEP:.0%} of the "
+        "sentences, "
         f"{PER_DAY} reports a day; two variants of one text: median 5-gram Jaccard "
         f"{median:.2f}, {copies:.1%} at or above the copy threshold"
     )
     head = (
-        f"{'size':>7} | {'features s':>10} | {'encode s':>8} | {'cluster s':>9} | "
+        f"{'size':>7} | {'features s':>10} | {'encode s':>8} | {'cluster s':>9} | {'CPU s':>6} | "
         f"{'ratio':>6} | {'peak MB':>7} | {'stories':>7} | {'anchor all-pairs s':>18} | "
         f"{'cand/report':>11} | {'copies':>6} | {'start MB':>8}"
     )
@@ -440,16 +487,29 @@ def report(results: list[dict[str, float]], texts: int, check: tuple[float, floa
             anchor_cell = "-"
         print(
             f"{int(r['size']):>7} | {r['features_s']:10.1f} | {r['encode_s']:8.1f} | "
-            f"{r['cluster_s']:9.1f} | {ratio:>6} | {r['peak_mb']:7.0f} | "
+            f"{r['cluster_s']:9.1f} | {r['cluster_cpu_s']:6.1f} | {ratio:>6} | "
+            f"{r['peak_mb']:7.0f} | "
             f"{int(r['stories']):>7} | {anchor_cell:>18} | {r['candidates']:11.1f} | "
             f"{int(r['copies']):>6} | {r['start_mb']:8.0f}"
         )
         previous = r
     print(
-        "\nratio: cluster time over the previous size's; anchor: all-pairs by vector cosine "
+        "\nratio: cluster wall time over the previous size's (CPU s: its CPU time); "
+        "anchor: all-pairs by vector cosine "
         f">= {ANCHOR_COSINE} (stories: "
         + ", ".join(f"{int(r['anchor_stories'])} at {int(r['size'])}" for r in measured)
         + "); start MB: RSS after loading the texts and the encoder, before the first report"
+    )
+    largest = results[-1]
+    scored = largest["candidates"] * (largest["size"] - largest["copies"])
+    per_pair = largest["cluster_s"] / max(1.0, scored)
+    print(
+        f"all-pairs with the pair model instead (estimate: {1e6 * per_pair:.0f} us per scored "
+        f"pair at {int(largest['size']):,}, blocking included, times n(n-1)/2 pairs): "
+        + ", ".join(
+            f"{per_pair * r['size'] * (r['size'] - 1) / 2:,.0f} s at {int(r['size']):,}"
+            for r in results
+        )
     )
     by_size = {int(r["size"]): r for r in results}
     if 10_000 in by_size and 100_000 in by_size:
@@ -470,6 +530,11 @@ def report(results: list[dict[str, float]], texts: int, check: tuple[float, floa
         )
 
 
+def _child(command: list[str]) -> str:
+    """Run a step of this script in a fresh process; its stdout (stderr passes through)."""
+    return subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True).stdout
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -481,25 +546,42 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile each clustering")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(run_size(args.docs, args.worker, args.profile)))
         return
+    if args.prepare:
+        path = annotated(Settings())
+        docs = pickle.loads(path.read_bytes())
+        median, copies = jaccard_check(usable(docs))
+        print(
+            json.dumps(
+                {
+                    "docs": str(path),
+                    "texts": len(docs),
+                    "usable": len(usable(docs)),
+                    "median": median,
+                    "copies": copies,
+                }
+            )
+        )
+        return
     sizes = QUICK if args.quick else tuple(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
-    path = annotated(Settings())
-    docs = usable(pickle.loads(path.read_bytes()))
-    check = jaccard_check(docs)
-    del docs
+    # every heavy step runs in a child: a child's peak RSS (getrusage) starts from the peak of
+    # the process it was forked from, so this one stays small
+    command = [sys.executable, __file__, "--prepare"]
+    prepared = json.loads(_child(command).strip().splitlines()[-1])
+    path = Path(prepared["docs"])
     results = []
     for size in sizes:
         _say(f"size {size:,}: fresh process")
         command = [sys.executable, __file__, "--worker", str(size), "--docs", str(path)]
         if args.profile:
             command.append("--profile")
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    report(results, int(results[0]["texts"]), check)
+        results.append(json.loads(_child(command).strip().splitlines()[-1]))
+    report(results, prepared)
     print(f"\nwall time {time.perf_counter() - started:,.0f} s")
 
 
