@@ -258,38 +258,37 @@ def stories(
     stdin = getattr(sys.stdin, "buffer", None)
     counts: Counter[tuple[str, str]] = Counter()
     show = progress and len(paths) > 0
-    try:
-        with _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
-            found, results = story_inputs(
-                paths,
-                settings,
-                stdin=stdin,
-                raw_text=as_is,
-                watch=lambda results: _watch(results, counts, show, "annotating"),
-                progress=grouped,
-            )
-            write(found, results, fmt.value, out)
-    except RashomonError as error:
-        err.print(f"error: {error}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
-    _print_summary(counts)
-    if any(outcome == Outcome.FAILED for outcome, _ in counts):
-        raise typer.Exit(1)
+    with _usage_errors(), _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
+        found, results = story_inputs(
+            paths,
+            settings,
+            stdin=stdin,
+            raw_text=as_is,
+            watch=lambda results: _watch(results, counts, show, "annotating"),
+            progress=grouped,
+        )
+        write(found, results, fmt.value, out)
+    _finish(counts)
 
 
 @contextmanager
 def _counter_bar(show: bool, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar advanced by the callback it yields (drawn once it first advances)."""
+    with _progress(show, "reports") as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.advance(task, n)
+
+
+def _progress(show: bool, unit: str) -> Progress:
+    """The progress bar of every command, counting `unit`s, on stderr."""
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed} reports"),
+        TextColumn("{task.completed} " + unit),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda n: bar.advance(task, n)
+    return Progress(*columns, console=err, transient=True, disable=not show)
 
 
 def _run(
@@ -302,12 +301,23 @@ def _run(
     """Run a command's results into its writer: progress and failures on stderr, the summary
     table, exit code 2 on a usage error and 1 when any input failed."""
     counts: Counter[tuple[str, str]] = Counter()
+    with _usage_errors(), _open_output(output) as out:
+        write(_watch(produce(), counts, progress, label), out)
+    _finish(counts)
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A usage error (bad settings, no inputs) is one line on stderr and exit code 2."""
     try:
-        with _open_output(output) as out:
-            write(_watch(produce(), counts, progress, label), out)
+        yield
     except RashomonError as error:
         err.print(f"error: {error}", highlight=False, markup=False)
         raise typer.Exit(2) from None
+
+
+def _finish(counts: Counter[tuple[str, str]]) -> None:
+    """The summary table; exit code 1 when any input failed."""
     _print_summary(counts)
     if any(outcome == Outcome.FAILED for outcome, _ in counts):
         raise typer.Exit(1)
@@ -332,14 +342,7 @@ def _watch(
     label: str = "cleaning",
 ) -> Iterator[Result]:
     """Pass results through while counting them, drawing progress and reporting failures."""
-    columns = (
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} documents"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+    with _progress(show, "documents") as bar:
         task = bar.add_task(label, total=None)
         for result in results:
             counts[(str(result.outcome), result.reason)] += 1

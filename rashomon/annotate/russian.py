@@ -3,13 +3,13 @@
 `annotate_russian(article)` gives a Doc whose entities and times are the English annotator's
 kind, so that the corpus resolver and `times.resolve` treat a Russian report like an English one:
 
-- entities: natasha's NER (PER, LOC, ORG) with each name in the nominative (Сергеем Шойгу ->
-  Сергей Шойгу), plus the names of `data/names_ru.tsv` in any case form: countries, places and
+- entities: natasha's NER (PER, LOC, ORG) with each name in the nominative (Сергеем Лавровым ->
+  Сергей Лавров), plus the names of `data/names_ru.tsv` in any case form: countries, places and
   organisations (Китая -> China, Минобороны России -> Ministry of Defence of the Russian
   Federation) and country adjectives (китайского -> China, as a demonym). The canonical name
   is the English tables' name where one is known, else the name in Latin letters
   (`translit.to_latin`); a person's surname alone joins the full name the article gives
-  (Шойгу -> Sergei Shoigu);
+  (Лавров -> Sergei Lavrov);
 - times: day dates ("31 января 2024 года", "31 января"), months, years, weekdays ("в
   среду"), day words ("вчера"), relative units ("в прошлом году"), "N лет назад" and vague
   phrases, as `TimeExpr` placed against the article's date like the English ones;
@@ -475,10 +475,10 @@ def _roles(
     text: str, found: list[_Mention], offices: list[_Mention], people: list[_Mention]
 ) -> None:
     """A title just before a person's name gives every mention of the person a role:
-    "министр обороны России Сергей Шойгу", "российский министр обороны Сергей Шойгу" ->
-    "Defense Minister of Russia"; "пресс-секретарь Кремля Дмитрий Песков" -> "Spokesman of
-    Kremlin"; "бывший ..." -> "former ...". The first such title in the article is the
-    person's role."""
+    "министр иностранных дел России Сергей Лавров", "российский министр иностранных дел
+    Сергей Лавров" -> "Foreign Minister of Russia"; "пресс-секретарь Кремля Дмитрий Песков"
+    -> "Spokesman of Kremlin"; "бывший ..." -> "former ...". The first such title in the
+    article is the person's role."""
     by_end = {m.end: m for m in found if m.type != "PERSON"}
     office_by_end = {m.end: m for m in offices}
     roles: dict[str, str] = {}
@@ -583,8 +583,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _FLAGS)
 
 
-ISO_DATE = _rx(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b(?!-\d)")
-DOTTED_DATE = _rx(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b(?!\.\d)")
+ISO_DATE = english_times.ISO_DATE  # numeric dates are written alike in both languages
+DOTTED_DATE = english_times.DOTTED_DATE
 DAY_MONTH = _rx(
     rf"(?<![\w.])(?P<d>[0-3]?\d)\s+(?P<m>{_M_GEN})(?!\w)(?:\s+(?P<y>{_YEAR})(?!\d){_YEAR_WORD}?)?"
 )

@@ -1,11 +1,11 @@
 """Cyrillic and Greek names in Latin letters, spelled the way English-language news spells them.
 
-`to_latin(text)` writes Russian in a news romanisation (Шойгу -> Shoigu, Сергей -> Sergei,
+`to_latin(text)` writes Russian in a news romanisation (Лавров -> Lavrov, Андрей -> Andrei,
 Дмитрий -> Dmitry, Евгений -> Yevgeny), Ukrainian and Belarusian in their national ones
 (Володимир Зеленський -> Volodymyr Zelenskyi, Київ -> Kyiv), Bulgarian in its streamlined
 system, Serbian in its own Latin alphabet, Macedonian in its official romanisation, and Greek
 in ELOT 743. The spelling need not equal the English one letter for letter: it is meant to
-give the same `entities.name_key` (Shoygu and Shoigu both give "shoigu"), so the corpus
+give the same `entities.name_key` (Zelenskyy and Zelensky both give "zelenski"), so the corpus
 resolver takes both for one name.
 
 Two data tables correct what letters cannot know:
@@ -13,7 +13,7 @@ Two data tables correct what letters cannot know:
 - `data/latin_names.tsv`: words with an established English spelling (Александр -> Alexander);
 - `data/palladius.tsv`: the Palladius syllables in which Russian writes Chinese names. A name
   made wholly of them (a one-syllable surname and a given name of one to three syllables:
-  Дун Цзюнь, Си Цзиньпин) is written in pinyin (Dong Jun, Xi Jinping).
+  Ван И, Ли Цян) is written in pinyin (Wang Yi, Li Qiang).
 
 Without `language` the alphabet is told by its letters, word by word: і ї є ґ are Ukrainian,
 ў Belarusian, ђ ћ џ Serbian, ѓ ќ ѕ Macedonian, љ њ ј Serbian or Macedonian; anything else is
@@ -93,7 +93,7 @@ def to_latin(text: str, language: str | None = None) -> str:
 
 def palladius(name: str) -> str | None:
     """`name` in pinyin when it is a Chinese name in Palladius spelling: two words, the first
-    one syllable (the surname), the second one to three (Дун Цзюнь -> Dong Jun); else None."""
+    one syllable (the surname), the second one to three (Ван И -> Wang Yi); else None."""
     words = name.split()
     if len(words) != 2 or not all(w.isalpha() for w in words):
         return None
@@ -202,7 +202,7 @@ def _east_slavic(word: str, alphabet: str) -> str:
             elif not prev or nxt in _VOWELS:
                 out.append("y")
             else:
-                out.append("i")  # Сергей -> Sergei, Шойгу -> Shoigu
+                out.append("i")  # Андрей -> Andrei, Бойко -> Boiko
             continue
         if c == "и" and prev and prev in "ьъ'":
             out.append("yi")  # Ильин -> Ilyin
@@ -267,8 +267,8 @@ def _case_like(source: str, latin: str) -> str:
 
 
 def drop_patronymic(name: str) -> str:
-    """A three-word Russian name without its middle patronymic (Сергей Кужугетович Шойгу ->
-    Сергей Шойгу); anything else as it is."""
+    """A three-word Russian name without its middle patronymic (Сергей Викторович Лавров ->
+    Сергей Лавров); anything else as it is."""
     words = name.split()
     if len(words) == 3 and _PATRONYMIC.search(words[1].lower()):
         return f"{words[0]} {words[2]}"

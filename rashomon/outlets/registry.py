@@ -7,7 +7,7 @@ once; `load_registry(path)` reads another file in the same format and says which
 when one is.
 
 An article is tied to its outlet by its URL (the registered domain, or a listed sub-domain such as
-folha.uol.com.br) and otherwise by the name it signs with ("Sputnik International", "REUTERS",
+folha.uol.com.br) and otherwise by the name it signs with ("Agence France-Presse", "REUTERS",
 "The Associated Press"). An outlet the registry does not list gets a profile built from what is
 observed: the domains, languages and names seen and the number of articles (`profiles`).
 """
@@ -141,7 +141,7 @@ class Registry:
 
     def identify(self, url: str | None, outlet_text: str | None = None) -> Outlet:
         """The outlet of an article: by its URL, then by `outlet_text` (a signature name such
-        as "Sputnik International", or a domain). An outlet the registry does not list comes
+        as "Agence France-Presse", or a domain). An outlet the registry does not list comes
         back as an unknown profile (`known` False) named by the URL's registered domain, or by
         the text when there is no domain; the text is kept among its aliases."""
         found = self.by_url(url)

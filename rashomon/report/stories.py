@@ -11,7 +11,7 @@ JSONL: one story per line. Text and Markdown are for reading.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from rashomon.model import Outcome, Result, Story
@@ -83,17 +83,29 @@ def _summary(story: Story) -> str:
     )
 
 
+def _facts(story: Story, escape: Callable[[str], str]) -> list[str]:
+    """ "name: value" lines for participants, place and outlets."""
+    facts = [f"participants: {escape(', '.join(story.participants)) or '-'}"]
+    if story.place:
+        facts.append(f"place: {escape(story.place)}")
+    if story.outlets:
+        facts.append(f"outlets: {escape(', '.join(story.outlets))}")
+    return facts
+
+
+def _reports(story: Story, escape: Callable[[str], str]) -> list[str]:
+    """One line per report, a copy naming its original."""
+    copies = dict(story.duplicates)
+    return [
+        escape(source) + (f" (copy of {escape(copies[source])})" if source in copies else "")
+        for source in story.articles
+    ]
+
+
 def _text(story: Story) -> str:
     lines = [f"== {story.id} · {_summary(story)}", f"   {story.label}"]
-    lines.append(f"   participants: {', '.join(story.participants) or '-'}")
-    if story.place:
-        lines.append(f"   place: {story.place}")
-    if story.outlets:
-        lines.append(f"   outlets: {', '.join(story.outlets)}")
-    copies = {copy: original for copy, original in story.duplicates}
-    for source in story.articles:
-        note = f"  (copy of {copies[source]})" if source in copies else ""
-        lines.append(f"   - {source}{note}")
+    lines += [f"   {fact}" for fact in _facts(story, str)]
+    lines += [f"   - {report}" for report in _reports(story, str)]
     shown = set()
     for m in story.dates:
         if m.anchor == "story" and (m.source, m.text, m.value) not in shown:
@@ -104,14 +116,7 @@ def _text(story: Story) -> str:
 
 def _markdown(story: Story) -> str:
     lines = [f"## {md_escape(story.label) or story.id}", "", f"*{md_escape(_summary(story))}*", ""]
-    lines.append(f"- participants: {md_escape(', '.join(story.participants)) or '-'}")
-    if story.place:
-        lines.append(f"- place: {md_escape(story.place)}")
-    if story.outlets:
-        lines.append(f"- outlets: {md_escape(', '.join(story.outlets))}")
-    copies = {copy: original for copy, original in story.duplicates}
+    lines += [f"- {fact}" for fact in _facts(story, md_escape)]
     lines.append("- reports:")
-    for source in story.articles:
-        note = f" (copy of {md_escape(copies[source])})" if source in copies else ""
-        lines.append(f"  - {md_escape(source)}{note}")
+    lines += [f"  - {report}" for report in _reports(story, md_escape)]
     return "\n".join(lines) + "\n\n"

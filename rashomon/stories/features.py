@@ -6,7 +6,7 @@ shingles and its publication date.
 - **Terms**: word counts hashed into 2^20 slots (no vocabulary to grow); the index weighs them
   by inverse document frequency when it compares.
 - **Names**: the words of every name, reduced by `entities.name_key` after transliteration,
-  so "Шойгу", "Shoygu" and "Shoigu" are one key. They come from the annotated entities and,
+  so "Зеленский", "Zelenskyy" and "Zelensky" are one key. They come from the annotated entities and,
   for languages the annotator does not read, from capitalised words inside sentences.
 - **Signature**: a MinHash of word 5-gram shingles, for near-duplicate folding.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,7 +128,3 @@ def _signature(text: str, num_perm: int) -> LeanMinHash | None:
     minhash = MinHash(num_perm=num_perm, seed=1)
     minhash.update_batch(list(grams))
     return LeanMinHash(minhash)
-
-
-def batch_lead_texts(docs: Sequence[Doc], chars: int) -> list[str]:
-    return [lead_text(d, chars) for d in docs]
