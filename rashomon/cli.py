@@ -43,6 +43,14 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+
+
 class State:
     settings_file: Path | None = None
     overrides: list[str]
@@ -268,6 +276,57 @@ def stories(
             progress=grouped,
         )
         write(found, results, fmt.value, out)
+    _finish(counts)
+
+
+CompareFormatOpt = Annotated[
+    CompareFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text (a terminal report), json, jsonl (one story a line), "
+        "markdown, html (one self-contained file that opens offline).",
+    ),
+]
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    paths: PathsArg,
+    fmt: CompareFormatOpt = CompareFormat.text,
+    output: OutputOpt = None,
+    as_is: AsIsOpt = False,
+    allow_private: AllowPrivateOpt = False,
+    progress: ProgressOpt = True,
+) -> None:
+    """Group the reports into stories and lay each story's accounts side by side: which
+    claims the outlets agree on, which only one outlet states (and which outlets of
+    comparable coverage leave out), where they contradict each other and on what fact;
+    whether each headline holds up against its own body and the rest of the story; whose
+    account each outlet relays; and framing signals per article. Every verdict points at the
+    words it rests on (character offsets into each article's clean text).
+
+    A summary table of outcomes goes to stderr; exit code 1 if any input failed.
+    """
+    from rashomon.pipeline import compare_inputs
+    from rashomon.report.compare import write
+
+    state: State = ctx.obj
+    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    stdin = getattr(sys.stdin, "buffer", None)
+    counts: Counter[tuple[str, str]] = Counter()
+    show = progress and len(paths) > 0
+    with _usage_errors(), _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
+        comparisons, docs, results = compare_inputs(
+            paths,
+            settings,
+            stdin=stdin,
+            raw_text=as_is,
+            watch=lambda results: _watch(results, counts, show, "annotating"),
+            progress=grouped,
+        )
+        write(comparisons, docs, results, fmt.value, out)
     _finish(counts)
 
 

@@ -46,8 +46,8 @@ class RashomonError(Exception):
 
 
 class RegistryError(RashomonError):
-    """An outlet registry file that cannot be read or has a malformed row; the message names
-    the file and the line."""
+    """A data table (the outlet registry, a word list) that cannot be read or has a malformed
+    row; the message names the file and the line."""
 
 
 class SettingsError(RashomonError):

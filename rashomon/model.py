@@ -13,8 +13,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
+    "ClaimGroup",
+    "ClaimRef",
+    "Comparison",
+    "Conflict",
     "DatedMention",
+    "HeadlineCheck",
+    "Provenance",
+    "Signals",
     "Story",
+    "WordHit",
     "Article",
     "Claim",
     "Doc",
@@ -302,3 +310,131 @@ class Outlet:
     aliases: tuple[str, ...] = ()
     known: bool = False
     articles: int = 0
+
+
+# -- comparison (rashomon.compare) -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """One claim (or headline, or quote) of one article, by its character offsets in that
+    article's clean text. `outlet` is the outlet that published it; `speaker` whose words these
+    are when the article reports them (None for the outlet's own voice)."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    outlet: str = ""
+    speaker: str | None = None
+    stance: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two aligned claims whose facts disagree: `kind` is "number", "date", "place",
+    "negation", "speaker" or "predicate"; `left` and `right` are the conflicting facts as each
+    article states them ("12 soldiers" / "15 soldiers"), `sources` the two articles."""
+
+    kind: str
+    left: str
+    right: str
+    sources: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims from the members of one story that state the same thing.
+
+    `verdict` is "agree" (two or more independent outlets), "only_in" (one outlet; `missing`
+    names the outlets whose coverage was comparable and left it out) or "contradict" (the
+    `conflicts` name the facts that disagree). `reason` says why in words; `score` is how
+    strongly the claims align (1.0 for a claim alone)."""
+
+    id: str
+    verdict: str
+    reason: str
+    claims: tuple[ClaimRef, ...]
+    outlets: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineCheck:
+    """A headline against its own body and against the rest of its story.
+
+    `verdict` is "supported", "partly" or "unsupported" by the article's own body, `evidence`
+    the body passage that supports it best and `score` how much of the headline that passage
+    backs (0..1); `unbacked` lists the headline's words no passage backs. `quotation` is True
+    when the headline is worded as somebody's words ("Minister: We will ..."); it is then
+    checked against every quote in the story. `elsewhere` is the closest support in the other
+    reports of the story, with its own verdict and score."""
+
+    source: str
+    headline: str
+    verdict: str
+    score: float
+    evidence: ClaimRef | None
+    unbacked: tuple[str, ...] = ()
+    quotation: bool = False
+    elsewhere: ClaimRef | None = None
+    elsewhere_verdict: str = "unsupported"
+    elsewhere_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Whose account one article carries: `via` the relays its quotes pass through, each with
+    how many quotes it carries ("the ministry", 3); `attributed_quotes` quotes with a named
+    speaker, `unattributed_quotes` quotes with no speaker or an anonymous one; `speakers` the
+    people quoted, each with a count."""
+
+    source: str
+    outlet: str
+    via: tuple[tuple[str, int], ...]
+    attributed_quotes: int
+    unattributed_quotes: int
+    speakers: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WordHit:
+    """A loaded or sensational word found in an article: `where` is "headline" or "body";
+    offsets are in the headline or in the clean text accordingly; `kind` is "loaded" or
+    "sensational"."""
+
+    where: str
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Framing and reliability signals of one article."""
+
+    source: str
+    outlet: Outlet
+    claims: int
+    opinion_share: float
+    hedged_share: float
+    reported_share: float
+    words: tuple[WordHit, ...] = ()
+    promotional: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One story compared: claim groups with verdicts, headline checks, provenance per article,
+    which relays feed which outlets (`relays`: relay -> outlets), and signals per article."""
+
+    story: Story
+    groups: tuple[ClaimGroup, ...]
+    headlines: tuple[HeadlineCheck, ...]
+    provenance: tuple[Provenance, ...]
+    relays: tuple[tuple[str, tuple[str, ...]], ...]
+    signals: tuple[Signals, ...]

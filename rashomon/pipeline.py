@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from rashomon.errors import InputError, StageError
-from rashomon.model import Article, Doc, Outcome, RawDoc, Result, Story
+from rashomon.model import Article, Comparison, Doc, Outcome, RawDoc, Result, Story
 from rashomon.settings import Settings
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "annotate_inputs",
     "as_is",
     "clean_inputs",
+    "compare_inputs",
     "story_inputs",
 ]
 
@@ -338,14 +339,19 @@ def story_inputs(
 ) -> tuple[list[Story], list[Result]]:
     """Annotate every input (as `annotate_inputs`), share names across the whole corpus, and
     group the reports into stories. Returns the stories (every report in exactly one; inputs
-    repeating another byte for byte are copies of it) and every input's Result. `watch` sees
-    the results as they come (a progress bar), `progress` counts reports as they are grouped."""
+    repeating another byte for byte are copies of it) and every input's Result, whose record
+    is the Doc with the corpus's shared names. `watch` sees the results as they come (a
+    progress bar), `progress` counts reports as they are grouped."""
     from rashomon.annotate.corpus import resolve_corpus
     from rashomon.stories import add_exact_copies, build_stories
 
     results = annotate_inputs(inputs, settings, stdin=stdin, raw_text=raw_text)
     collected = list(watch(results) if watch else results)
     docs = resolve_corpus(r.record for r in collected if isinstance(r.record, Doc))
+    resolved = iter(docs)
+    collected = [
+        _with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in collected
+    ]
     by_id = {d.article.id: d.article.origin for d in docs}
     copies = [
         (r.origin, by_id[r.id])
@@ -354,3 +360,24 @@ def story_inputs(
     ]
     stories = add_exact_copies(build_stories(docs, settings, progress), copies)
     return stories, collected
+
+
+def compare_inputs(
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    raw_text: bool = False,
+    watch: Callable[[Iterable[Result]], Iterable[Result]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Comparison], dict[str, Doc], list[Result]]:
+    """Annotate, group into stories (as `story_inputs`) and compare each story's reports.
+    Returns the comparisons (one per story, largest story first), the docs by origin (what
+    the reports point into) and every input's Result."""
+    from rashomon.compare import compare_story
+
+    stories, results = story_inputs(
+        inputs, settings, stdin=stdin, raw_text=raw_text, watch=watch, progress=progress
+    )
+    docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
+    return [compare_story(story, docs, settings) for story in stories], docs, results

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from rashomon.model import Outcome, Result, Story
 from rashomon.report.clean import md_escape
 
-__all__ = ["FORMATS", "record", "write"]
+__all__ = ["FORMATS", "failed_records", "record", "write"]
 
 FORMATS = ("json", "jsonl", "text", "markdown")
 
@@ -48,7 +48,7 @@ def record(story: Story) -> dict[str, Any]:
     }
 
 
-def _failed(results: Sequence[Result]) -> list[dict[str, Any]]:
+def failed_records(results: Sequence[Result]) -> list[dict[str, Any]]:
     return [
         {"source": r.origin, "outcome": str(r.outcome), "reason": r.reason, "detail": r.detail}
         for r in results
@@ -59,7 +59,7 @@ def _failed(results: Sequence[Result]) -> list[dict[str, Any]]:
 def write(stories: Sequence[Story], results: Sequence[Result], fmt: str, out: TextIO) -> None:
     """Write the stories (and the inputs that yielded no report) in `fmt`."""
     if fmt == "json":
-        payload = {"stories": [record(s) for s in stories], "failed": _failed(results)}
+        payload = {"stories": [record(s) for s in stories], "failed": failed_records(results)}
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "jsonl":

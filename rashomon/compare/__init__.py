@@ -1,0 +1,170 @@
+"""Compare: the reports of one story side by side.
+
+`compare_story(story, docs, settings)` takes a story (rashomon.stories) and its annotated
+reports and returns a Comparison:
+
+- claim groups (align.py): claims of different reports that state the same thing, each with
+  a verdict — "agree" (two or more independent outlets; a folded copy is not compared again,
+  so it counts once), "only_in" (one outlet, naming the outlets of comparable coverage that
+  left it out) or "contradict" (conflicts.py names the facts that disagree);
+- headline checks (headlines.py): each headline against its own body and the rest of the
+  story; a headline worded as a quotation against every quote;
+- provenance (provenance.py): whose account each report relays and how many of its quotes
+  are attributed, and which relays feed which outlets;
+- signals (signals.py): opinion share, loaded or sensational wording, promotional lines
+  removed while cleaning, a missing byline or date, the outlet's profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import PurePath
+
+import numpy as np
+
+from rashomon.compare.align import Link, align, groups_of
+from rashomon.compare.conflicts import conflicts
+from rashomon.compare.headlines import Thresholds, check_headlines
+from rashomon.compare.provenance import provenance_of, relays_of
+from rashomon.compare.signals import signals_of
+from rashomon.compare.units import Unit, claim_ref, units_of
+from rashomon.model import ClaimGroup, Comparison, Conflict, Doc, Outlet, Story
+from rashomon.outlets import identify
+from rashomon.settings import Settings
+from rashomon.stories.encoder import embed
+
+__all__ = ["compare_stories", "compare_story", "outlet_of"]
+
+VERDICT_ORDER = {"contradict": 0, "agree": 1, "only_in": 2}
+
+
+def compare_stories(
+    stories: Sequence[Story], docs: Mapping[str, Doc], settings: Settings
+) -> list[Comparison]:
+    """`compare_story` for each story, in order."""
+    return [compare_story(story, docs, settings) for story in stories]
+
+
+def compare_story(story: Story, docs: Mapping[str, Doc], settings: Settings) -> Comparison:
+    """Compare the reports of `story` (`docs` maps each article's origin to its Doc)."""
+    members = [docs[s] for s in story.articles if s in docs]
+    copies = {copy for copy, _ in story.duplicates}
+    originals = [d for d in members if d.article.origin not in copies]
+    outlets = {d.article.origin: outlet_of(d) for d in members}
+    labels = [outlets[d.article.origin].name for d in originals]
+    units = units_of(originals, labels, story)
+    encode = partial(_embed, name=str(settings["stories.encoder"]), batch=_batch(settings))
+    vectors = encode([u.text for u in units])
+    links = align(
+        units,
+        vectors,
+        float(settings["compare.link_threshold"]),
+        float(settings["compare.strong_threshold"]),
+    )
+    coverage = _coverage(units)
+    share = float(settings["compare.comparable_share"])
+    groups = [
+        _group(members_of, units, links, coverage, share)
+        for members_of in groups_of(len(units), links)
+    ]
+    groups.sort(key=lambda g: (VERDICT_ORDER[g.verdict], -len(g.outlets), _first(g, story)))
+    thresholds = Thresholds(
+        float(settings["compare.headline_supported"]), float(settings["compare.headline_partly"])
+    )
+    provenance = [provenance_of(d, outlets[d.article.origin].name) for d in members]
+    return Comparison(
+        story=story,
+        groups=tuple(groups),
+        headlines=tuple(check_headlines(originals, units, vectors, encode, thresholds)),
+        provenance=tuple(provenance),
+        relays=relays_of(provenance),
+        signals=tuple(signals_of(d, outlets[d.article.origin]) for d in members),
+    )
+
+
+def outlet_of(doc: Doc) -> Outlet:
+    """The outlet that published `doc`: the registry's, else what the page shows, else one
+    named after the input ("unknown: report.txt"), so two unknown outlets never merge."""
+    outlet = identify(doc.article.url, doc.article.outlet)
+    if outlet.name:
+        return outlet
+    return Outlet(name=f"unknown: {PurePath(doc.article.origin).name}")
+
+
+def _batch(settings: Settings) -> int:
+    return max(1, int(settings["compare.encode_batch"]))
+
+
+def _embed(texts: Sequence[str], name: str, batch: int) -> np.ndarray:
+    rows = [embed(texts[i : i + batch], name) for i in range(0, len(texts), batch)]
+    return np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
+
+
+def _coverage(units: Sequence[Unit]) -> dict[str, int]:
+    """How many claims each outlet states about the story."""
+    found: dict[str, int] = {}
+    for u in units:
+        found[u.outlet] = found.get(u.outlet, 0) + 1
+    return found
+
+
+def _group(
+    members: list[int],
+    units: Sequence[Unit],
+    links: Sequence[Link],
+    coverage: Mapping[str, int],
+    share: float,
+) -> ClaimGroup:
+    inside = set(members)
+    edges = [k for k in links if k.a in inside and k.b in inside]
+    claims = tuple(claim_ref(units[i]) for i in members)
+    outlets = tuple(dict.fromkeys(units[i].outlet for i in members))
+    found = _conflicts(edges, units)
+    score = round(float(np.mean([k.score for k in edges])), 3) if edges else 1.0
+    gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
+    group = ClaimGroup(gid[:11], "agree", _agreement(outlets), claims, outlets, score=score)
+    if found:
+        return replace(group, verdict="contradict", reason=_contradiction(found), conflicts=found)
+    if len(outlets) > 1:
+        return group
+    missing = _comparable(outlets[0], coverage, share)
+    return replace(group, verdict="only_in", reason=_only(outlets[0], missing), missing=missing)
+
+
+def _conflicts(edges: Sequence[Link], units: Sequence[Unit]) -> tuple[Conflict, ...]:
+    found: dict[tuple[str, str, str], Conflict] = {}
+    for k in edges:
+        for c in conflicts(units[k.a], units[k.b], k):
+            found.setdefault((c.kind, c.left, c.right), c)
+    return tuple(found.values())
+
+
+def _comparable(outlet: str, coverage: Mapping[str, int], share: float) -> tuple[str, ...]:
+    own = coverage.get(outlet, 0)
+    return tuple(
+        name for name, n in coverage.items() if name != outlet and n >= share * own and n > 0
+    )
+
+
+def _agreement(outlets: Sequence[str]) -> str:
+    return f"stated by {len(outlets)} independent outlets: {', '.join(outlets)}"
+
+
+def _only(outlet: str, missing: Sequence[str]) -> str:
+    if not missing:
+        return f"only {outlet} states this; no other outlet covers the story as fully"
+    return f"only {outlet} states this; {', '.join(missing)}, with comparable coverage, do not"
+
+
+def _contradiction(found: Sequence[Conflict]) -> str:
+    parts = [f"{c.kind}: {c.left!r} against {c.right!r}" for c in found]
+    return "the reports disagree on " + "; ".join(parts)
+
+
+def _first(group: ClaimGroup, story: Story) -> tuple[int, int]:
+    first = group.claims[0]
+    order = story.articles.index(first.source) if first.source in story.articles else 0
+    return (order, first.start)

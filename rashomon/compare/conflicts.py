@@ -1,0 +1,189 @@
+"""Contradictions: the facts two aligned claims of different outlets state differently.
+
+Precision first: a contradiction is asserted only with the conflicting facts named, and only
+on claims that already align (same words or same meaning, see align.py). Each check needs
+the rest of the two claims to agree, so that "different emphasis" never reads as conflict:
+
+- number: the same unit counted differently ("12 soldiers" / "15 soldiers"); bounds are
+  respected ("more than 50" admits 52, "about 100" admits 110) and a figure may be rounded
+  to its last written digit ("5 million" admits 5.2 million, "5.1 million" not 5.3);
+- date: two calendar dates for the same statement ("on January 30" / "on January 31");
+  days counted from a weekday or "yesterday" are too easily misplaced to accuse anyone;
+- place: something put in two places, neither inside the other (a city in its own country
+  is no conflict);
+- negation: one claim denies what the other asserts, in the same voice (both the outlet's
+  own, or both the same speaker's), and the words that differ are not a reversal verb ("will
+  not give up" says what "will continue" says);
+- predicate: opposite predicates ("rose" / "fell", "approved" / "rejected") on otherwise the
+  same claim, in the same voice and the same polarity;
+- speaker: the same quoted words given to two different people.
+"""
+
+from __future__ import annotations
+
+from rashomon.annotate.entities import gazetteer
+from rashomon.compare.align import Link
+from rashomon.compare.units import Number, Unit
+from rashomon.compare.words import lists, stem, tokens
+from rashomon.model import Conflict
+from rashomon.outlets.registry import name_key
+
+__all__ = ["conflicts"]
+
+SAME_CLAIM = 0.5  # lexical overlap (or cross-language cosine) the rest of two claims needs
+SAME_WORDS = 0.8  # overlap for "the same quoted words"
+ABOUT = 0.15  # how far "about 100" may be from the figure
+
+
+def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
+    """The conflicting facts of two aligned claims of different outlets (empty: none)."""
+    if a.outlet == b.outlet:
+        return []
+    found: list[Conflict] = []
+    close = link.overlap >= SAME_CLAIM or (a.language != b.language and link.cosine >= 0.6)
+    if close:
+        found += _numbers(a, b)
+        found += _dates(a, b)
+        found += _places(a, b)
+    if a.language == b.language and link.overlap >= SAME_CLAIM and _same_voice(a, b):
+        found += _negation(a, b)
+        found += _predicates(a, b)
+    found += _speakers(a, b, link)
+    return found
+
+
+def _conflict(kind: str, left: str, right: str, a: Unit, b: Unit) -> Conflict:
+    return Conflict(kind, left, right, (a.source, b.source))
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+
+def _numbers(a: Unit, b: Unit) -> list[Conflict]:
+    found = []
+    for unit in {n.unit for n in a.numbers if n.unit} & {n.unit for n in b.numbers if n.unit}:
+        left = [n for n in a.numbers if n.unit == unit]
+        right = [n for n in b.numbers if n.unit == unit]
+        if any(_compatible(x, y) for x in left for y in right):
+            continue
+        found.append(_conflict("number", left[0].text, right[0].text, a, b))
+    return found
+
+
+def _compatible(x: Number, y: Number) -> bool:
+    """Whether two statements of a number can both be true."""
+    if x.bound != "=" and y.bound != "=":
+        return _bounds_meet(x, y)
+    exact, other = (x, y) if x.bound == "=" else (y, x)
+    if other.bound == ">=":
+        return exact.value >= other.value
+    if other.bound == "<=":
+        return exact.value <= other.value
+    if other.bound == "~":
+        return abs(exact.value - other.value) <= ABOUT * max(exact.value, other.value)
+    return abs(exact.value - other.value) <= max(x.step, y.step) / 2
+
+
+def _bounds_meet(x: Number, y: Number) -> bool:
+    """Two bounds (or estimates) can both hold unless "at least" lies above "at most"."""
+    low = max([n.value for n in (x, y) if n.bound == ">="], default=float("-inf"))
+    high = min([n.value for n in (x, y) if n.bound == "<="], default=float("inf"))
+    return low <= high
+
+
+# -- dates, places --------------------------------------------------------------------------
+
+
+def _dates(a: Unit, b: Unit) -> list[Conflict]:
+    if len(a.calendar_days) != 1 or len(b.calendar_days) != 1:
+        return []
+    if a.calendar_days == b.calendar_days or a.days & b.days:
+        return []
+    return [_conflict("date", next(iter(a.calendar_days)), next(iter(b.calendar_days)), a, b)]
+
+
+def _places(a: Unit, b: Unit) -> list[Conflict]:
+    left = [p for p in a.places if p not in b.names and name_key(p) not in b.names]
+    right = [p for p in b.places if p not in a.names and name_key(p) not in a.names]
+    if len(left) != 1 or len(right) != 1 or set(a.places) & set(b.places):
+        return []
+    if _inside(left[0], right[0]) or _inside(right[0], left[0]):
+        return []
+    return [_conflict("place", left[0], right[0], a, b)]
+
+
+def _inside(place: str, region: str) -> bool:
+    """Whether `place` lies in `region` as far as the place tables know (or might)."""
+    gaz = gazetteer()
+    found, container = gaz.place(place), gaz.place(region)
+    if found is None or container is None:
+        return True  # unknown to the tables: do not accuse
+    country = gaz.country_of(region)
+    if country is not None:
+        return found.country == country.iso2
+    return container.type == "LOC" or found.type == "LOC"
+
+
+# -- negation, opposite predicates ----------------------------------------------------------
+
+
+def _same_voice(a: Unit, b: Unit) -> bool:
+    if a.speaker is None and b.speaker is None:
+        return a.claim.stance == b.claim.stance == "asserted"
+    return a.speaker is not None and b.speaker is not None and _same_person(a.speaker, b.speaker)
+
+
+def _negation(a: Unit, b: Unit) -> list[Conflict]:
+    if a.claim.negated == b.claim.negated:
+        return []
+    differ = (a.content ^ b.content) - lists().negators
+    if differ & lists().reversals or _opposites(a, b):
+        return []
+    return [_conflict("negation", _short(a), _short(b), a, b)]
+
+
+def _predicates(a: Unit, b: Unit) -> list[Conflict]:
+    if a.claim.negated != b.claim.negated:
+        return []
+    pairs = _opposites(a, b)
+    return [_conflict("predicate", x, y, a, b) for x, y in pairs[:1]]
+
+
+def _opposites(a: Unit, b: Unit) -> list[tuple[str, str]]:
+    """Opposite words, one only in `a`, the other only in `b`."""
+    only_a = {stem(w): w for w in a.words}
+    only_b = {stem(w): w for w in b.words}
+    shared = only_a.keys() & only_b.keys()
+    antonyms = lists().antonyms
+    return [
+        (only_a[x], only_b[y])
+        for x in only_a.keys() - shared
+        for y in only_b.keys() - shared
+        if (x, y) in antonyms
+    ]
+
+
+# -- speakers -------------------------------------------------------------------------------
+
+
+def _speakers(a: Unit, b: Unit, link: Link) -> list[Conflict]:
+    if not (a.quoted and b.quoted and a.speaker and b.speaker):
+        return []
+    if link.overlap < SAME_WORDS or a.language != b.language:
+        return []
+    if a.speaker_type != "PERSON" or b.speaker_type != "PERSON":
+        return []
+    if _same_person(a.speaker, b.speaker) or a.speaker in b.via or b.speaker in a.via:
+        return []
+    return [_conflict("speaker", a.speaker, b.speaker, a, b)]
+
+
+def _same_person(x: str, y: str) -> bool:
+    """Same key, or one name inside the other ("Lavrov" / "Sergei Lavrov")."""
+    kx, ky = set(tokens(x)), set(tokens(y))
+    return bool(kx and ky) and (kx <= ky or ky <= kx)
+
+
+def _short(u: Unit, limit: int = 80) -> str:
+    text = u.text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

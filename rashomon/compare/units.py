@@ -1,0 +1,200 @@
+"""The units a comparison aligns: every claim of every report in a story, with what can be
+compared across reports — its content words, the names it mentions, its numbers (value, unit,
+bound), its dates resolved to days, whose words it is and whether it is negated.
+
+Dates the annotator could not place (a weekday in an undated report) take the day the story
+resolved them to (`Story.dates`), so "Wednesday" in one report meets "January 31" in another.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rashomon.compare.words import lists, stem, stems, tokens
+from rashomon.model import Claim, ClaimRef, Doc, Entity, Story
+from rashomon.outlets.registry import name_key
+
+__all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
+
+PLACE_TYPES = ("GPE", "LOC", "FAC")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(
+    r"^(?P<pre>.*?)(?P<num>\d+(?:\.\d+)?)(?:st|nd|rd|th)?"
+    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?P<unit>.*)$"
+)
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number as a claim states it: `value`, the `unit` it counts (a stem, "%" or a
+    currency code; "" when bare), and its `bound`: "=" exact, ">=" at least, "<=" at most,
+    "~" about. `text` is the annotator's normal form ("more than 50 people"); `step` the
+    place of its last written digit, how far a rounded figure may be off."""
+
+    value: float
+    unit: str
+    bound: str
+    text: str
+    step: float = 1.0  # the precision it is written to: "5.1 million" 1e5, "40000" 1e4
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One claim of one report, ready to compare."""
+
+    index: int
+    source: str
+    outlet: str
+    language: str
+    published: str | None
+    claim: Claim
+    words: tuple[str, ...]
+    content: frozenset[str]
+    names: frozenset[str]
+    numbers: tuple[Number, ...]
+    days: frozenset[str]
+    calendar_days: frozenset[str]
+    places: tuple[str, ...]
+    speaker: str | None
+    speaker_type: str | None
+    via: tuple[str, ...]
+    quoted: bool
+    sentence: tuple[int, int, str]  # the sentence the claim stands in: start, end, text
+
+    @property
+    def text(self) -> str:
+        return self.claim.text
+
+
+def parse_number(text: str) -> Number | None:
+    """'more than 3000 troops' -> Number(3000, 'troop', '>=', ...); None without digits."""
+    m = _NUMBER.match(text.strip())
+    if not m:
+        return None
+    value = float(m["num"]) * _SCALE.get(m["scale"] or "", 1.0)
+    unit_words = m["unit"].split()
+    unit = stem(unit_words[-1].lower()) if unit_words else ""
+    if unit_words and unit_words[0] == "%":
+        unit = "%"
+    step = _step(m["num"]) * _SCALE.get(m["scale"] or "", 1.0)
+    return Number(value, unit, _bound(m["pre"].lower().strip()), text, step)
+
+
+def _step(digits: str) -> float:
+    """The place of the last written digit: "5.1" -> 0.1, "40000" -> 10000, "12" -> 1."""
+    whole, _, decimals = digits.partition(".")
+    if decimals:
+        return 10.0 ** -len(decimals)
+    return 10.0 ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else 1.0
+
+
+def _bound(prefix: str) -> str:
+    words = lists()
+    for marker in words.at_most:
+        if prefix.endswith(marker):
+            return "<="
+    for marker in words.at_least:
+        if prefix.endswith(marker):
+            return ">="
+    for marker in words.about:
+        if prefix.endswith(marker):
+            return "~"
+    return "="
+
+
+def units_of(docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = None) -> list[Unit]:
+    """Every claim of `docs` (outlets[i] published docs[i]) as a Unit, in document order."""
+    resolved = {(m.source, m.start): m.value for m in (story.dates if story else ())}
+    found: list[Unit] = []
+    for doc, outlet in zip(docs, outlets, strict=True):
+        for claim in doc.claims:
+            found.append(_unit(len(found), doc, outlet, claim, resolved))
+    return found
+
+
+def _unit(
+    index: int, doc: Doc, outlet: str, claim: Claim, resolved: dict[tuple[str, int], str]
+) -> Unit:
+    article = doc.article
+    quote = doc.quotes[claim.quote] if claim.quote is not None else None
+    speaker_type = _entity_type(doc.entities, quote.speaker_span) if quote else None
+    numbers = tuple(n for n in map(parse_number, claim.numbers) if n is not None)
+    return Unit(
+        index=index,
+        source=article.origin,
+        outlet=outlet,
+        language=article.language or "",
+        published=article.published.isoformat() if article.published else None,
+        claim=claim,
+        words=tuple(tokens(claim.text)),
+        content=frozenset(stems(claim.text)),
+        names=frozenset(name_key(e) for e in claim.entities if name_key(e)),
+        numbers=numbers,
+        days=_days(doc, claim, resolved),
+        calendar_days=_days(doc, claim, {}, calendar_only=True),
+        places=_places(doc, claim),
+        speaker=quote.speaker if quote and not quote.anonymous else None,
+        speaker_type=speaker_type,
+        via=quote.via if quote else (),
+        quoted=quote is not None and quote.kind == "direct",
+        sentence=_sentence(doc, claim),
+    )
+
+
+def _days(
+    doc: Doc, claim: Claim, resolved: dict[tuple[str, int], str], calendar_only: bool = False
+) -> frozenset[str]:
+    """The days the claim's time expressions name, as YYYY-MM-DD; with `calendar_only`, only
+    those written as a calendar date ("January 31"), not counted from a weekday or "yesterday"."""
+    days = set()
+    for t in doc.times:
+        if t.start < claim.start or t.end > claim.end:
+            continue
+        if calendar_only and t.relative and ("unit" in t.relative or "weekday" in t.relative):
+            continue
+        value = t.value if t.value and _DAY.match(t.value) else None
+        value = value or resolved.get((doc.article.origin, t.start))
+        if value and _DAY.match(value):
+            days.add(value)
+    return frozenset(days)
+
+
+def _sentence(doc: Doc, claim: Claim) -> tuple[int, int, str]:
+    """The sentence holding the claim's start (the claim itself when no sentence does)."""
+    i = bisect_right(doc.sentences, (claim.start, 1 << 62)) - 1
+    if i >= 0 and doc.sentences[i][0] <= claim.start < doc.sentences[i][1]:
+        start, end = doc.sentences[i]
+        return start, max(end, claim.end), doc.article.text[start : max(end, claim.end)]
+    return claim.start, claim.end, claim.text
+
+
+def _places(doc: Doc, claim: Claim) -> tuple[str, ...]:
+    """Places the claim puts something in: place names right after "in", "at" or "near"."""
+    found = []
+    for e in doc.entities:
+        if e.start < claim.start or e.end > claim.end or e.type not in PLACE_TYPES:
+            continue
+        before = doc.article.text[max(claim.start, e.start - 6) : e.start].lower().split()
+        if before and before[-1] in ("in", "at", "near"):
+            found.append(e.canonical)
+    return tuple(dict.fromkeys(found))
+
+
+def _entity_type(entities: Sequence[Entity], span: tuple[int, int] | None) -> str | None:
+    """The type of the entity mention at `span` (a quote's speaker), or None."""
+    if span is None:
+        return None
+    for e in entities:
+        if e.start < span[1] and span[0] < e.end:
+            return e.type
+    return None
+
+
+def claim_ref(u: Unit) -> ClaimRef:
+    """Where a unit's claim stands: its article, offsets, text, outlet, speaker and stance."""
+    c = u.claim
+    return ClaimRef(u.source, c.start, c.end, c.text, u.outlet, u.speaker, c.stance)

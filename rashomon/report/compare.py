@@ -1,0 +1,355 @@
+"""The `rashomon compare` output.
+
+JSON: {"stories": [{"id", "label", "articles", "outlets", "event_date", "participants",
+"place", "languages", "duplicates", "groups": [{"id", "verdict" ("agree" | "only_in" |
+"contradict"), "reason", "score", "outlets", "missing", "conflicts": [{"kind", "left",
+"right", "sources"}], "claims": [{"source", "text", "start", "end", "outlet", "speaker",
+"stance"}]}], "headlines": [{"source", "headline", "verdict" ("supported" | "partly" |
+"unsupported"), "score", "evidence": {claim} | null, "unbacked", "quotation", "elsewhere":
+{claim} | null, "elsewhere_verdict", "elsewhere_score"}], "provenance": [{"source", "outlet",
+"via": [{"relay", "quotes"}], "attributed_quotes", "unattributed_quotes", "speakers":
+[{"speaker", "quotes"}], "summary"}], "relays": [{"relay", "outlets"}], "signals": {source:
+{"outlet": {...}, "claims", "opinion_share", "hedged_share", "reported_share", "words":
+[{"where", "start", "end", "text", "kind"}], "promotional", "missing"}}}], "failed": [...]}.
+Every "start"/"end" is a character offset into that source's clean text (the article text
+`rashomon annotate` prints), so every verdict points at the words it rests on.
+
+Text is a rich terminal report (claims matrix, quotes and their chains, headline checks,
+provenance, signals); Markdown the same for documents; HTML one self-contained file
+(report/compare_html.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from rashomon.compare.provenance import describe
+from rashomon.compare.signals import profile_line
+from rashomon.model import ClaimGroup, ClaimRef, Comparison, Doc, Result, Signals
+from rashomon.report.clean import md_escape
+from rashomon.report.stories import failed_records
+from rashomon.report.stories import record as story_record
+
+__all__ = ["FORMATS", "MARKS", "record", "write"]
+
+FORMATS = ("text", "json", "jsonl", "markdown", "html")
+MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
+_STYLE = {"agree": "green", "only_in": "yellow", "contradict": "bold red"}
+_VERDICT_STYLE = {"supported": "green", "partly": "yellow", "unsupported": "red"}
+
+
+def record(c: Comparison) -> dict[str, Any]:
+    """The JSON-ready record of one compared story."""
+    out = story_record(c.story)
+    del out["dates"]
+    out["groups"] = [
+        {
+            "id": g.id,
+            "verdict": g.verdict,
+            "reason": g.reason,
+            "score": g.score,
+            "outlets": list(g.outlets),
+            "missing": list(g.missing),
+            "conflicts": [{**asdict(k), "sources": list(k.sources)} for k in g.conflicts],
+            "claims": [_claim(ref) for ref in g.claims],
+        }
+        for g in c.groups
+    ]
+    out["headlines"] = [
+        {
+            "source": h.source,
+            "headline": h.headline,
+            "verdict": h.verdict,
+            "score": h.score,
+            "evidence": _claim(h.evidence) if h.evidence else None,
+            "unbacked": list(h.unbacked),
+            "quotation": h.quotation,
+            "elsewhere": _claim(h.elsewhere) if h.elsewhere else None,
+            "elsewhere_verdict": h.elsewhere_verdict,
+            "elsewhere_score": h.elsewhere_score,
+        }
+        for h in c.headlines
+    ]
+    out["provenance"] = [
+        {
+            "source": p.source,
+            "outlet": p.outlet,
+            "via": [{"relay": r, "quotes": n} for r, n in p.via],
+            "attributed_quotes": p.attributed_quotes,
+            "unattributed_quotes": p.unattributed_quotes,
+            "speakers": [{"speaker": s, "quotes": n} for s, n in p.speakers],
+            "summary": describe(p),
+        }
+        for p in c.provenance
+    ]
+    out["relays"] = [{"relay": r, "outlets": list(o)} for r, o in c.relays]
+    out["signals"] = {s.source: _signals(s) for s in c.signals}
+    return out
+
+
+def _claim(ref: ClaimRef) -> dict[str, Any]:
+    return {
+        "source": ref.source,
+        "text": ref.text,
+        "start": ref.start,
+        "end": ref.end,
+        "outlet": ref.outlet,
+        "speaker": ref.speaker,
+        "stance": ref.stance,
+    }
+
+
+def _signals(s: Signals) -> dict[str, Any]:
+    outlet = asdict(s.outlet)
+    for key in ("domains", "languages", "aliases"):
+        outlet[key] = list(outlet[key])
+    return {
+        "outlet": outlet,
+        "profile": profile_line(s.outlet),
+        "claims": s.claims,
+        "opinion_share": round(s.opinion_share, 3),
+        "hedged_share": round(s.hedged_share, 3),
+        "reported_share": round(s.reported_share, 3),
+        "words": [asdict(w) for w in s.words],
+        "promotional": list(s.promotional),
+        "missing": list(s.missing),
+    }
+
+
+def write(
+    comparisons: Sequence[Comparison],
+    docs: Mapping[str, Doc],
+    results: Sequence[Result],
+    fmt: str,
+    out: TextIO,
+) -> None:
+    """Write the compared stories (and the inputs that yielded no report) in `fmt`."""
+    if fmt == "json":
+        payload = {"stories": [record(c) for c in comparisons], "failed": failed_records(results)}
+        json.dump(payload, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for c in comparisons:
+            out.write(json.dumps(record(c), ensure_ascii=False) + "\n")
+    elif fmt == "text":
+        _terminal(comparisons, docs, out)
+    elif fmt == "markdown":
+        out.write("# Compared stories\n\n" + "".join(_markdown(c, docs) for c in comparisons))
+    elif fmt == "html":
+        from rashomon.report.compare_html import write_html
+
+        write_html(comparisons, docs, out)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+# -- terminal -------------------------------------------------------------------------------
+
+
+def _terminal(comparisons: Sequence[Comparison], docs: Mapping[str, Doc], out: TextIO) -> None:
+    console = Console(file=out, width=max(100, Console().width), soft_wrap=False)
+    for c in comparisons:
+        console.print(_header(c))
+        console.print(_matrix(c))
+        for table in (_headline_table(c), _quote_table(c, docs), _signal_table(c)):
+            if table.row_count:
+                console.print(table)
+        for line in _provenance_lines(c):
+            console.print(line)
+        console.print()
+
+
+def _header(c: Comparison) -> Panel:
+    story = c.story
+    lines = [
+        Text(story.label or story.id, style="bold"),
+        Text(f"event date: {story.event_date or 'unknown'}"),
+        Text(f"participants: {', '.join(story.participants) or 'none found'}"),
+        Text(f"outlets: {', '.join(_outlets(c))}"),
+    ]
+    if story.place:
+        lines.insert(2, Text(f"place: {story.place}"))
+    counts = {v: sum(g.verdict == v for g in c.groups) for v in MARKS}
+    lines.append(
+        Text(
+            f"{counts['agree']} agreed · {counts['only_in']} in one outlet only · "
+            f"{counts['contradict']} contradicted"
+        )
+    )
+    return Panel(Group(*lines), title=f"story {story.id}", expand=True)
+
+
+def _outlets(c: Comparison) -> list[str]:
+    """Every outlet of the story, in the order its reports appear."""
+    return list(dict.fromkeys(s.outlet.name for s in c.signals))
+
+
+def _letters(outlets: Sequence[str]) -> list[str]:
+    """Short column labels for outlets: A, B, … Z, AA, AB, …"""
+    labels = []
+    for i in range(len(outlets)):
+        label, n = "", i
+        while True:
+            label = chr(ord("A") + n % 26) + label
+            n = n // 26 - 1
+            if n < 0:
+                break
+        labels.append(label)
+    return labels
+
+
+def _matrix(c: Comparison) -> Table:
+    outlets = _outlets(c)
+    letters = _letters(outlets)
+    legend = " · ".join(f"{x} = {o}" for x, o in zip(letters, outlets, strict=True))
+    table = Table(title="Claims", caption=legend, expand=True)
+    table.add_column("", width=2)
+    table.add_column("claim", ratio=5)
+    for letter in letters:
+        table.add_column(letter, justify="center", width=max(2, len(letter)))
+    table.add_column("note", ratio=2)
+    short = dict(zip(outlets, letters, strict=True))
+    for g in c.groups:
+        mark = Text(MARKS[g.verdict], style=_STYLE[g.verdict])
+        cells = [
+            Text(MARKS[g.verdict], style=_STYLE[g.verdict]) if o in g.outlets else Text("")
+            for o in outlets
+        ]
+        table.add_row(mark, _short(g.claims[0].text, 200), *cells, _note(g, short))
+    return table
+
+
+def _note(g: ClaimGroup, short: Mapping[str, str]) -> Text:
+    if g.verdict == "contradict":
+        facts = "; ".join(f"{k.kind}: {k.left} ≠ {k.right}" for k in g.conflicts)
+        return Text(facts, style=_STYLE["contradict"])
+    if g.verdict == "agree":
+        return Text(f"{len(g.outlets)} outlets")
+    if g.missing:
+        return Text("left out by " + ", ".join(short.get(m, m) for m in g.missing))
+    return Text("no comparable outlet")
+
+
+def _headline_table(c: Comparison) -> Table:
+    table = Table(title="Headlines", expand=True)
+    for name, ratio in (("headline", 3), ("own body", 1), ("best evidence", 3), ("elsewhere", 3)):
+        table.add_column(name, ratio=ratio)
+    for h in c.headlines:
+        headline = Text(h.headline + (" (worded as a quotation)" if h.quotation else ""))
+        verdict = Text(f"{h.verdict} {h.score:.2f}", style=_VERDICT_STYLE[h.verdict])
+        evidence = _short(h.evidence.text, 140) if h.evidence else "—"
+        if h.unbacked:
+            evidence += f"\nnot backed: {', '.join(h.unbacked)}"
+        elsewhere = "—"
+        if h.elsewhere:
+            elsewhere = f"{h.elsewhere_verdict} {h.elsewhere_score:.2f} in {h.elsewhere.outlet}: "
+            elsewhere += _short(h.elsewhere.text, 120)
+        table.add_row(headline, verdict, evidence, elsewhere)
+    return table
+
+
+def _quote_table(c: Comparison, docs: Mapping[str, Doc]) -> Table:
+    table = Table(title="Quotes and their chains", expand=True)
+    for name, ratio in (("outlet", 1), ("speaker", 1), ("via", 1), ("words", 4)):
+        table.add_column(name, ratio=ratio)
+    outlet = {p.source: p.outlet for p in c.provenance}
+    for source in c.story.articles:
+        doc = docs.get(source)
+        for q in doc.quotes if doc else ():
+            if q.continues is not None:
+                continue
+            speaker = q.speaker or "unattributed"
+            if q.anonymous:
+                speaker += " (anonymous)"
+            via = " ← ".join(q.via) or "—"
+            table.add_row(outlet.get(source, source), speaker, via, _short(q.text, 200))
+    return table
+
+
+def _provenance_lines(c: Comparison) -> list[Text]:
+    lines = [Text("Provenance", style="bold")]
+    lines += [Text(f"  {p.outlet}: {describe(p)}") for p in c.provenance]
+    for relay, outlets in c.relays:
+        lines.append(Text(f"  {relay} feeds {', '.join(outlets)}"))
+    return lines
+
+
+def _signal_table(c: Comparison) -> Table:
+    table = Table(title="Signals", expand=True)
+    for name, ratio in (("outlet", 2), ("opinion", 1), ("wording", 2), ("other", 3)):
+        table.add_column(name, ratio=ratio)
+    for s in c.signals:
+        words = ", ".join(dict.fromkeys(f"{w.text} ({w.kind}, {w.where})" for w in s.words))
+        other = [f"missing {m}" for m in s.missing]
+        other += [f"promotional line removed: {_short(p, 60)}" for p in s.promotional]
+        other.append(profile_line(s.outlet))
+        share = f"{s.opinion_share:.0%} of {s.claims} claims"
+        table.add_row(s.outlet.name, share, words or "—", "\n".join(other))
+    return table
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- markdown -------------------------------------------------------------------------------
+
+
+def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
+    story = c.story
+    parts = [
+        f"## {md_escape(story.label or story.id)}\n",
+        f"- event date: {story.event_date or 'unknown'}",
+        f"- participants: {md_escape(', '.join(story.participants) or 'none found')}",
+        f"- outlets: {md_escape(', '.join(_outlets(c)))}\n",
+        "### Claims\n",
+        _markdown_matrix(c),
+        "### Headlines\n",
+    ]
+    for h in c.headlines:
+        quote = " (worded as a quotation)" if h.quotation else ""
+        line = f"- **{md_escape(h.headline)}**{quote}: {h.verdict} by its own body ({h.score:.2f})"
+        if h.evidence:
+            line += f"; best evidence: “{md_escape(_short(h.evidence.text, 200))}”"
+        if h.elsewhere:
+            line += (
+                f"; elsewhere {h.elsewhere_verdict} ({h.elsewhere_score:.2f}) in "
+                f"{md_escape(h.elsewhere.outlet)}: “{md_escape(_short(h.elsewhere.text, 200))}”"
+            )
+        parts.append(line)
+    parts.append("\n### Provenance\n")
+    parts += [f"- {md_escape(p.outlet)}: {md_escape(describe(p))}" for p in c.provenance]
+    parts += [f"- {md_escape(r)} feeds {md_escape(', '.join(o))}" for r, o in c.relays]
+    parts.append("\n### Signals\n")
+    for s in c.signals:
+        words = ", ".join(dict.fromkeys(w.text for w in s.words)) or "none"
+        missing = ", ".join(s.missing) or "nothing"
+        parts.append(
+            f"- {md_escape(s.outlet.name)}: opinion {s.opinion_share:.0%} of {s.claims} claims; "
+            f"loaded or sensational words: {md_escape(words)}; missing: {missing}; "
+            f"promotional lines removed: {len(s.promotional)}; {md_escape(profile_line(s.outlet))}"
+        )
+    return "\n".join(parts) + "\n\n"
+
+
+def _markdown_matrix(c: Comparison) -> str:
+    outlets = _outlets(c)
+    head = "| | claim | " + " | ".join(md_escape(o) for o in outlets) + " | why |"
+    rule = "|---|---|" + "---|" * len(outlets) + "---|"
+    rows = [head, rule]
+    for g in c.groups:
+        mark = MARKS[g.verdict]
+        cells = " | ".join(mark if o in g.outlets else "" for o in outlets)
+        text = md_escape(_short(g.claims[0].text, 200))
+        rows.append(f"| {mark} | {text} | {cells} | {md_escape(g.reason)} |")
+    legend = "\n✓ agree · ● only in one outlet · ✗ contradict\n"
+    return "\n".join(rows) + "\n" + legend
