@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/rashomon annotate examples/
-	$(BIN)/rashomon stories examples/
+	$(BIN)/rashomon compare examples/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

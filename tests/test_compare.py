@@ -320,3 +320,21 @@ def test_compare_records_a_bad_input_and_goes_on(tmp_path) -> None:
     payload = json.loads(out.stdout)
     assert {Path(f["source"]).name for f in payload["failed"]} == {"nowhere.txt", "empty.txt"}
     assert payload["stories"] and payload["stories"][0]["groups"]
+
+
+def test_reports_in_other_languages_agree_sentence_by_sentence() -> None:
+    """German (no model reads it) and Russian (names and dates by natasha, no claim finder)
+    reports of the seeds' event are compared sentence by sentence: their sentence on the call
+    joins the English claims on it, and nothing is called a contradiction."""
+    stories = Path(__file__).parent / "fixtures" / "stories"
+    german, russian = stories / "de_defence_call.txt", stories / "ru_defence_call.txt"
+    comparison, _ = _one_story([*_seeds(), str(german), str(russian)])
+    call = [
+        g
+        for g in comparison.groups
+        if any("video call" in c.text for c in g.claims if _named(c.source) == FIRST)
+    ]
+    assert len(call) == 1 and call[0].verdict == "agree"
+    sources = {_named(c.source) for c in call[0].claims}
+    assert {FIRST, SECOND, german.name, russian.name} <= sources
+    assert [g.reason for g in comparison.groups if g.verdict == "contradict"] == []

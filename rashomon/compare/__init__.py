@@ -155,8 +155,8 @@ def _agreement(outlets: Sequence[str]) -> str:
 
 def _only(outlet: str, missing: Sequence[str]) -> str:
     if not missing:
-        return f"only {outlet} states this; no other outlet covers the story as fully"
-    return f"only {outlet} states this; {', '.join(missing)}, with comparable coverage, do not"
+        return f"only {outlet}; no other outlet covers the story as fully"
+    return f"only {outlet}; left out by {', '.join(missing)} (comparable coverage)"
 
 
 def _contradiction(found: Sequence[Conflict]) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,11 +67,28 @@ def quotation_words(headline: str) -> str | None:
     return None
 
 
+@dataclass
+class _Context:
+    """What every headline of a story is checked against."""
+
+    units: Sequence[Unit]
+    vectors: np.ndarray
+    names: Mapping[str, str]
+    weights: Mapping[str, float]
+    thresholds: Thresholds
+    claim_terms: list[set[str]]
+    sentence_terms: list[set[str]]
+    quotes: list[int]
+
+    def weight(self, term: str) -> float:
+        return self.weights.get(term, self.weights["\0max"])
+
+
 def check_headlines(
     docs: Sequence[Doc],
     units: Sequence[Unit],
     vectors: np.ndarray,
-    embed_texts,
+    embed_texts: Callable[[Sequence[str]], np.ndarray],
     thresholds: Thresholds,
 ) -> list[HeadlineCheck]:
     """A HeadlineCheck for every doc with a headline (units and vectors: all the story's
@@ -80,37 +97,50 @@ def check_headlines(
     if not titled:
         return []
     names = _name_index(docs)
-    weights = _weights(units, names)
-    head_vectors = embed_texts([d.article.title or "" for d in titled])
-    quotes = _quote_units(units)
-    checks = []
-    for doc, vector in zip(titled, head_vectors, strict=True):
-        checks.append(_check(doc, vector, units, vectors, quotes, names, weights, thresholds))
-    return checks
+    claim_terms = [_terms(u, names, u.text, u.content) for u in units]
+    sentences: dict[tuple[str, int], set[str]] = {}
+    sentence_terms = []
+    for u in units:
+        key = (u.source, u.sentence[0])
+        if key not in sentences:
+            sentences[key] = _terms(u, names, u.sentence[2], frozenset(stems(u.sentence[2])))
+        sentence_terms.append(sentences[key])
+    context = _Context(
+        units,
+        vectors,
+        names,
+        _weights(claim_terms),
+        thresholds,
+        claim_terms,
+        sentence_terms,
+        [i for i, u in enumerate(units) if u.claim.quote is not None],
+    )
+    head_vectors = embed_texts([(d.article.title or "").strip() for d in titled])
+    return [_check(d, v, context) for d, v in zip(titled, head_vectors, strict=True)]
 
 
-def _check(doc, vector, units, vectors, quotes, names, weights, thresholds) -> HeadlineCheck:
+def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
     headline = (doc.article.title or "").strip()
     quoted = quotation_words(headline)
-    terms = _headline_terms(quoted or headline, names)
-    wanted = list(terms)
-    pool = quotes if quoted else list(range(len(units)))
+    terms = _headline_terms(quoted or headline, ctx.names)
+    pool = ctx.quotes if quoted else range(len(ctx.units))
     source = doc.article.origin
-    own = [i for i in pool if units[i].source == source]
-    others = [i for i in pool if units[i].source != source]
-    cosines = vectors @ vector if len(units) else np.zeros(0)
-    best, score, unbacked = _best(own, wanted, quoted, units, cosines, names, weights, doc)
-    other, other_score, _ = _best(others, wanted, quoted, units, cosines, names, weights, doc)
+    own = [i for i in pool if ctx.units[i].source == source]
+    others = [i for i in pool if ctx.units[i].source != source]
+    cosines = ctx.vectors @ vector if len(ctx.units) else np.zeros(0)
+    language = doc.article.language or ""
+    best, score, unbacked = _best(own, list(terms), quoted, cosines, language, ctx)
+    other, other_score, _ = _best(others, list(terms), quoted, cosines, language, ctx)
     return HeadlineCheck(
         source=source,
         headline=headline,
-        verdict=_verdict(score, best, quoted, units, thresholds),
+        verdict=_verdict(score, best, quoted, ctx),
         score=round(score, 3),
-        evidence=_evidence(units[best], quoted) if best is not None else None,
+        evidence=_evidence(ctx.units[best], quoted) if best is not None else None,
         unbacked=tuple(terms[t] for t in unbacked),
         quotation=quoted is not None,
-        elsewhere=_evidence(units[other], quoted) if other is not None else None,
-        elsewhere_verdict=_verdict(other_score, other, quoted, units, thresholds),
+        elsewhere=_evidence(ctx.units[other], quoted) if other is not None else None,
+        elsewhere_verdict=_verdict(other_score, other, quoted, ctx),
         elsewhere_score=round(other_score, 3),
     )
 
@@ -124,24 +154,31 @@ def _evidence(u: Unit, quoted: str | None) -> ClaimRef:
     return replace(ref, start=start, end=end, text=text)
 
 
-def _verdict(score, best, quoted, units, thresholds: Thresholds) -> str:
-    verdict = thresholds.verdict(score)
+def _verdict(score: float, best: int | None, quoted: str | None, ctx: _Context) -> str:
+    verdict = ctx.thresholds.verdict(score)
     if verdict != "supported" or quoted is None or best is None:
         return verdict
-    return "partly" if _in_order(tokens(quoted), units[best].words) < VERBATIM else verdict
+    words = ctx.units[best].words
+    return "partly" if _in_order(tokens(quoted), words) < VERBATIM else verdict
 
 
-def _best(candidates, wanted, quoted, units, cosines, names, weights, doc):
-    """The candidate claim backing most of the headline: (index, score, unbacked words)."""
-    total = sum(weights.get(t, weights["\0max"]) for t in wanted) or 1.0
-    language = doc.article.language or ""
+def _best(
+    candidates: Sequence[int],
+    wanted: list[str],
+    quoted: str | None,
+    cosines: np.ndarray,
+    language: str,
+    ctx: _Context,
+) -> tuple[int | None, float, list[str]]:
+    """The candidate claim backing most of the headline: (index, score, unbacked terms)."""
+    total = sum(ctx.weight(t) for t in wanted) or 1.0
+    passages = ctx.claim_terms if quoted else ctx.sentence_terms
     best, best_score, best_missing = None, 0.0, list(wanted)
     for i in candidates:
-        u = units[i]
         meaning = float(np.clip((cosines[i] - COSINE_FLOOR) / COSINE_SPAN, 0.0, 1.0))
-        if u.language == language:
-            have = _unit_terms(u, names, whole_sentence=quoted is None)
-            backed = sum(weights.get(t, weights["\0max"]) for t in wanted if t in have)
+        if ctx.units[i].language == language:
+            have = passages[i]
+            backed = sum(ctx.weight(t) for t in wanted if t in have)
             score = WORDS_SHARE * backed / total + (1 - WORDS_SHARE) * meaning
             missing = [t for t in wanted if t not in have]
         else:
@@ -201,13 +238,11 @@ def _name(phrase: str, names: Mapping[str, str]) -> str | None:
     return country.name if country else None
 
 
-def _unit_terms(u: Unit, names: Mapping[str, str], whole_sentence: bool = False) -> set[str]:
-    """The terms of a claim (or of the whole sentence it stands in): stems and names."""
-    text = u.sentence[2] if whole_sentence else u.text
-    words = tokens(text)
-    have = set(stems(text)) if whole_sentence else set(u.content)
+def _terms(u: Unit, names: Mapping[str, str], text: str, content: frozenset[str]) -> set[str]:
+    """The terms of a passage: its stems, its claim's names and the story's names in it."""
+    have = set(content)
     have.update("§" + e for e in u.claim.entities)
-    have.update("§" + names[n] for n in _phrases(words) if n in names)
+    have.update("§" + names[n] for n in _phrases(tokens(text)) if n in names)
     return have
 
 
@@ -215,20 +250,15 @@ def _phrases(words: Sequence[str]) -> set[str]:
     return {" ".join(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
 
 
-def _weights(units: Sequence[Unit], names: Mapping[str, str]) -> dict[str, float]:
-    """Rarity of each term over the story's claims; "\\0max" for a term no claim uses."""
+def _weights(passages: Sequence[set[str]]) -> dict[str, float]:
+    """Rarity of each term over the story's claims; "\0max" for a term no claim uses."""
     df: Counter[str] = Counter()
-    for u in units:
-        df.update(_unit_terms(u, names))
-    n = max(1, len(units))
+    for terms in passages:
+        df.update(terms)
+    n = max(1, len(passages))
     weights = {t: math.log1p(n / c) for t, c in df.items()}
     weights["\0max"] = math.log1p(n)
     return weights
-
-
-def _quote_units(units: Sequence[Unit]) -> list[int]:
-    """The claims that carry somebody's words (inside a quote)."""
-    return [i for i, u in enumerate(units) if u.claim.quote is not None]
 
 
 def _in_order(wanted: Sequence[str], words: Sequence[str]) -> float:

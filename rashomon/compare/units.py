@@ -20,6 +20,7 @@ from rashomon.outlets.registry import name_key
 __all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
+SENTENCE_CLAIMS = "rashomon.compare.sentences.v1"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(
     r"^(?P<pre>.*?)(?P<num>\d+(?:\.\d+)?)(?:st|nd|rd|th)?"
@@ -111,8 +112,37 @@ def units_of(docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = 
     resolved = {(m.source, m.start): m.value for m in (story.dates if story else ())}
     found: list[Unit] = []
     for doc, outlet in zip(docs, outlets, strict=True):
-        for claim in doc.claims:
+        for claim in doc.claims or _sentence_claims(doc):
             found.append(_unit(len(found), doc, outlet, claim, resolved))
+    return found
+
+
+def _sentence_claims(doc: Doc) -> list[Claim]:
+    """A report in a language the claim finder does not read is compared sentence by sentence:
+    each sentence a claim of unknown stance, with the names and dates found in it (the
+    multilingual vectors and the names still align it with claims in other languages)."""
+    text = doc.article.text
+    found = []
+    for start, end in doc.sentences:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if len(text[start:end].split()) < 3:
+            continue
+        names = [e.canonical for e in doc.entities if start <= e.start and e.end <= end]
+        dates = [t.value or t.text for t in doc.times if start <= t.start and t.end <= end]
+        found.append(
+            Claim(
+                start,
+                end,
+                text[start:end],
+                stance="unknown",
+                dates=tuple(dict.fromkeys(dates)),
+                entities=tuple(dict.fromkeys(names)),
+                produced_by=SENTENCE_CLAIMS,
+            )
+        )
     return found
 
 
@@ -168,7 +198,13 @@ def _sentence(doc: Doc, claim: Claim) -> tuple[int, int, str]:
     i = bisect_right(doc.sentences, (claim.start, 1 << 62)) - 1
     if i >= 0 and doc.sentences[i][0] <= claim.start < doc.sentences[i][1]:
         start, end = doc.sentences[i]
-        return start, max(end, claim.end), doc.article.text[start : max(end, claim.end)]
+        end = max(end, claim.end)
+        text = doc.article.text
+        while end > claim.end and text[end - 1].isspace():
+            end -= 1
+        while start < claim.start and text[start].isspace():
+            start += 1
+        return start, end, text[start:end]
     return claim.start, claim.end, claim.text
 
 

@@ -1,0 +1,497 @@
+"""The `rashomon compare` HTML report: one self-contained page per run.
+
+Each story gets its claims matrix (claim groups against outlets), its contradictions, headline
+checks, sources and quotes, signals per article, and every article's clean text with its
+entities, quotes and claims highlighted; a claim in the matrix links to its span in the text.
+
+Why a single file with nothing to load: a reader opens it offline, sends it on, or archives it,
+and a page built from untrusted article text must not be able to fetch or run anything. So the
+CSS is inline, there is no script at all, and a Content-Security-Policy forbids every load.
+Every piece of article text is untrusted: the template autoescapes it, and the highlighted text
+is built here from escaped segments (`highlight`), never from raw text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TextIO
+
+import jinja2
+from markupsafe import Markup, escape
+
+from rashomon.model import (
+    ClaimGroup,
+    ClaimRef,
+    Comparison,
+    Conflict,
+    Doc,
+    Entity,
+    HeadlineCheck,
+    Provenance,
+    Quote,
+    Signals,
+    Story,
+    WordHit,
+)
+
+__all__ = ["Span", "highlight", "write_html"]
+
+# The order marks nest in within one piece of text: outermost first.
+LAYERS = ("claim", "passage", "quote", "speaker", "entity", "word")
+# The layers whose spans wrap their whole stretch in one element when nothing stops it.
+WRAPPING = ("claim", "passage")
+PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
+STANCES = ("asserted", "reported", "opinion", "hedged")
+VERDICT_MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
+
+
+# ---------------------------------------------------------------- highlighting
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A highlighted stretch of text: `layer` is one of LAYERS, `css` its classes, `anchor` an
+    id for links to it (put on its first piece), `title` a tooltip."""
+
+    start: int
+    end: int
+    layer: str
+    css: str
+    anchor: str | None = None
+    title: str | None = None
+
+
+def highlight(text: str, spans: Iterable[Span]) -> Markup:
+    """`text` as escaped HTML with every span marked.
+
+    Spans may nest and overlap in any way. Claims, then passages, wrap their whole stretch in
+    one element (so the anchor a link targets covers all of it) as long as they nest with the
+    wrappers chosen before them; every other span is cut at every span boundary and each piece
+    is opened and closed on its own (its anchor on the first piece), so the marks always nest
+    properly. The text content of the result is exactly `text`.
+    """
+    kept = sorted(_clamped(text, spans), key=lambda s: (s.start, -s.end, LAYERS.index(s.layer)))
+    wrappers = _wrappers(kept)
+    inner = [s for s in kept if s not in wrappers]
+    opening = [s for s in kept if s in wrappers]  # outermost first at each start
+    cuts = sorted({0, len(text)} | {p for s in kept for p in (s.start, s.end)})
+    parts: list[str] = []
+    stack: list[Span] = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        while opening and opening[0].start == start:
+            stack.append(opening.pop(0))
+            parts.append(_open(stack[-1], first=True))
+        parts.append(_piece(text, start, end, inner))
+        while stack and stack[-1].end == end:
+            stack.pop()
+            parts.append("</span>")
+    return Markup("".join(parts))
+
+
+def _clamped(text: str, spans: Iterable[Span]) -> list[Span]:
+    """The spans cut to the text, empty ones and duplicates dropped."""
+    out: dict[tuple[int, int, str], Span] = {}
+    for s in spans:
+        start, end = max(0, s.start), min(len(text), s.end)
+        if start < end and s.layer in LAYERS:
+            out.setdefault(
+                (start, end, s.layer), Span(start, end, s.layer, s.css, s.anchor, s.title)
+            )
+    return list(out.values())
+
+
+def _wrappers(spans: Sequence[Span]) -> set[Span]:
+    """The spans that wrap their whole stretch: layer by layer (WRAPPING), in text order, each
+    that nests with (contains, or lies inside, or misses) every wrapper chosen before it."""
+    chosen: list[Span] = []
+    for layer in WRAPPING:
+        for s in spans:
+            if s.layer == layer and not any(_crossing(s, o) for o in chosen):
+                chosen.append(s)
+    return set(chosen)
+
+
+def _crossing(a: Span, b: Span) -> bool:
+    """Whether the spans overlap without one containing the other."""
+    overlap = a.start < b.end and b.start < a.end
+    nested = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+    return overlap and not nested
+
+
+def _piece(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
+    """text[start:end] escaped, inside a mark for every span that covers it."""
+    covering = [s for s in spans if s.start <= start and end <= s.end]
+    covering.sort(key=lambda s: (LAYERS.index(s.layer), s.start, -s.end))
+    opened = "".join(_open(s, first=s.start == start) for s in covering)
+    return opened + str(escape(text[start:end])) + "</span>" * len(covering)
+
+
+def _open(span: Span, *, first: bool) -> str:
+    attrs = f' class="{escape(span.css)}"'
+    if first and span.anchor:
+        attrs += f' id="{escape(span.anchor)}"'
+    if span.title:
+        attrs += f' title="{escape(span.title)}"'
+    return f"<span{attrs}>"
+
+
+# ---------------------------------------------------------------- what the page shows
+
+
+@dataclass(slots=True)
+class ArticleView:
+    """One member of a story as the page shows it."""
+
+    anchor: str
+    source: str
+    outlet: str
+    doc: Doc | None
+    copy_of: str | None = None
+    body: Markup = Markup("")
+    headline: Markup = Markup("")
+    quotes: list[QuoteView] = field(default_factory=list)
+    provenance: Provenance | None = None
+    signals: Signals | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    quote: Quote
+    anchor: str
+    chain: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefView:
+    """A claim of one article with where its span is on the page (`href` None: not found)."""
+
+    ref: ClaimRef
+    outlet: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    mark: str
+    verdict: str
+    refs: tuple[RefView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    anchor: str
+    group: ClaimGroup
+    cells: tuple[Cell, ...]
+    missing_elsewhere: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictView:
+    row: Row
+    conflict: Conflict
+    left_outlet: str
+    right_outlet: str
+    left: RefView | None
+    right: RefView | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineView:
+    check: HeadlineCheck
+    outlet: str
+    headline_href: str | None
+    evidence: RefView | None
+    elsewhere: RefView | None
+
+
+@dataclass(slots=True)
+class StoryView:
+    story: Story
+    anchor: str
+    columns: list[str]
+    articles: list[ArticleView]
+    rows: list[Row] = field(default_factory=list)
+    conflicts: list[ConflictView] = field(default_factory=list)
+    headlines: list[HeadlineView] = field(default_factory=list)
+    relays: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+# ---------------------------------------------------------------- building the views
+
+
+def write_html(
+    comparisons: Sequence[Comparison],
+    docs: Mapping[str, Doc],
+    out: TextIO,
+    title: str = "rashomon compare",
+) -> None:
+    """Write the compared stories as one self-contained HTML page. `docs` are keyed by article
+    origin (ClaimRef.source, Provenance.source); a member without its Doc is listed, not shown."""
+    stories = [_story_view(k, c, docs) for k, c in enumerate(comparisons, 1)]
+    page = _template().render(
+        title=title,
+        stories=stories,
+        stances=STANCES,
+        marks=VERDICT_MARKS,
+        csp="default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    )
+    out.write(page)
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rashomon.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+    env.filters["score"] = lambda x: f"{x:.2f}"
+    return env.get_template("compare.html")
+
+
+def _story_view(k: int, comparison: Comparison, docs: Mapping[str, Doc]) -> StoryView:
+    story = comparison.story
+    anchor = f"s{k}"
+    sources = _sources(comparison)
+    names = _outlet_names(comparison, docs, sources)
+    copies = dict(story.duplicates)
+    articles = [
+        ArticleView(f"{anchor}-a{n}", s, names[s], docs.get(s), copies.get(s))
+        for n, s in enumerate(sources, 1)
+    ]
+    view = StoryView(story, anchor, _columns(articles), articles, relays=comparison.relays)
+    by_source = {a.source: a for a in articles}
+    view.rows = [
+        _row(f"{anchor}-g{i}", g, view, by_source) for i, g in enumerate(comparison.groups, 1)
+    ]
+    view.conflicts = [_conflict(row, c, names) for row in view.rows for c in row.group.conflicts]
+    view.headlines = [_headline(h, by_source) for h in comparison.headlines]
+    for p in comparison.provenance:
+        if p.source in by_source:
+            by_source[p.source].provenance = p
+    for s in comparison.signals:
+        if s.source in by_source:
+            by_source[s.source].signals = s
+    for article in articles:
+        _render_article(article, comparison)
+    return view
+
+
+def _sources(comparison: Comparison) -> list[str]:
+    """Every article the comparison mentions, the story's members first, in order."""
+    seen = dict.fromkeys(comparison.story.articles)
+    seen.update(dict.fromkeys(r.source for g in comparison.groups for r in g.claims))
+    seen.update(dict.fromkeys(h.source for h in comparison.headlines))
+    seen.update(dict.fromkeys(p.source for p in comparison.provenance))
+    seen.update(dict.fromkeys(s.source for s in comparison.signals))
+    return list(seen)
+
+
+def _outlet_names(
+    comparison: Comparison, docs: Mapping[str, Doc], sources: Sequence[str]
+) -> dict[str, str]:
+    """The outlet each article is shown under: the comparison's name for it, else what the
+    article signed with, else the file name."""
+    names: dict[str, str] = {}
+    for p in comparison.provenance:
+        names.setdefault(p.source, p.outlet)
+    for s in comparison.signals:
+        names.setdefault(s.source, s.outlet.name)
+    for g in comparison.groups:
+        for r in g.claims:
+            names.setdefault(r.source, r.outlet)
+    for source in sources:
+        if not names.get(source):
+            doc = docs.get(source)
+            article = doc.article if doc else None
+            signed = article and (article.outlet or article.site_name)
+            names[source] = signed or os.path.basename(source) or source
+    return names
+
+
+def _columns(articles: Sequence[ArticleView]) -> list[str]:
+    return list(dict.fromkeys(a.outlet for a in articles if a.copy_of is None))
+
+
+def _row(
+    anchor: str, group: ClaimGroup, view: StoryView, by_source: Mapping[str, ArticleView]
+) -> Row:
+    refs = [_ref_view(r, by_source) for r in group.claims]
+    left_out = {_column_of(m, by_source) for m in group.missing}
+    cells = []
+    for column in view.columns:
+        mine = tuple(r for r in refs if r.outlet == column)
+        if mine:
+            verdict = group.verdict if group.verdict in VERDICT_MARKS else "agree"
+            cells.append(Cell(VERDICT_MARKS[verdict], verdict, mine))
+        elif column in left_out:
+            cells.append(Cell("○", "missing"))
+        else:
+            cells.append(Cell("", "none"))
+    missing = tuple(m for m in group.missing if _column_of(m, by_source) not in view.columns)
+    extra = tuple(r for r in refs if r.outlet not in view.columns)
+    if extra:
+        cells.append(Cell("", "none", extra))
+    return Row(anchor, group, tuple(cells), missing)
+
+
+def _column_of(outlet: str, by_source: Mapping[str, ArticleView]) -> str:
+    """The column of an outlet the comparison names (an outlet with no name goes by its
+    article's source)."""
+    article = by_source.get(outlet)
+    return article.outlet if article else outlet
+
+
+def _ref_view(ref: ClaimRef, by_source: Mapping[str, ArticleView]) -> RefView:
+    article = by_source.get(ref.source)
+    if article is None:
+        return RefView(ref, ref.outlet or os.path.basename(ref.source), None)
+    return RefView(ref, article.outlet, _href(ref, article))
+
+
+def _href(ref: ClaimRef, article: ArticleView) -> str | None:
+    """The link to the span of `ref` in its article's text (or headline), None if it lies
+    outside both."""
+    if article.doc is None:
+        return None
+    where = _locate(ref, article.doc)
+    if where == "body":
+        return f"#{_span_id(article.anchor, ref.start, ref.end)}"
+    if where == "headline":
+        return f"#{article.anchor}-h"
+    return None
+
+
+def _locate(ref: ClaimRef, doc: Doc) -> str | None:
+    text, title = doc.article.text, doc.article.title or ""
+    inside = 0 <= ref.start < ref.end
+    if inside and ref.end <= len(text) and text[ref.start : ref.end] == ref.text:
+        return "body"
+    if inside and ref.end <= len(title) and title[ref.start : ref.end] == ref.text:
+        return "headline"
+    if inside and ref.end <= len(text):
+        return "body"
+    return None
+
+
+def _span_id(article_anchor: str, start: int, end: int) -> str:
+    return f"{article_anchor}-c{start}-{end}"
+
+
+def _conflict(row: Row, conflict: Conflict, names: Mapping[str, str]) -> ConflictView:
+    """A conflict with the outlets on each side and, where the row has it, each side's claim."""
+    left, right = conflict.sources
+    refs = [r for cell in row.cells for r in cell.refs]
+    return ConflictView(
+        row,
+        conflict,
+        names.get(left, os.path.basename(left)),
+        names.get(right, os.path.basename(right)),
+        next((r for r in refs if r.ref.source == left), None),
+        next((r for r in refs if r.ref.source == right), None),
+    )
+
+
+def _headline(check: HeadlineCheck, by_source: Mapping[str, ArticleView]) -> HeadlineView:
+    article = by_source.get(check.source)
+    outlet = article.outlet if article else os.path.basename(check.source)
+    return HeadlineView(
+        check,
+        outlet,
+        f"#{article.anchor}-h" if article and article.doc else None,
+        _ref_view(check.evidence, by_source) if check.evidence else None,
+        _ref_view(check.elsewhere, by_source) if check.elsewhere else None,
+    )
+
+
+# ---------------------------------------------------------------- one article's text
+
+
+def _render_article(article: ArticleView, comparison: Comparison) -> None:
+    """Fill in the article's highlighted headline and body and its quotes."""
+    doc = article.doc
+    if doc is None:
+        return
+    spans = list(_claim_spans(article, doc, _refs_of(article.source, comparison)))
+    spans += _quote_spans(article.anchor, doc)
+    spans += _entity_spans(doc)
+    words = article.signals.words if article.signals else ()
+    spans += _word_spans(w for w in words if w.where == "body")
+    article.body = highlight(doc.article.text, spans)
+    title = doc.article.title or ""
+    article.headline = highlight(title, _word_spans(w for w in words if w.where == "headline"))
+    article.quotes = [
+        QuoteView(q, f"{article.anchor}-q{i}", _chain(q, article.outlet))
+        for i, q in enumerate(doc.quotes)
+    ]
+
+
+def _refs_of(source: str, comparison: Comparison) -> list[ClaimRef]:
+    refs = [r for g in comparison.groups for r in g.claims]
+    for h in comparison.headlines:
+        refs += [r for r in (h.evidence, h.elsewhere) if r is not None]
+    return [r for r in refs if r.source == source]
+
+
+def _claim_spans(article: ArticleView, doc: Doc, refs: Sequence[ClaimRef]) -> Iterable[Span]:
+    """The article's claims, and every span the comparison points at that is not one."""
+    seen: set[tuple[int, int]] = set()
+    for c in doc.claims:
+        seen.add((c.start, c.end))
+        stance = c.stance if c.stance in STANCES else "other"
+        tip = c.stance + (" · negated" if c.negated else "")
+        yield Span(
+            c.start, c.end, "claim", f"c c-{stance}", _span_id(article.anchor, c.start, c.end), tip
+        )
+    for r in refs:
+        if (r.start, r.end) not in seen and _locate(r, doc) == "body":
+            seen.add((r.start, r.end))
+            anchor = _span_id(article.anchor, r.start, r.end)
+            yield Span(r.start, r.end, "passage", "p", anchor, "compared passage")
+
+
+def _quote_spans(article_anchor: str, doc: Doc) -> list[Span]:
+    spans = []
+    for i, q in enumerate(doc.quotes):
+        who = q.speaker or ("anonymous" if q.anonymous else "no speaker named")
+        tip = f"{q.kind} quote · {who}" + "".join(f" ← {v}" for v in q.via)
+        spans.append(Span(q.start, q.end, "quote", "q", f"{article_anchor}-q{i}", tip))
+        if q.speaker_span:
+            spans.append(Span(*q.speaker_span, "speaker", "spk", None, "speaker"))
+    return spans
+
+
+def _entity_spans(doc: Doc) -> list[Span]:
+    return [
+        Span(e.start, e.end, "entity", f"e e-{_entity_kind(e.type)}", None, _entity_tip(e))
+        for e in doc.entities
+    ]
+
+
+def _entity_kind(entity_type: str) -> str:
+    if entity_type == "PERSON":
+        return "person"
+    if entity_type == "ORG":
+        return "org"
+    return "place" if entity_type in PLACE_TYPES else "other"
+
+
+def _entity_tip(entity: Entity) -> str:
+    role = f" ({entity.role})" if entity.role else ""
+    return f"{entity.type}: {entity.canonical}{role}"
+
+
+def _word_spans(words: Iterable[WordHit]) -> list[Span]:
+    return [Span(w.start, w.end, "word", f"w w-{w.kind}", None, w.kind) for w in words]
+
+
+def _chain(quote: Quote, outlet: str) -> tuple[str, ...]:
+    """Who the words pass through, from the speaker out to the outlet."""
+    speaker = quote.speaker or ("anonymous" if quote.anonymous else "unnamed")
+    return (speaker, *quote.via, outlet)

@@ -1,0 +1,668 @@
+"""The compare HTML report: a self-contained page whose article text is escaped, whose
+highlighting nests properly however the spans overlap, and whose links, matrix and collapsible
+blocks work in a real browser with nothing loaded from anywhere."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import SHARED
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from rashomon.annotate.corpus import resolve_corpus
+from rashomon.compare import compare_story
+from rashomon.model import (
+    Article,
+    Claim,
+    ClaimGroup,
+    ClaimRef,
+    Comparison,
+    Conflict,
+    Doc,
+    Entity,
+    HeadlineCheck,
+    Outlet,
+    Provenance,
+    Quote,
+    Removed,
+    Signals,
+    Story,
+    WordHit,
+)
+from rashomon.outlets import profiles
+from rashomon.pipeline import story_inputs
+from rashomon.report.compare_html import LAYERS, Span, highlight, write_html
+from rashomon.settings import Settings
+
+SEEDS = SHARED / "data" / "seeds"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "area", "base", "col", "source"}
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[Story, dict[str, Doc]]:
+    """The seed reports annotated, grouped and resolved by the real pipeline: their one story
+    and its docs keyed by origin."""
+    paths = sorted(str(p) for p in SEEDS.glob("0*.txt"))
+    if len(paths) < 2:
+        pytest.skip(f"seed reports not found at {SEEDS}")
+    stories, results = story_inputs(paths, Settings())
+    docs = resolve_corpus(r.record for r in results if isinstance(r.record, Doc))
+    assert len(stories) == 1
+    return stories[0], {d.article.origin: d for d in docs}
+
+
+@pytest.fixture(scope="module")
+def compared(seeds) -> Comparison:
+    """The seeds compared by the real engine."""
+    story, docs = seeds
+    return compare_story(story, docs, Settings())
+
+
+@pytest.fixture(scope="module")
+def page(seeds, compared) -> str:
+    out = io.StringIO()
+    write_html([compared], seeds[1], out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def hand_made(seeds) -> Comparison:
+    """A comparison of the seeds put together by hand from their real claims and quotes, with
+    one group of each verdict and a contradiction, so every part of the page has something to
+    show whatever the engine finds in the seeds."""
+    story, docs = seeds
+    return _hand_comparison(story, docs)
+
+
+@pytest.fixture(scope="module")
+def hand_page(seeds, hand_made) -> str:
+    out = io.StringIO()
+    write_html([hand_made], seeds[1], out)
+    return out.getvalue()
+
+
+def _outlet(doc: Doc) -> str:
+    return doc.article.outlet or os.path.basename(doc.article.origin)
+
+
+def _ref(doc: Doc, claim: Claim) -> ClaimRef:
+    return ClaimRef(
+        doc.article.origin, claim.start, claim.end, claim.text, _outlet(doc), None, claim.stance
+    )
+
+
+def _first(doc: Doc, stance: str) -> Claim:
+    return next(c for c in doc.claims if c.stance == stance)
+
+
+def _hand_comparison(story: Story, docs: dict[str, Doc]) -> Comparison:
+    a, b = (docs[s] for s in story.articles)
+    agree = ClaimGroup(
+        "g1",
+        "agree",
+        "both report the talks",
+        (_ref(a, _first(a, "asserted")), _ref(b, _first(b, "asserted"))),
+        (_outlet(a), _outlet(b)),
+        score=0.8,
+    )
+    only = ClaimGroup(
+        "g2",
+        "only_in",
+        "one outlet alone",
+        (_ref(a, a.claims[-1]),),
+        (_outlet(a),),
+        missing=(_outlet(b),),
+    )
+    clash = ClaimGroup(
+        "g3",
+        "contradict",
+        "the reports disagree",
+        (_ref(a, _first(a, "reported")), _ref(b, _first(b, "reported"))),
+        (_outlet(a), _outlet(b)),
+        conflicts=(
+            Conflict("date", "on one day", "on another", (a.article.origin, b.article.origin)),
+        ),
+        score=0.6,
+    )
+    headlines = tuple(
+        HeadlineCheck(
+            d.article.origin,
+            d.article.title or "",
+            "partly",
+            0.5,
+            _ref(d, d.claims[0]),
+            unbacked=("unbacked",),
+            quotation=True,
+            elsewhere=_ref(o, o.claims[0]),
+            elsewhere_verdict="supported",
+            elsewhere_score=0.7,
+        )
+        for d, o in ((a, b), (b, a))
+    )
+    provenance = tuple(_provenance(d) for d in (a, b))
+    relays = tuple(sorted({(v, (p.outlet,)) for p in provenance for v, _ in p.via}))
+    outlets = profiles(d.article for d in (a, b))
+    signals = tuple(_signals(d, outlets[d.article.id]) for d in (a, b))
+    return Comparison(story, (agree, only, clash), headlines, provenance, relays, signals)
+
+
+def _provenance(doc: Doc) -> Provenance:
+    speakers = Counter(q.speaker for q in doc.quotes if q.speaker)
+    via = Counter(v for q in doc.quotes for v in q.via)
+    return Provenance(
+        doc.article.origin,
+        _outlet(doc),
+        tuple(via.items()),
+        sum(1 for q in doc.quotes if q.speaker),
+        sum(1 for q in doc.quotes if not q.speaker),
+        tuple(speakers.items()),
+    )
+
+
+def _signals(doc: Doc, outlet: Outlet) -> Signals:
+    stances = Counter(c.stance for c in doc.claims)
+    n = len(doc.claims)
+    first = doc.claims[0]
+    word = WordHit(
+        "body",
+        first.start,
+        first.start + 4,
+        doc.article.text[first.start : first.start + 4],
+        "loaded",
+    )
+    return Signals(
+        doc.article.origin,
+        outlet,
+        n,
+        stances["opinion"] / n,
+        stances["hedged"] / n,
+        stances["reported"] / n,
+        (word,),
+        tuple(r.text for r in doc.article.removed if r.reason == "spam"),
+        () if doc.article.byline else ("byline",),
+    )
+
+
+def _tree(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+class _Nesting(HTMLParser):
+    """Fails on any end tag that does not close the innermost open element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _well_formed_text(html: str) -> str:
+    """The text of an HTML fragment, asserting every element closes in order."""
+    parser = _Nesting()
+    parser.feed(html)
+    parser.close()
+    assert parser.stack == [], f"left open: {parser.stack}"
+    return "".join(parser.text)
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_the_page_loads_nothing_and_runs_nothing(page):
+    tree = _tree(page)
+    csp = tree.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')
+    assert csp == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"]
+    assert not tree.xpath("//script | //link | //img | //iframe | //object | //embed | //form")
+    assert all(h.startswith("#") for h in tree.xpath("//@href"))
+    assert not tree.xpath("//@src")
+    _well_formed_text(page)
+
+
+def test_every_link_has_its_target_and_ids_are_unique(page, hand_page):
+    for html in (page, hand_page):
+        tree = _tree(html)
+        ids = tree.xpath("//@id")
+        assert len(ids) == len(set(ids))
+        hrefs = tree.xpath("//a/@href")
+        assert hrefs
+        assert {h[1:] for h in hrefs} <= set(ids)
+
+
+def _columns(tree) -> list[str]:
+    return [th.text_content() for th in tree.xpath('//table[@class="matrix"]/thead//th')[1:]]
+
+
+def _marks(row) -> list[str]:
+    return [
+        "".join(m.text_content() for m in cell.xpath('.//span[contains(@class, "mark")]'))
+        for cell in row.xpath("./td")[1:]
+    ]
+
+
+def test_the_matrix_has_a_row_per_group_and_a_column_per_outlet(page, compared):
+    tree = _tree(page)
+    rows = tree.xpath('//table[@class="matrix"]/tbody/tr')
+    assert len(rows) == len(compared.groups)
+    columns = _columns(tree)
+    assert sorted(columns) == sorted({p.outlet for p in compared.provenance})
+    for row, group in zip(rows, compared.groups, strict=True):
+        assert group.reason in row.text_content()
+        marks = dict(zip(columns, _marks(row), strict=True))
+        own = {"agree": "✓", "only_in": "●", "contradict": "✗"}[group.verdict]
+        for outlet, mark in marks.items():
+            if outlet in group.outlets:
+                assert mark == own, (group.id, outlet)
+            elif outlet in group.missing:
+                assert mark == "○", (group.id, outlet)
+            else:
+                assert mark == "", (group.id, outlet)
+
+
+def test_every_verdict_gets_its_mark(hand_page, hand_made):
+    tree = _tree(hand_page)
+    rows = tree.xpath('//table[@class="matrix"]/tbody/tr')
+    columns = _columns(tree)
+    got = [dict(zip(columns, _marks(row), strict=True)) for row in rows]
+    agree, only, clash = hand_made.groups
+    assert set(got[0].values()) == {"✓"}
+    assert got[1] == {only.outlets[0]: "●", only.missing[0]: "○"}
+    assert set(got[2].values()) == {"✗"}
+
+
+def test_each_claim_in_the_matrix_links_to_its_own_words(page, compared, seeds):
+    tree = _tree(page)
+    by_id = {e.get("id"): e for e in tree.xpath("//*[@id]")}
+    links = tree.xpath('//table[@class="matrix"]//a')
+    refs = [r for g in compared.groups for r in g.claims]
+    assert len(links) == len(refs)
+    for link, ref in zip(links, refs, strict=True):
+        assert link.text_content() == ref.text
+        target = by_id[link.get("href")[1:]]
+        assert target.text_content() == seeds[1][ref.source].article.text[ref.start : ref.end]
+        assert "c" in target.get("class").split()
+
+
+def test_each_article_reads_exactly_as_its_clean_text(page, seeds):
+    tree = _tree(page)
+    texts = [div.text_content() for div in tree.xpath('//div[@class="text"]')]
+    assert sorted(texts) == sorted(d.article.text for d in seeds[1].values())
+    marks = tree.xpath('//div[@class="text"]//span')
+    kinds = {c for m in marks for c in m.get("class").split()}
+    assert {"c", "q", "e", "spk"} <= kinds
+
+
+def test_headlines_quotes_provenance_and_signals_are_shown(page, compared, seeds):
+    text = _tree(page).text_content()
+    for check in compared.headlines:
+        assert check.headline in text
+        assert all(word in text for word in check.unbacked)
+        if check.elsewhere:
+            assert check.elsewhere.text in text
+    for doc in seeds[1].values():
+        for quote in doc.quotes:
+            assert quote.text in text
+            assert all(relay in text for relay in quote.via)
+    for p in compared.provenance:
+        assert f"{p.attributed_quotes} attributed" in text
+        assert all(f"{name} ({n})" in text for name, n in p.speakers + p.via)
+    for s in compared.signals:
+        assert s.outlet.name in text
+        assert all(line in text for line in s.promotional)
+        assert all(w.text in text for w in s.words)
+        if s.outlet.basis:
+            assert s.outlet.basis in text
+
+
+def test_contradictions_list_their_conflicting_facts(hand_page, hand_made):
+    tree = _tree(hand_page)
+    items = tree.xpath('//li[@class="conflict"]')
+    conflicts = [c for g in hand_made.groups for c in g.conflicts]
+    assert len(items) == len(conflicts) == 1
+    facts = [s.text_content() for s in items[0].xpath('.//div[@class="fact"]')]
+    assert facts == [conflicts[0].left, conflicts[0].right]
+    row = items[0].xpath(".//a")[0].get("href")[1:]
+    assert tree.get_element_by_id(row).get("class") == "row-contradict"
+    clash = hand_made.groups[2]
+    sides = [a.text_content() for a in items[0].xpath('.//div[@class="side"]//a')]
+    assert sides == [r.text for r in clash.claims]
+    assert items[0].xpath('.//span[contains(@class, "flag")]')[0].text_content() == "date"
+    assert "worded as a quotation" in tree.text_content()
+
+
+def test_removed_lines_sit_in_a_closed_details_block(page, seeds):
+    tree = _tree(page)
+    blocks = tree.xpath('//details[@class="removed"]')
+    removed = [d.article.removed for d in seeds[1].values() if d.article.removed]
+    assert len(blocks) == len(removed)
+    for block in blocks:
+        assert block.get("open") is None
+    shown = " ".join(b.text_content() for b in blocks)
+    for lines in removed:
+        for r in lines:
+            assert r.text in shown and r.reason in shown
+
+
+def test_a_member_without_its_doc_is_listed_not_shown(seeds, compared):
+    story, docs = seeds
+    missing = {k: v for k, v in docs.items() if k != story.articles[0]}
+    out = io.StringIO()
+    write_html([compared], missing, out)
+    tree = _tree(out.getvalue())
+    assert len(tree.xpath('//div[@class="text"]')) == 1
+    assert "was not given" in tree.text_content()
+    _well_formed_text(out.getvalue())
+
+
+# ---------------------------------------------------------------- escaping
+
+HOSTILE_TEXT = (
+    "Officials said <script>alert(1)</script> nothing.\n\n"
+    'The image <img src=x onerror="alert(2)"> & a "quote" \'here\'.'
+)
+HOSTILE_TITLE = 'Title "><b>bold</b><script>alert(3)</script>'
+
+
+def _hostile() -> tuple[Comparison, dict[str, Doc]]:
+    text = HOSTILE_TEXT
+    origin = 'evil"><b>.txt'
+    at = text.index("<script>")
+    img = text.index("<img")
+    article = Article(
+        id="x1",
+        origin=origin,
+        text=text,
+        title=HOSTILE_TITLE,
+        outlet='<i>Outlet</i>"',
+        byline="<b>by</b>",
+        removed=(Removed("<script>alert(4)</script>", "<b>spam</b>", 0),),
+    )
+    entity = Entity(at, at + 8, "<script>", "ORG", "<script>", "org:script")
+    quote = Quote(
+        "direct",
+        at - 5,
+        img + 10,
+        text[at - 5 : img + 10],
+        '<img src=x onerror="alert(5)">',
+        None,
+        None,
+        None,
+        via=("<script>alert(6)</script>",),
+    )
+    claim = Claim(0, text.index("nothing") + 7, text[: text.index("nothing") + 7], "reported")
+    doc = Doc(article, entities=(entity,), quotes=(quote,), claims=(claim,))
+    ref = ClaimRef(
+        origin, claim.start, claim.end, claim.text, article.outlet or "", None, "reported"
+    )
+    story = Story('s"><b>', "<script>alert(7)</script>", (origin,), place="<b>here</b>")
+    group = ClaimGroup('g"><b>', "only_in", "<b>why</b>", (ref,), (article.outlet or "",))
+    outlet = Outlet('<img src=x onerror="alert(8)">', basis="<b>basis</b>")
+    signals = Signals(
+        origin,
+        outlet,
+        1,
+        0.0,
+        0.0,
+        1.0,
+        (WordHit("headline", 7, 8, '"', "loaded"),),
+        ("<b>buy</b>",),
+    )
+    headline = HeadlineCheck(origin, HOSTILE_TITLE, "unsupported", 0.0, ref, ("<b>x</b>",))
+    provenance = Provenance(origin, article.outlet or "", (("<b>relay</b>", 1),), 1, 0)
+    comparison = Comparison(
+        story, (group,), (headline,), (provenance,), (("<b>relay</b>", ("<i>o</i>",)),), (signals,)
+    )
+    return comparison, {origin: doc}
+
+
+def test_hostile_text_is_escaped_everywhere():
+    comparison, docs = _hostile()
+    out = io.StringIO()
+    write_html([comparison], docs, out, title='"><b>page</b><script>alert(0)</script>')
+    html = out.getvalue()
+    _well_formed_text(html)
+    tree = _tree(html)
+    assert not tree.xpath("//script | //img | //b | //i")
+    assert not [a for e in tree.iter() for a in e.attrib if a.startswith("on")]
+    assert tree.findtext(".//title") == '"><b>page</b><script>alert(0)</script>'
+    text = tree.text_content()
+    for hostile in ("<script>alert(1)</script>", '<img src=x onerror="alert(2)">', HOSTILE_TITLE):
+        assert hostile in text
+    body = tree.xpath('//div[@class="text"]')[0]
+    assert body.text_content() == HOSTILE_TEXT
+
+
+# ---------------------------------------------------------------- highlighting
+
+
+def test_overlapping_spans_nest_properly():
+    text = "Alpha beta gamma delta epsilon"
+    spans = [
+        Span(0, 16, "claim", "c c-asserted", "k1"),
+        Span(11, 30, "claim", "c c-reported", "k2"),  # overlaps the first claim
+        Span(6, 22, "quote", "q", "q1"),  # crosses a claim boundary
+        Span(6, 10, "entity", "e e-person"),
+        Span(8, 13, "entity", "e e-org"),  # overlaps the other entity and the quote edge
+        Span(0, 30, "claim", "c c-hedged", "k3"),
+        Span(4, 4, "entity", "e"),  # empty: dropped
+        Span(25, 99, "word", "w"),  # past the end: clamped
+    ]
+    html = str(highlight(text, spans))
+    assert _well_formed_text(html) == text
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert tree.text_content() == text
+    for anchor, start, end in (("k1", 0, 16), ("k2", 11, 30), ("k3", 0, 30), ("q1", 6, 22)):
+        found = tree.xpath(f'//*[@id="{anchor}"]')
+        assert len(found) == 1
+        assert text[start:end].startswith(found[0].text_content())
+
+
+def test_a_claim_overlapping_no_other_claim_wraps_its_whole_text():
+    text = "One two three. Four five six. Seven."
+    spans = [
+        Span(0, 14, "claim", "c", "k1"),
+        Span(15, 29, "claim", "c", "k2"),
+        Span(4, 20, "quote", "q", "q1"),
+        Span(8, 13, "entity", "e"),
+        Span(10, 29, "passage", "p", "p1"),  # across a claim's edge: cut into pieces
+        Span(15, 36, "passage", "p", "p2"),  # around a claim: wraps it and its own text
+        Span(2, 6, "claim", "c", "k3"),  # inside a claim: wraps its own text too
+    ]
+    html = str(highlight(text, spans))
+    assert _well_formed_text(html) == text
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    whole = {"k1": (0, 14), "k2": (15, 29), "k3": (2, 6), "p2": (15, 36)}
+    for anchor, (start, end) in whole.items():
+        assert tree.get_element_by_id(anchor).text_content() == text[start:end]
+    assert tree.get_element_by_id("k2").getparent().get("id") == "p2"
+    assert text[10:29].startswith(tree.get_element_by_id("p1").text_content())
+    assert len(tree.xpath('//*[@class="p"]')) > 2
+
+
+def test_headline_evidence_links_to_its_passage(page, compared, seeds):
+    tree = _tree(page)
+    by_id = {e.get("id"): e for e in tree.xpath("//*[@id]")}
+    links = tree.xpath('//li[@class="headline"]//dd//a')
+    refs = [r for h in compared.headlines for r in (h.evidence, h.elsewhere) if r is not None]
+    assert [a.text_content() for a in links] == [r.text for r in refs]
+    for link, ref in zip(links, refs, strict=True):
+        target = by_id[link.get("href")[1:]]
+        passage = seeds[1][ref.source].article.text[ref.start : ref.end]
+        assert target.text_content() and passage.startswith(target.text_content())
+
+
+@st.composite
+def _spans(draw, text: str) -> list[Span]:
+    n = len(text)
+    out = []
+    for i in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(-2, n + 2))
+        end = draw(st.integers(-2, n + 2))
+        layer = draw(st.sampled_from(LAYERS))
+        out.append(Span(start, end, layer, layer[0], f"a{i}"))
+    return out
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.data(), st.text(alphabet="ab <>&\"'\n", max_size=30))
+def test_any_spans_give_well_formed_html_with_the_same_text(data, text):
+    spans = data.draw(_spans(text))
+    html = str(highlight(text, spans))
+    assert _well_formed_text(html) == text
+    assert "<script" not in html and "<>" not in html
+    ids = re.findall(r' id="([^"]*)"', html)
+    assert len(ids) == len(set(ids))
+    kept = {(max(0, s.start), min(len(text), s.end), s.layer) for s in spans}
+    assert len(ids) == sum(1 for start, end, _ in kept if start < end)
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+def _browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install -e '.[dev]')"
+    return None
+
+
+browser_test = pytest.mark.skipif(_browser_missing() is not None, reason=_browser_missing() or "")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, html: str, path: Path):
+    """A page showing `html` from a file, with every request it makes and every dialog it
+    opens recorded."""
+    path.write_text(html, "utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, requests, dialogs
+
+
+@browser_test
+def test_in_chromium_the_page_requests_nothing_but_itself(browser, page, compared, tmp_path):
+    url = (tmp_path / "compare.html").as_uri()
+    tab, requests, dialogs = _open(browser, page, tmp_path / "compare.html")
+    try:
+        assert requests == [url]
+        assert dialogs == []
+        assert tab.locator("table.matrix tbody tr").count() == len(compared.groups)
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_a_summary_click_reveals_the_removed_lines(browser, page, seeds, tmp_path):
+    tab, _, _ = _open(browser, page, tmp_path / "compare.html")
+    try:
+        block = tab.locator("details.removed").first
+        line = block.locator("li").first
+        assert not line.is_visible()
+        block.locator("summary").click()
+        assert line.is_visible()
+        removed = {r.text for d in seeds[1].values() for r in d.article.removed}
+        assert any(r in line.inner_text() for r in removed)
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_a_claim_link_targets_its_span(browser, page, tmp_path):
+    tab, requests, _ = _open(browser, page, tmp_path / "compare.html")
+    try:
+        link = tab.locator("table.matrix a").last
+        href = link.get_attribute("href")
+        link.click()
+        assert tab.evaluate("location.hash") == href
+        state = tab.evaluate(
+            """(id) => {
+                const el = document.getElementById(id);
+                if (!el) return null;
+                const box = el.getBoundingClientRect();
+                return {target: el.matches(':target'), top: box.top, height: innerHeight};
+            }""",
+            href[1:],
+        )
+        assert state is not None
+        assert state["target"]
+        assert 0 <= state["top"] < state["height"]
+        assert len(requests) == 1
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_the_matrix_header_stays_in_view(browser, page, tmp_path):
+    tab, _, _ = _open(browser, page, tmp_path / "compare.html")
+    try:
+        tab.locator("table.matrix tbody tr").last.scroll_into_view_if_needed()
+        top = tab.evaluate(
+            "document.querySelector('table.matrix thead th').getBoundingClientRect().top"
+        )
+        table = tab.evaluate("document.querySelector('table.matrix').getBoundingClientRect().top")
+        assert table < 0 and abs(top) < 1
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_hostile_text_runs_and_loads_nothing(browser, tmp_path):
+    comparison, docs = _hostile()
+    out = io.StringIO()
+    write_html([comparison], docs, out, title=HOSTILE_TITLE)
+    url = (tmp_path / "hostile.html").as_uri()
+    tab, requests, dialogs = _open(browser, out.getvalue(), tmp_path / "hostile.html")
+    try:
+        assert requests == [url]
+        assert dialogs == []
+        assert tab.locator("script, img, b").count() == 0
+        assert "<script>alert(1)</script>" in tab.locator("div.text").inner_text()
+    finally:
+        tab.close()
