@@ -32,6 +32,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_annotate_speed.py
 	$(BIN)/python bench/bench_stories_pairs.py
 	$(BIN)/python bench/bench_stories_scale.py
+	$(BIN)/python bench/bench_compare_contradictions.py
+	$(BIN)/python bench/bench_compare_scale.py
+	$(BIN)/python bench/screenshot_compare.py
 
 clean-venv:
 	rm -rf $(VENV)

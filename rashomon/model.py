@@ -348,8 +348,9 @@ class ClaimGroup:
 
     `verdict` is "agree" (two or more independent outlets), "only_in" (one outlet; `missing`
     names the outlets whose coverage was comparable and left it out) or "contradict" (the
-    `conflicts` name the facts that disagree). `reason` says why in words; `score` is how
-    strongly the claims align (1.0 for a claim alone)."""
+    `conflicts` name the facts that disagree). `changes` are figures that differ between
+    reports published on different days (a later count, not a contradiction). `reason` says
+    why in words; `score` is how strongly the claims align (1.0 for a claim alone)."""
 
     id: str
     verdict: str
@@ -359,6 +360,7 @@ class ClaimGroup:
     missing: tuple[str, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     score: float = 1.0
+    changes: tuple[Conflict, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

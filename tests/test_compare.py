@@ -6,6 +6,8 @@ tests/fixtures/compare differ in exactly one fact each (see the README there).""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,11 +38,17 @@ def _named(source: str) -> str:
     return Path(source).name
 
 
-def _one_story(paths: list[str]) -> tuple[Comparison, dict[str, Doc]]:
-    """Annotate `paths` and compare them as one story (whatever the clustering says)."""
+def _one_story(
+    paths: list[str], published: list[date] | None = None
+) -> tuple[Comparison, dict[str, Doc]]:
+    """Annotate `paths` and compare them as one story (whatever the clustering says), each
+    published on the day given (if any)."""
     settings = Settings()
     stories, results = story_inputs(paths, settings)
     docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
+    for path, day in zip(paths, published or [], strict=False):
+        doc = docs[path]
+        docs[path] = replace(doc, article=replace(doc.article, published=day))
     base = next(s for s in stories if len(s.articles) == max(len(t.articles) for t in stories))
     articles = tuple(dict.fromkeys([*base.articles, *docs]))
     story = Story(base.id, base.label, articles, base.outlets, base.event_date, dates=base.dates)
@@ -169,6 +177,8 @@ def test_a_folded_copy_counts_once(tmp_path) -> None:
         ("trade", "date", {"2025-03-03", "2025-03-04"}),
         ("border", "negation", None),
         ("farm", "speaker", {"Annie Genevard", "Michel Barnier"}),
+        ("talks", "place", {"Geneva", "Vienna"}),
+        ("prices", "predicate", {"rose", "fell"}),
     ],
 )
 def test_a_contradiction_names_the_conflicting_facts(pair, kind, facts) -> None:
@@ -183,6 +193,18 @@ def test_a_contradiction_names_the_conflicting_facts(pair, kind, facts) -> None:
     assert kind in group.reason
     assert len({c.source for c in group.claims}) == 2
     assert [g for g in comparison.groups if g.verdict == "agree"], "the rest still agrees"
+
+
+def test_a_figure_changed_overnight_is_a_later_count_not_a_contradiction() -> None:
+    paths = [str(FIXTURES / "storm_a.txt"), str(FIXTURES / "storm_b.txt")]
+    comparison, _ = _one_story(paths, [date(2025, 2, 4), date(2025, 2, 5)])
+    assert [g.reason for g in comparison.groups if g.verdict == "contradict"] == []
+    changed = [g for g in comparison.groups if g.changes]
+    assert len(changed) == 1 and changed[0].verdict == "agree"
+    assert {changed[0].changes[0].left, changed[0].changes[0].right} == {"12 people", "15 people"}
+    assert "later count" in changed[0].reason
+    same_day, _ = _one_story(paths, [date(2025, 2, 4), date(2025, 2, 4)])
+    assert [g.verdict for g in same_day.groups].count("contradict") == 1
 
 
 def test_different_emphasis_is_no_contradiction() -> None:

@@ -122,21 +122,40 @@ def _group(
     edges = [k for k in links if k.a in inside and k.b in inside]
     claims = tuple(claim_ref(units[i]) for i in members)
     outlets = tuple(dict.fromkeys(units[i].outlet for i in members))
-    found = _conflicts(edges, units)
+    published = {units[i].source: units[i].published for i in members}
+    found, changes = _split_changes(_conflicts(edges, units), published)
     score = round(float(np.mean([k.score for k in edges])), 3) if edges else 1.0
     gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
-    group = ClaimGroup(gid[:11], "agree", _agreement(outlets), claims, outlets, score=score)
+    group = ClaimGroup(gid[:11], "agree", _agreement(outlets, changes, published), claims, outlets)
+    group = replace(group, score=score, changes=changes)
     if found:
-        return replace(group, verdict="contradict", reason=_contradiction(found), conflicts=found)
+        reason = _contradiction(found)
+        return replace(group, verdict="contradict", reason=reason, conflicts=found)
     if len(outlets) > 1:
         return group
     missing = _comparable(outlets[0], coverage, share)
     return replace(group, verdict="only_in", reason=_only(outlets[0], missing), missing=missing)
 
 
+def _split_changes(
+    found: tuple[Conflict, ...], published: Mapping[str, str | None]
+) -> tuple[tuple[Conflict, ...], tuple[Conflict, ...]]:
+    """Figures that differ between reports published on different days are a later count
+    (a death toll rising overnight), not a contradiction; everything else stays a conflict."""
+    changes = tuple(c for c in found if c.kind == "number" and _days_apart(c, published))
+    return tuple(c for c in found if c not in changes), changes
+
+
+def _days_apart(c: Conflict, published: Mapping[str, str | None]) -> bool:
+    days = [published.get(s) for s in c.sources]
+    return all(days) and days[0] != days[1]
+
+
 def _conflicts(edges: Sequence[Link], units: Sequence[Unit]) -> tuple[Conflict, ...]:
     found: dict[tuple[str, str, str], Conflict] = {}
     for k in edges:
+        if k.restatement:
+            continue  # linked through another claim of its report: not compared directly
         for c in conflicts(units[k.a], units[k.b], k):
             found.setdefault((c.kind, c.left, c.right), c)
     return tuple(found.values())
@@ -149,8 +168,17 @@ def _comparable(outlet: str, coverage: Mapping[str, int], share: float) -> tuple
     )
 
 
-def _agreement(outlets: Sequence[str]) -> str:
-    return f"stated by {len(outlets)} independent outlets: {', '.join(outlets)}"
+def _agreement(
+    outlets: Sequence[str], changes: Sequence[Conflict], published: Mapping[str, str | None]
+) -> str:
+    reason = f"stated by {len(outlets)} independent outlets: {', '.join(outlets)}"
+    for c in changes:
+        first, second = (published.get(s) for s in c.sources)
+        reason += (
+            f"; the figure changed between reports of different days: {c.left!r} ({first}) "
+            f"and {c.right!r} ({second}), a later count rather than a contradiction"
+        )
+    return reason
 
 
 def _only(outlet: str, missing: Sequence[str]) -> str:

@@ -5,7 +5,9 @@ Every pair of claims from two different reports gets a score from three signals:
 - the cosine of their multilingual sentence vectors (the story encoder, `stories.encoder`);
 - their lexical overlap: the rarity-weighted content words they share, over the smaller
   claim's weight (containment, so a quote cut short in one report still meets its whole in
-  another); across languages, where words cannot meet, the names they share instead;
+  another); across languages, where words cannot meet, the names they share or, failing
+  those, the cosine rescaled (0.3 -> nothing shared, 0.7 -> everything), so a translation
+  with no names in common still links;
 - a bonus when they share a fact: the same day or the same number with the same unit.
 
 score = 0.6 * cosine + 0.4 * overlap + 0.1 * [shared fact]. Two claims link when the score
@@ -20,7 +22,7 @@ reports is a few matrix products, never a Python loop over claim pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -33,6 +35,8 @@ COSINE_WEIGHT = 0.6
 OVERLAP_WEIGHT = 0.4
 FACT_BONUS = 0.1
 CROSS_LANGUAGE_NAMES = 0.7  # how far shared names stand in for shared words across languages
+CROSS_FLOOR, CROSS_SPAN = 0.3, 0.4  # across languages a cosine of 0.3 stands for no shared
+# word, 0.7 for all of them: translations meet only through their vectors
 BLOCK = 1024
 
 
@@ -45,6 +49,7 @@ class Link:
     score: float
     cosine: float
     overlap: float
+    restatement: bool = False  # joined because its match is linked to its own report's claim
 
 
 def align(
@@ -54,8 +59,8 @@ def align(
     if len(units) < 2:
         return []
     reports = _report_index(units)
-    words = _weighted(units, lambda u: u.content)
-    names = _weighted(units, lambda u: u.names)
+    words = _rows(_weighted(units, lambda u: u.content))
+    names = _rows(_weighted(units, lambda u: u.names))
     facts = _binary(units, _facts)
     language = np.array([hash(u.language) for u in units])
     best: dict[tuple[int, int], Link] = {}  # (claim, other report) -> its best link there
@@ -63,9 +68,12 @@ def align(
         hi = min(lo + BLOCK, len(units))
         cosine = vectors[lo:hi] @ vectors.T
         overlap = _containment(words, lo, hi)
-        shared_names = _containment(names, lo, hi) * CROSS_LANGUAGE_NAMES
+        across = np.maximum(
+            _containment(names, lo, hi) * CROSS_LANGUAGE_NAMES,
+            np.clip((cosine - CROSS_FLOOR) / CROSS_SPAN, 0.0, 1.0),
+        )
         same_language = language[lo:hi, None] == language[None, :]
-        overlap = np.where(same_language, overlap, np.maximum(overlap, shared_names))
+        overlap = np.where(same_language, overlap, np.maximum(overlap, across))
         shared_fact = (facts[lo:hi] @ facts.T).toarray() > 0
         score = COSINE_WEIGHT * cosine + OVERLAP_WEIGHT * overlap + FACT_BONUS * shared_fact
         _best_per_report(score, cosine, overlap, lo, reports, threshold, best)
@@ -74,8 +82,8 @@ def align(
     for (a, _report), link in best.items():
         b = link.b if link.a == a else link.a
         back = best.get((b, int(reports.of[a])))
-        if back is not None and (back.a, back.b) in taken:
-            links.append(link)  # a restatement: b's match in this report is already linked
+        if back is not None and (back.a, back.b) in taken and (link.a, link.b) not in taken:
+            links.append(replace(link, restatement=True))
     unique = {(k.a, k.b): k for k in links}
     return sorted(unique.values(), key=lambda k: (k.a, k.b))
 
@@ -144,15 +152,30 @@ def _weighted(units: Sequence[Unit], items) -> sparse.csr_matrix:
     return binary.multiply(weight).tocsr()
 
 
-def _containment(weighted: sparse.csr_matrix, lo: int, hi: int) -> np.ndarray:
-    """Shared weight of rows lo..hi with every row, over the smaller row's weight."""
+@dataclass(frozen=True)
+class _Rows:
+    """Rarity-weighted item rows, with what containment needs computed once."""
+
+    weighted: sparse.csr_matrix
+    binary: sparse.csr_matrix
+    totals: np.ndarray
+    floor: float
+
+
+def _rows(weighted: sparse.csr_matrix) -> _Rows:
     binary = weighted.copy()
     binary.data[:] = 1.0
-    shared = (weighted[lo:hi] @ binary.T).toarray()
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     floor = max(float(np.mean(totals[totals > 0])) * 0.5, 1e-9) if totals.any() else 1.0
-    smaller = np.minimum(totals[lo:hi, None], totals[None, :])
-    return shared / np.maximum(smaller, floor)
+    return _Rows(weighted, binary.T.tocsr(), totals, floor)
+
+
+def _containment(rows: _Rows, lo: int, hi: int) -> np.ndarray:
+    """Shared weight of rows lo..hi with every row, over the smaller row's weight (never less
+    than half the mean row weight, so a two-word claim is not contained in everything)."""
+    shared = (rows.weighted[lo:hi] @ rows.binary).toarray()
+    smaller = np.minimum(rows.totals[lo:hi, None], rows.totals[None, :])
+    return shared / np.maximum(smaller, rows.floor)
 
 
 def _binary(units: Sequence[Unit], items) -> sparse.csr_matrix:

@@ -2,7 +2,10 @@
 
 Precision first: a contradiction is asserted only with the conflicting facts named, and only
 on claims that already align (same words or same meaning, see align.py). Each check needs
-the rest of the two claims to agree, so that "different emphasis" never reads as conflict:
+the rest of the two claims to agree — most of the shorter claim's words in the longer, and
+at least SAME_SHAPE of all their words shared, so that a short claim inside a long one ("X
+is no longer mayor" in a poll sentence naming "Mayor X") or "different emphasis" never reads
+as conflict:
 
 - number: the same unit counted differently ("12 soldiers" / "15 soldiers"); bounds are
   respected ("more than 50" admits 52, "about 100" admits 110) and a figure may be rounded
@@ -31,6 +34,9 @@ from rashomon.outlets.registry import name_key
 __all__ = ["conflicts"]
 
 SAME_CLAIM = 0.5  # lexical overlap (or cross-language cosine) the rest of two claims needs
+SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard): a short
+# claim contained in a long one is not the same statement
+SAME_PERCENT = 0.5  # a percentage needs more: many different shares sit in similar words
 SAME_WORDS = 0.8  # overlap for "the same quoted words"
 ABOUT = 0.15  # how far "about 100" may be from the figure
 
@@ -40,12 +46,16 @@ def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
     if a.outlet == b.outlet:
         return []
     found: list[Conflict] = []
-    close = link.overlap >= SAME_CLAIM or (a.language != b.language and link.cosine >= 0.6)
+    shape = _jaccard(a.content, b.content)
+    same_language = a.language == b.language
+    close = (link.overlap >= SAME_CLAIM and shape >= SAME_SHAPE) or (
+        not same_language and link.cosine >= 0.6
+    )
     if close:
-        found += _numbers(a, b)
+        found += _numbers(a, b, shape if same_language else 1.0)
         found += _dates(a, b)
         found += _places(a, b)
-    if a.language == b.language and link.overlap >= SAME_CLAIM and _same_voice(a, b):
+    if same_language and close and _same_voice(a, b):
         found += _negation(a, b)
         found += _predicates(a, b)
     found += _speakers(a, b, link)
@@ -59,9 +69,15 @@ def _conflict(kind: str, left: str, right: str, a: Unit, b: Unit) -> Conflict:
 # -- numbers --------------------------------------------------------------------------------
 
 
-def _numbers(a: Unit, b: Unit) -> list[Conflict]:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _numbers(a: Unit, b: Unit, shape: float) -> list[Conflict]:
     found = []
     for unit in {n.unit for n in a.numbers if n.unit} & {n.unit for n in b.numbers if n.unit}:
+        if unit == "%" and shape < SAME_PERCENT:
+            continue
         left = [n for n in a.numbers if n.unit == unit]
         right = [n for n in b.numbers if n.unit == unit]
         if any(_compatible(x, y) for x in left for y in right):

@@ -26,6 +26,12 @@ _NUMBER = re.compile(
     r"^(?P<pre>.*?)(?P<num>\d+(?:\.\d+)?)(?:st|nd|rd|th)?"
     r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?P<unit>.*)$"
 )
+_SEPARATORS = "\\s.,'’\u00a0\u202f"
+_WRITTEN_NUMBER = re.compile(
+    rf"(?<![\w.,'’])(?P<number>\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+|\d+(?:[.,]\d+)?)"
+    r"(?!\d)\s?(?P<unit>%|[^\W\d_]{3,})?"
+)
+_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -79,8 +85,10 @@ def parse_number(text: str) -> Number | None:
     value = float(m["num"]) * _SCALE.get(m["scale"] or "", 1.0)
     unit_words = m["unit"].split()
     unit = stem(unit_words[-1].lower()) if unit_words else ""
-    if unit_words and unit_words[0] == "%":
+    if m["unit"].lstrip().startswith("%"):
         unit = "%"
+    elif unit and not unit.isalpha():
+        return None  # "49-44", a phone number, a range: not one quantity
     step = _step(m["num"]) * _SCALE.get(m["scale"] or "", 1.0)
     return Number(value, unit, _bound(m["pre"].lower().strip()), text, step)
 
@@ -90,7 +98,23 @@ def _step(digits: str) -> float:
     whole, _, decimals = digits.partition(".")
     if decimals:
         return 10.0 ** -len(decimals)
-    return 10.0 ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else 1.0
+    if len(whole) < 4 or not whole.strip("0"):
+        return 1.0  # a count under a thousand is exact: "20 killed" is not "24 killed"
+    return 10.0 ** (len(whole) - len(whole.rstrip("0")))
+
+
+def _counted(n: Number, text: str) -> Number:
+    """A bare number takes the word before it as its unit ("killed 20" -> "^kill"), so that
+    "killed 20" and "killed 26" are the same quantity told twice; numbers stay bare when
+    the word before is a function word or absent."""
+    if n.unit:
+        return n
+    digits = f"{n.value:g}" if n.value < 1e6 else ""
+    at = text.find(digits) if digits else -1
+    before = tokens(text[:at]) if at > 0 else []
+    if not before or before[-1] in lists().stopwords or before[-1].isdigit():
+        return n
+    return Number(n.value, "^" + stem(before[-1]), n.bound, n.text, n.step)
 
 
 def _bound(prefix: str) -> str:
@@ -131,6 +155,7 @@ def _sentence_claims(doc: Doc) -> list[Claim]:
         if len(text[start:end].split()) < 3:
             continue
         names = [e.canonical for e in doc.entities if start <= e.start and e.end <= end]
+        numbers = tuple(_numbers_in(text[start:end]))
         dates = [t.value or t.text for t in doc.times if start <= t.start and t.end <= end]
         found.append(
             Claim(
@@ -138,6 +163,7 @@ def _sentence_claims(doc: Doc) -> list[Claim]:
                 end,
                 text[start:end],
                 stance="unknown",
+                numbers=numbers,
                 dates=tuple(dict.fromkeys(dates)),
                 entities=tuple(dict.fromkeys(names)),
                 produced_by=SENTENCE_CLAIMS,
@@ -152,7 +178,7 @@ def _unit(
     article = doc.article
     quote = doc.quotes[claim.quote] if claim.quote is not None else None
     speaker_type = _entity_type(doc.entities, quote.speaker_span) if quote else None
-    numbers = tuple(n for n in map(parse_number, claim.numbers) if n is not None)
+    numbers = tuple(_counted(n, claim.text) for n in map(parse_number, claim.numbers) if n)
     return Unit(
         index=index,
         source=article.origin,
@@ -161,7 +187,7 @@ def _unit(
         published=article.published.isoformat() if article.published else None,
         claim=claim,
         words=tuple(tokens(claim.text)),
-        content=frozenset(stems(claim.text)),
+        content=frozenset(w for w in stems(claim.text) if not w.isdigit()),
         names=frozenset(name_key(e) for e in claim.entities if name_key(e)),
         numbers=numbers,
         days=_days(doc, claim, resolved),
@@ -206,6 +232,36 @@ def _sentence(doc: Doc, claim: Claim) -> tuple[int, int, str]:
             start += 1
         return start, end, text[start:end]
     return claim.start, claim.end, claim.text
+
+
+def _numbers_in(text: str) -> list[str]:
+    """Numbers of a sentence no parser read, in the claim finder's normal form ("10 000",
+    "10.000" and "10,000" -> "10000"; "5,9" -> "5.9") with the word after them as the unit."""
+    found = []
+    matches = list(_WRITTEN_NUMBER.finditer(text))
+    for i, m in enumerate(matches):
+        if _compound(matches, i):
+            continue  # "1 milyon 783 bini": one number in words we cannot read
+        whole = m["number"]
+        if _GROUPED.fullmatch(whole):
+            value = re.sub(f"[{_SEPARATORS}]", "", whole)
+        else:
+            value = whole.replace(",", ".")
+        unit = m["unit"] or ""
+        found.append(f"{value} {unit}".strip())
+    return found
+
+
+def _compound(matches: list[re.Match[str]], i: int) -> bool:
+    """Whether a number stands right next to another (one word between at most)."""
+    near = [matches[j] for j in (i - 1, i + 1) if 0 <= j < len(matches)]
+    here = matches[i]
+    for other in near:
+        first, second = (other, here) if other.start() < here.start() else (here, other)
+        gap = here.string[first.end("number") : second.start("number")]
+        if len(gap.split()) <= 1 and not re.search(r"[,;:()]", gap):
+            return True
+    return False
 
 
 def _places(doc: Doc, claim: Claim) -> tuple[str, ...]:

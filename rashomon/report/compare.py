@@ -3,13 +3,14 @@
 JSON: {"stories": [{"id", "label", "articles", "outlets", "event_date", "participants",
 "place", "languages", "duplicates", "groups": [{"id", "verdict" ("agree" | "only_in" |
 "contradict"), "reason", "score", "outlets", "missing", "conflicts": [{"kind", "left",
-"right", "sources"}], "claims": [{"source", "text", "start", "end", "outlet", "speaker",
-"stance"}]}], "headlines": [{"source", "headline", "verdict" ("supported" | "partly" |
-"unsupported"), "score", "evidence": {claim} | null, "unbacked", "quotation", "elsewhere":
-{claim} | null, "elsewhere_verdict", "elsewhere_score"}], "provenance": [{"source", "outlet",
-"via": [{"relay", "quotes"}], "attributed_quotes", "unattributed_quotes", "speakers":
-[{"speaker", "quotes"}], "summary"}], "relays": [{"relay", "outlets"}], "signals": {source:
-{"outlet": {...}, "claims", "opinion_share", "hedged_share", "reported_share", "words":
+"right", "sources"}], "changes": [the same, for figures of reports of different days],
+"claims": [{"source", "text", "start", "end", "outlet", "speaker", "stance"}]}],
+"headlines": [{"source", "headline", "verdict" ("supported" | "partly" | "unsupported"),
+"score", "evidence": {claim} | null, "unbacked", "quotation", "elsewhere": {claim} | null,
+"elsewhere_verdict", "elsewhere_score"}], "provenance": [{"source", "outlet", "via":
+[{"relay", "quotes"}], "attributed_quotes", "unattributed_quotes", "speakers": [{"speaker",
+"quotes"}], "summary"}], "relays": [{"relay", "outlets"}], "signals": {source: {"outlet":
+{...}, "profile", "claims", "opinion_share", "hedged_share", "reported_share", "words":
 [{"where", "start", "end", "text", "kind"}], "promotional", "missing"}}}], "failed": [...]}.
 Every "start"/"end" is a character offset into that source's clean text (the article text
 `rashomon annotate` prints), so every verdict points at the words it rests on.
@@ -59,6 +60,7 @@ def record(c: Comparison) -> dict[str, Any]:
             "outlets": list(g.outlets),
             "missing": list(g.missing),
             "conflicts": [{**asdict(k), "sources": list(k.sources)} for k in g.conflicts],
+            "changes": [{**asdict(k), "sources": list(k.sources)} for k in g.changes],
             "claims": [_claim(ref) for ref in g.claims],
         }
         for g in c.groups
@@ -231,6 +233,9 @@ def _note(g: ClaimGroup, short: Mapping[str, str]) -> Text:
     if g.verdict == "contradict":
         facts = "; ".join(f"{k.kind}: {k.left} ≠ {k.right}" for k in g.conflicts)
         return Text(facts, style=_STYLE["contradict"])
+    if g.verdict == "agree" and g.changes:
+        later = "; ".join(f"{k.left} → {k.right}" for k in g.changes)
+        return Text(f"{len(g.outlets)} outlets; a later count: {later}")
     if g.verdict == "agree":
         return Text(f"{len(g.outlets)} outlets")
     if g.missing:
