@@ -56,21 +56,14 @@ def compare_story(story: Story, docs: Mapping[str, Doc], settings: Settings) -> 
     outlets = {d.article.origin: outlet_of(d) for d in members}
     labels = [outlets[d.article.origin].name for d in originals]
     units = units_of(originals, labels, story)
-    encode = partial(_embed, name=str(settings["stories.encoder"]), batch=_batch(settings))
-    vectors = encode([u.text for u in units])
-    links = align(
-        units,
-        vectors,
-        float(settings["compare.link_threshold"]),
-        float(settings["compare.strong_threshold"]),
+    encode = partial(
+        _embed,
+        name=str(settings["stories.encoder"]),
+        batch=_batch(settings),
+        threads=int(settings["stories.encoder_threads"]),
     )
-    coverage = _coverage(units)
-    share = float(settings["compare.comparable_share"])
-    groups = [
-        _group(members_of, units, links, coverage, share)
-        for members_of in groups_of(len(units), links)
-    ]
-    groups.sort(key=lambda g: (VERDICT_ORDER[g.verdict], -len(g.outlets), _first(g, story)))
+    vectors = encode([u.text for u in units])
+    groups = _claim_groups(units, vectors, settings, story)
     thresholds = Thresholds(
         float(settings["compare.headline_supported"]), float(settings["compare.headline_partly"])
     )
@@ -83,6 +76,29 @@ def compare_story(story: Story, docs: Mapping[str, Doc], settings: Settings) -> 
         relays=relays_of(provenance),
         signals=tuple(signals_of(d, outlets[d.article.origin]) for d in members),
     )
+
+
+def _claim_groups(
+    units: Sequence[Unit], vectors: np.ndarray, settings: Settings, story: Story
+) -> list[ClaimGroup]:
+    """Align the claims, group them and give each group its verdict, contradictions first,
+    then agreements by how many outlets share them, then claims of one outlet."""
+    links = align(
+        units,
+        vectors,
+        float(settings["compare.link_threshold"]),
+        float(settings["compare.strong_threshold"]),
+    )
+    members = groups_of(len(units), links)
+    group_of = {i: n for n, group in enumerate(members) for i in group}
+    edges: list[list[Link]] = [[] for _ in members]
+    for link in links:
+        edges[group_of[link.a]].append(link)
+    coverage = _coverage(units)
+    share = float(settings["compare.comparable_share"])
+    groups = [_group(m, e, units, coverage, share) for m, e in zip(members, edges, strict=True)]
+    groups.sort(key=lambda g: (VERDICT_ORDER[g.verdict], -len(g.outlets), _first(g, story)))
+    return groups
 
 
 def outlet_of(doc: Doc) -> Outlet:
@@ -98,8 +114,8 @@ def _batch(settings: Settings) -> int:
     return max(1, int(settings["compare.encode_batch"]))
 
 
-def _embed(texts: Sequence[str], name: str, batch: int) -> np.ndarray:
-    rows = [embed(texts[i : i + batch], name) for i in range(0, len(texts), batch)]
+def _embed(texts: Sequence[str], name: str, batch: int, threads: int) -> np.ndarray:
+    rows = [embed(texts[i : i + batch], name, threads) for i in range(0, len(texts), batch)]
     return np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
 
 
@@ -113,13 +129,11 @@ def _coverage(units: Sequence[Unit]) -> dict[str, int]:
 
 def _group(
     members: list[int],
+    edges: Sequence[Link],
     units: Sequence[Unit],
-    links: Sequence[Link],
     coverage: Mapping[str, int],
     share: float,
 ) -> ClaimGroup:
-    inside = set(members)
-    edges = [k for k in links if k.a in inside and k.b in inside]
     claims = tuple(claim_ref(units[i]) for i in members)
     outlets = tuple(dict.fromkeys(units[i].outlet for i in members))
     published = {units[i].source: units[i].published for i in members}

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.model import Claim, ClaimRef, Doc, Entity, Story
@@ -21,6 +22,7 @@ __all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SENTENCE_CLAIMS = "rashomon.compare.sentences.v1"
+MAX_DIGITS = 9  # a figure longer than this is an id, a phone number or an address
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(
     r"^(?P<pre>.*?)(?P<num>\d+(?:\.\d+)?)(?:st|nd|rd|th)?"
@@ -119,15 +121,9 @@ def _counted(n: Number, text: str) -> Number:
 
 def _bound(prefix: str) -> str:
     words = lists()
-    for marker in words.at_most:
-        if prefix.endswith(marker):
-            return "<="
-    for marker in words.at_least:
-        if prefix.endswith(marker):
-            return ">="
-    for marker in words.about:
-        if prefix.endswith(marker):
-            return "~"
+    for bound, markers in (("<=", words.at_most), (">=", words.at_least), ("~", words.about)):
+        if any(_ends_with_words(prefix, m) for m in markers):
+            return bound
     return "="
 
 
@@ -247,9 +243,23 @@ def _numbers_in(text: str) -> list[str]:
             value = re.sub(f"[{_SEPARATORS}]", "", whole)
         else:
             value = whole.replace(",", ".")
-        unit = m["unit"] or ""
-        found.append(f"{value} {unit}".strip())
+        if len(value.split(".")[0]) > MAX_DIGITS:
+            continue  # an address, a phone or an id, not a quantity
+        before = " ".join(text[max(0, m.start() - 24) : m.start()].lower().split())
+        bound = next((b for b in _bound_words() if _ends_with_words(before, b)), "")
+        found.append(" ".join(x for x in (bound, value, m["unit"] or "") if x))
     return found
+
+
+@lru_cache(maxsize=1)
+def _bound_words() -> tuple[str, ...]:
+    words = lists()
+    return tuple(sorted({*words.at_least, *words.at_most, *words.about}, key=len, reverse=True))
+
+
+def _ends_with_words(text: str, words: str) -> bool:
+    """Whether `text` ends with the whole words `words` ("bando" does not end with "do")."""
+    return text == words or text.endswith(" " + words)
 
 
 def _compound(matches: list[re.Match[str]], i: int) -> bool:

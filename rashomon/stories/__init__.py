@@ -55,10 +55,12 @@ def embed_leads(docs: Sequence[Doc], settings: Settings, progress: Progress | No
     """Unit lead vectors of `docs`, one row each, embedded in batches."""
     lead = int(settings["stories.lead_chars"])
     batch = max(1, int(settings["stories.encode_batch"]))
+    threads = int(settings["stories.encoder_threads"])
     rows = []
     for start in range(0, len(docs), batch):
         chunk = docs[start : start + batch]
-        rows.append(embed([lead_text(d, lead) for d in chunk], str(settings["stories.encoder"])))
+        texts = [lead_text(d, lead) for d in chunk]
+        rows.append(embed(texts, str(settings["stories.encoder"]), threads))
         if progress:
             progress(len(chunk))
     return np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)

