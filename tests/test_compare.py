@@ -360,3 +360,34 @@ def test_reports_in_other_languages_agree_sentence_by_sentence() -> None:
     sources = {_named(c.source) for c in call[0].claims}
     assert {FIRST, SECOND, german.name, russian.name} <= sources
     assert [g.reason for g in comparison.groups if g.verdict == "contradict"] == []
+
+
+def test_numbers_of_unread_languages() -> None:
+    from rashomon.compare.units import _numbers_in
+
+    text = (
+        "Sachschaden von mindestens 10 000 Euro; bei 11'235 Personen, 1689 sind genesen; "
+        "5,9 Prozent; 1 milyon 783 bini; Twój adres IP: 207.241.231.132 oraz bando 5 casas"
+    )
+    assert _numbers_in(text) == [
+        "mindestens 10000 Euro",
+        "11235 Personen",
+        "1689 sind",
+        "5.9 Prozent",
+        "5 casas",
+    ]
+    bounded = parse_number("mindestens 10000 Euro")
+    assert bounded is not None and bounded.bound == ">="
+
+
+def test_a_bare_count_takes_the_verb_before_it() -> None:
+    from rashomon.compare.units import _counted
+
+    twenty = parse_number("20")
+    twenty_six = parse_number("26")
+    assert twenty is not None and twenty_six is not None
+    left = _counted(twenty, "The gunman killed 20 people before police shot him")
+    right = _counted(twenty_six, "A soldier killed 26 in a shooting rampage")
+    assert left.unit == right.unit == "^" + stem("killed")
+    assert not _compatible(left, right)
+    assert _counted(twenty, "It was one of 20").unit == ""  # a function word says nothing
