@@ -329,6 +329,7 @@ def test_compare_text_markdown_and_output_file(tmp_path) -> None:
     assert md.exit_code == 0
     written = target.read_text("utf-8")
     assert written.startswith("# Compared stories") and "| ✓ |" in written
+    assert "### Quotes and their chains" in written and "← Ministry of Defence" in written
 
 
 def test_compare_records_a_bad_input_and_goes_on(tmp_path) -> None:

@@ -331,6 +331,8 @@ def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
                 f"{md_escape(h.elsewhere.outlet)}: “{md_escape(_short(h.elsewhere.text, 200))}”"
             )
         parts.append(line)
+    parts.append("\n### Quotes and their chains\n")
+    parts += _markdown_quotes(c, docs)
     parts.append("\n### Provenance\n")
     parts += [f"- {md_escape(p.outlet)}: {md_escape(describe(p))}" for p in c.provenance]
     parts += [f"- {md_escape(r)} feeds {md_escape(', '.join(o))}" for r, o in c.relays]
@@ -344,6 +346,23 @@ def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
             f"promotional lines removed: {len(s.promotional)}; {md_escape(profile_line(s.outlet))}"
         )
     return "\n".join(parts) + "\n\n"
+
+
+def _markdown_quotes(c: Comparison, docs: Mapping[str, Doc]) -> list[str]:
+    outlet = {p.source: p.outlet for p in c.provenance}
+    lines = []
+    for source in c.story.articles:
+        doc = docs.get(source)
+        for q in doc.quotes if doc else ():
+            if q.continues is not None:
+                continue
+            speaker = (q.speaker or "unattributed") + (" (anonymous)" if q.anonymous else "")
+            chain = "".join(f" ← {md_escape(v)}" for v in q.via)
+            lines.append(
+                f"- {md_escape(outlet.get(source, source))}: **{md_escape(speaker)}**{chain}: "
+                f"“{md_escape(_short(q.text, 200))}”"
+            )
+    return lines or ["- no quotes"]
 
 
 def _markdown_matrix(c: Comparison) -> str:
