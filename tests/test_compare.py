@@ -392,3 +392,12 @@ def test_a_bare_count_takes_the_verb_before_it() -> None:
     assert left.unit == right.unit == "^" + stem("killed")
     assert not _compatible(left, right)
     assert _counted(twenty, "It was one of 20").unit == ""  # a function word says nothing
+
+
+def test_a_story_of_one_outlet_says_so() -> None:
+    comparison, _ = _one_story([str(FIXTURES / "summit_a.txt")])
+    assert {g.verdict for g in comparison.groups} == {"only_in"}
+    assert all("no other outlet reports this story" in g.reason for g in comparison.groups)
+    assert all(g.missing == () for g in comparison.groups)
+    out = CliRunner().invoke(app, ["compare", str(FIXTURES / "summit_a.txt"), "--no-progress"])
+    assert out.exit_code == 0 and "One outlet only" in out.stdout

@@ -148,7 +148,9 @@ def _group(
     if len(outlets) > 1:
         return group
     missing = _comparable(outlets[0], coverage, share)
-    return replace(group, verdict="only_in", reason=_only(outlets[0], missing), missing=missing)
+    alone = len(coverage) < 2
+    reason = _only(outlets[0], missing, alone)
+    return replace(group, verdict="only_in", reason=reason, missing=missing)
 
 
 def _split_changes(
@@ -195,7 +197,9 @@ def _agreement(
     return reason
 
 
-def _only(outlet: str, missing: Sequence[str]) -> str:
+def _only(outlet: str, missing: Sequence[str], alone: bool = False) -> str:
+    if alone:
+        return f"only {outlet}; no other outlet reports this story"
     if not missing:
         return f"only {outlet}; no other outlet covers the story as fully"
     return f"only {outlet}; left out by {', '.join(missing)} (comparable coverage)"

@@ -160,7 +160,10 @@ def _terminal(comparisons: Sequence[Comparison], docs: Mapping[str, Doc], out: T
     console = Console(file=out, width=max(100, Console().width), soft_wrap=False)
     for c in comparisons:
         console.print(_header(c))
-        console.print(_matrix(c))
+        if len(_outlets(c)) > 1:
+            console.print(_matrix(c))
+        else:
+            console.print(Text("One outlet only: nothing to compare its claims with.", style="dim"))
         for table in (_headline_table(c), _quote_table(c, docs), _signal_table(c)):
             if table.row_count:
                 console.print(table)
