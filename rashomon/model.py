@@ -372,7 +372,8 @@ class HeadlineCheck:
     backs (0..1); `unbacked` lists the headline's words no passage backs. `quotation` is True
     when the headline is worded as somebody's words ("Minister: We will ..."); it is then
     checked against every quote in the story. `elsewhere` is the closest support in the other
-    reports of the story, with its own verdict and score."""
+    reports of the story, with its own verdict and score. `also` is a second passage of the
+    body that backs what `evidence` leaves out, when the two together back clearly more."""
 
     source: str
     headline: str
@@ -384,6 +385,7 @@ class HeadlineCheck:
     elsewhere: ClaimRef | None = None
     elsewhere_verdict: str = "unsupported"
     elsewhere_score: float = 0.0
+    also: ClaimRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

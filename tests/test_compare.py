@@ -401,3 +401,19 @@ def test_a_story_of_one_outlet_says_so() -> None:
     assert all(g.missing == () for g in comparison.groups)
     out = CliRunner().invoke(app, ["compare", str(FIXTURES / "summit_a.txt"), "--no-progress"])
     assert out.exit_code == 0 and "One outlet only" in out.stdout
+
+
+def test_a_headline_backed_by_two_sentences_of_its_body() -> None:
+    """ "Protesters greet Nordic leaders in Oslo": the leaders in Oslo are in one sentence,
+    the protesters in another; together they back the headline partly, never one alone."""
+    paths = [str(FIXTURES / "summit_a.txt"), str(FIXTURES / "summit_b.txt")]
+    comparison, docs = _one_story(paths)
+    check = next(h for h in comparison.headlines if h.source == paths[1])
+    assert check.evidence is not None and check.also is not None
+    texts = check.evidence.text + " " + check.also.text
+    assert "Oslo" in texts and "protesters" in texts
+    assert check.verdict in ("partly", "supported")
+    text = docs[paths[1]].article.text
+    assert text[check.also.start : check.also.end] == check.also.text
+    supported = next(h for h in comparison.headlines if h.source == paths[0])
+    assert supported.also is None or supported.verdict != "supported"

@@ -9,6 +9,10 @@ is "supported" from `compare.headline_supported`, "partly" from `compare.headlin
 else "unsupported". Across languages, where words cannot meet, the claim vectors' cosine
 stands in.
 
+A headline often joins two sentences of its body: when the best sentence alone does not
+support it and a second one backs clearly more of it together with the best, the two are
+scored together and the second is `also`.
+
 A headline worded as somebody's words ("Minister: We will …", or mostly in quotation marks)
 claims that somebody said them. It is checked against quotes only, and "supported" also
 needs the quoted words themselves: most of the headline's words, function words included,
@@ -38,6 +42,7 @@ _QUOTED = re.compile(r"[\"“«‘'](?P<words>[^\"”»’]{8,})[\"”»’]")
 VERBATIM = 0.6  # share of a quotation headline's words a quote must hold, in order
 COSINE_FLOOR, COSINE_SPAN = 0.3, 0.5  # a cosine of 0.3 backs nothing, 0.8 everything
 WORDS_SHARE = 0.7  # in one language: 0.7 of the score from words, 0.3 from the vectors
+SECOND_GAIN = 0.1  # how much more two sentences must back than the best one alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,9 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
     language = doc.article.language or ""
     best, score, unbacked = _best(own, list(terms), quoted, cosines, language, ctx)
     other, other_score, _ = _best(others, list(terms), quoted, cosines, language, ctx)
+    second = None
+    if quoted is None and best is not None and unbacked and score < ctx.thresholds.supported:
+        second, score, unbacked = _second(own, best, score, list(terms), cosines, language, ctx)
     return HeadlineCheck(
         source=source,
         headline=headline,
@@ -142,7 +150,42 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
         elsewhere=_evidence(ctx.units[other], quoted) if other is not None else None,
         elsewhere_verdict=_verdict(other_score, other, quoted, ctx),
         elsewhere_score=round(other_score, 3),
+        also=_evidence(ctx.units[second], quoted) if second is not None else None,
     )
+
+
+def _second(
+    candidates: Sequence[int],
+    best: int,
+    score: float,
+    wanted: list[str],
+    cosines: np.ndarray,
+    language: str,
+    ctx: _Context,
+) -> tuple[int | None, float, list[str]]:
+    """A second sentence of the body that backs what the best one leaves out ("Protesters
+    greet leaders in Oslo": the protest in one sentence, the leaders in Oslo in another).
+    Taken only when the two together back clearly more (SECOND_GAIN) than the best alone:
+    (its index or None, the score of the two, the terms still unbacked)."""
+    total = sum(ctx.weight(t) for t in wanted) or 1.0
+    have = ctx.sentence_terms[best]
+    meaning = _meaning(cosines[best])
+    top, top_score = None, score
+    for i in candidates:
+        if ctx.sentence_terms[i] is have or ctx.units[i].language != language:
+            continue
+        backed = sum(ctx.weight(t) for t in wanted if t in have or t in ctx.sentence_terms[i])
+        joint = WORDS_SHARE * backed / total + (1 - WORDS_SHARE) * meaning
+        if joint > top_score:
+            top, top_score = i, joint
+    if top is None or top_score < score + SECOND_GAIN:
+        return None, score, [t for t in wanted if t not in have]
+    both = have | ctx.sentence_terms[top]
+    return top, top_score, [t for t in wanted if t not in both]
+
+
+def _meaning(cosine: float) -> float:
+    return float(np.clip((cosine - COSINE_FLOOR) / COSINE_SPAN, 0.0, 1.0))
 
 
 def _evidence(u: Unit, quoted: str | None) -> ClaimRef:
@@ -175,7 +218,7 @@ def _best(
     passages = ctx.claim_terms if quoted else ctx.sentence_terms
     best, best_score, best_missing = None, 0.0, list(wanted)
     for i in candidates:
-        meaning = float(np.clip((cosines[i] - COSINE_FLOOR) / COSINE_SPAN, 0.0, 1.0))
+        meaning = _meaning(cosines[i])
         if ctx.units[i].language == language:
             have = passages[i]
             backed = sum(ctx.weight(t) for t in wanted if t in have)

@@ -6,12 +6,13 @@ JSON: {"stories": [{"id", "label", "articles", "outlets", "event_date", "partici
 "right", "sources"}], "changes": [the same, for figures of reports of different days],
 "claims": [{"source", "text", "start", "end", "outlet", "speaker", "stance"}]}],
 "headlines": [{"source", "headline", "verdict" ("supported" | "partly" | "unsupported"),
-"score", "evidence": {claim} | null, "unbacked", "quotation", "elsewhere": {claim} | null,
-"elsewhere_verdict", "elsewhere_score"}], "provenance": [{"source", "outlet", "via":
-[{"relay", "quotes"}], "attributed_quotes", "unattributed_quotes", "speakers": [{"speaker",
-"quotes"}], "summary"}], "relays": [{"relay", "outlets"}], "signals": {source: {"outlet":
-{...}, "profile", "claims", "opinion_share", "hedged_share", "reported_share", "words":
-[{"where", "start", "end", "text", "kind"}], "promotional", "missing"}}}], "failed": [...]}.
+"score", "evidence": {claim} | null, "also": {claim} | null, "unbacked", "quotation",
+"elsewhere": {claim} | null, "elsewhere_verdict", "elsewhere_score"}], "provenance":
+[{"source", "outlet", "via": [{"relay", "quotes"}], "attributed_quotes",
+"unattributed_quotes", "speakers": [{"speaker", "quotes"}], "summary"}], "relays": [{"relay",
+"outlets"}], "signals": {source: {"outlet": {...}, "profile", "claims", "opinion_share",
+"hedged_share", "reported_share", "words": [{"where", "start", "end", "text", "kind"}],
+"promotional", "missing"}}}], "failed": [...]}.
 Every "start"/"end" is a character offset into that source's clean text (the article text
 `rashomon annotate` prints), so every verdict points at the words it rests on.
 
@@ -77,6 +78,7 @@ def record(c: Comparison) -> dict[str, Any]:
             "elsewhere": _claim(h.elsewhere) if h.elsewhere else None,
             "elsewhere_verdict": h.elsewhere_verdict,
             "elsewhere_score": h.elsewhere_score,
+            "also": _claim(h.also) if h.also else None,
         }
         for h in c.headlines
     ]
@@ -254,6 +256,8 @@ def _headline_table(c: Comparison) -> Table:
         headline = Text(h.headline + (" (worded as a quotation)" if h.quotation else ""))
         verdict = Text(f"{h.verdict} {h.score:.2f}", style=_VERDICT_STYLE[h.verdict])
         evidence = _short(h.evidence.text, 140) if h.evidence else "—"
+        if h.also:
+            evidence += f"\nwith: {_short(h.also.text, 120)}"
         if h.unbacked:
             evidence += f"\nnot backed: {', '.join(h.unbacked)}"
         elsewhere = "—"
@@ -328,6 +332,8 @@ def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
         line = f"- **{md_escape(h.headline)}**{quote}: {h.verdict} by its own body ({h.score:.2f})"
         if h.evidence:
             line += f"; best evidence: “{md_escape(_short(h.evidence.text, 200))}”"
+        if h.also:
+            line += f" with “{md_escape(_short(h.also.text, 200))}”"
         if h.elsewhere:
             line += (
                 f"; elsewhere {h.elsewhere_verdict} ({h.elsewhere_score:.2f}) in "

@@ -205,6 +205,7 @@ class HeadlineView:
     headline_href: str | None
     evidence: RefView | None
     elsewhere: RefView | None
+    also: RefView | None = None
 
 
 @dataclass(slots=True)
@@ -407,6 +408,7 @@ def _headline(check: HeadlineCheck, by_source: Mapping[str, ArticleView]) -> Hea
         f"#{article.anchor}-h" if article and article.doc else None,
         _ref_view(check.evidence, by_source) if check.evidence else None,
         _ref_view(check.elsewhere, by_source) if check.elsewhere else None,
+        _ref_view(check.also, by_source) if check.also else None,
     )
 
 
@@ -435,7 +437,7 @@ def _render_article(article: ArticleView, comparison: Comparison) -> None:
 def _refs_of(source: str, comparison: Comparison) -> list[ClaimRef]:
     refs = [r for g in comparison.groups for r in g.claims]
     for h in comparison.headlines:
-        refs += [r for r in (h.evidence, h.elsewhere) if r is not None]
+        refs += [r for r in (h.evidence, h.elsewhere, h.also) if r is not None]
     return [r for r in refs if r.source == source]
 
 
