@@ -326,7 +326,7 @@ def compare(
             watch=lambda results: _watch(results, counts, show, "annotating"),
             progress=grouped,
         )
-        write(comparisons, docs, results, fmt.value, out)
+        write(comparisons, docs, results, fmt.value, out, int(settings["compare.only_in_shown"]))
     _finish(counts)
 
 

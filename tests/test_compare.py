@@ -417,3 +417,18 @@ def test_a_headline_backed_by_two_sentences_of_its_body() -> None:
     assert text[check.also.start : check.also.end] == check.also.text
     supported = next(h for h in comparison.headlines if h.source == paths[0])
     assert supported.also is None or supported.verdict != "supported"
+
+
+def test_reading_reports_count_what_they_leave_out() -> None:
+    runner = CliRunner()
+    capped = runner.invoke(app, ["-s", "compare.only_in_shown=2", "compare", *_seeds()])
+    assert capped.exit_code == 0
+    assert "more claims only in Sputnik" in capped.stdout
+    md = runner.invoke(
+        app, ["-s", "compare.only_in_shown=2", "compare", *_seeds(), "-f", "markdown"]
+    )
+    rows = [line for line in md.stdout.splitlines() if line.startswith("| ● |")]
+    assert len(rows) == 4 and "more claims only in" in md.stdout
+    full = runner.invoke(app, ["compare", *_seeds(), "-f", "markdown", "--no-progress"])
+    assert "more claims only in" not in full.stdout
+    assert "succeeded Gen\\. Li Shangfu" in full.stdout

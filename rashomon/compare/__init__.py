@@ -39,6 +39,7 @@ from rashomon.stories.encoder import embed
 __all__ = ["compare_stories", "compare_story", "outlet_of"]
 
 VERDICT_ORDER = {"contradict": 0, "agree": 1, "only_in": 2}
+NAMED_MISSING = 3  # outlets named in an only_in reason; `missing` always lists them all
 
 
 def compare_stories(
@@ -202,6 +203,11 @@ def _only(outlet: str, missing: Sequence[str], alone: bool = False) -> str:
         return f"only {outlet}; no other outlet reports this story"
     if not missing:
         return f"only {outlet}; no other outlet covers the story as fully"
+    if len(missing) > NAMED_MISSING:
+        named = ", ".join(missing[:NAMED_MISSING])
+        return (
+            f"only {outlet}; left out by {len(missing)} outlets of comparable coverage ({named}, …)"
+        )
     return f"only {outlet}; left out by {', '.join(missing)} (comparable coverage)"
 
 

@@ -45,6 +45,7 @@ __all__ = ["FORMATS", "MARKS", "record", "write"]
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
 MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
 _STYLE = {"agree": "green", "only_in": "yellow", "contradict": "bold red"}
+NAMED_COLUMNS = 4  # more outlets than this: columns are lettered, with a legend
 _VERDICT_STYLE = {"supported": "green", "partly": "yellow", "unsupported": "red"}
 
 
@@ -134,8 +135,11 @@ def write(
     results: Sequence[Result],
     fmt: str,
     out: TextIO,
+    only_in_shown: int = 0,
 ) -> None:
-    """Write the compared stories (and the inputs that yielded no report) in `fmt`."""
+    """Write the compared stories (and the inputs that yielded no report) in `fmt`; the text
+    and Markdown reports show at most `only_in_shown` claims of one outlet alone per outlet
+    (0: all) and count the rest."""
     if fmt == "json":
         payload = {"stories": [record(c) for c in comparisons], "failed": failed_records(results)}
         json.dump(payload, out, ensure_ascii=False, indent=2)
@@ -144,9 +148,10 @@ def write(
         for c in comparisons:
             out.write(json.dumps(record(c), ensure_ascii=False) + "\n")
     elif fmt == "text":
-        _terminal(comparisons, docs, out)
+        _terminal(comparisons, docs, out, only_in_shown)
     elif fmt == "markdown":
-        out.write("# Compared stories\n\n" + "".join(_markdown(c, docs) for c in comparisons))
+        text = "".join(_markdown(c, docs, only_in_shown) for c in comparisons)
+        out.write("# Compared stories\n\n" + text)
     elif fmt == "html":
         from rashomon.report.compare_html import write_html
 
@@ -158,12 +163,14 @@ def write(
 # -- terminal -------------------------------------------------------------------------------
 
 
-def _terminal(comparisons: Sequence[Comparison], docs: Mapping[str, Doc], out: TextIO) -> None:
+def _terminal(
+    comparisons: Sequence[Comparison], docs: Mapping[str, Doc], out: TextIO, shown: int
+) -> None:
     console = Console(file=out, width=max(100, Console().width), soft_wrap=False)
     for c in comparisons:
         console.print(_header(c))
         if len(_outlets(c)) > 1:
-            console.print(_matrix(c))
+            console.print(_matrix(c, shown))
         else:
             console.print(Text("One outlet only: nothing to compare its claims with.", style="dim"))
         for table in (_headline_table(c), _quote_table(c, docs), _signal_table(c)):
@@ -213,7 +220,24 @@ def _letters(outlets: Sequence[str]) -> list[str]:
     return labels
 
 
-def _matrix(c: Comparison) -> Table:
+def _shown(groups: Sequence[ClaimGroup], shown: int) -> tuple[list[ClaimGroup], dict[str, int]]:
+    """The groups a reading report shows (every group but the claims of one outlet alone past
+    `shown` per outlet), and how many it leaves out per outlet."""
+    kept: list[ClaimGroup] = []
+    seen: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for g in groups:
+        if g.verdict == "only_in" and shown > 0:
+            outlet = g.outlets[0]
+            seen[outlet] = seen.get(outlet, 0) + 1
+            if seen[outlet] > shown:
+                hidden[outlet] = hidden.get(outlet, 0) + 1
+                continue
+        kept.append(g)
+    return kept, hidden
+
+
+def _matrix(c: Comparison, shown: int = 0) -> Table:
     outlets = _outlets(c)
     letters = _letters(outlets)
     legend = " · ".join(f"{x} = {o}" for x, o in zip(letters, outlets, strict=True))
@@ -224,13 +248,17 @@ def _matrix(c: Comparison) -> Table:
         table.add_column(letter, justify="center", width=max(2, len(letter)))
     table.add_column("note", ratio=2)
     short = dict(zip(outlets, letters, strict=True))
-    for g in c.groups:
+    groups, hidden = _shown(c.groups, shown)
+    for g in groups:
         mark = Text(MARKS[g.verdict], style=_STYLE[g.verdict])
         cells = [
             Text(MARKS[g.verdict], style=_STYLE[g.verdict]) if o in g.outlets else Text("")
             for o in outlets
         ]
         table.add_row(mark, _short(g.claims[0].text, 200), *cells, _note(g, short))
+    for outlet, count in hidden.items():
+        more = Text(f"… {count} more claims only in {outlet} (all of them in json or html)")
+        table.add_row("", more, *[Text("") for _ in outlets], Text(""), style="dim")
     return table
 
 
@@ -316,7 +344,7 @@ def _short(text: str, limit: int) -> str:
 # -- markdown -------------------------------------------------------------------------------
 
 
-def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
+def _markdown(c: Comparison, docs: Mapping[str, Doc], shown: int = 0) -> str:
     story = c.story
     parts = [
         f"## {md_escape(story.label or story.id)}\n",
@@ -324,7 +352,7 @@ def _markdown(c: Comparison, docs: Mapping[str, Doc]) -> str:
         f"- participants: {md_escape(', '.join(story.participants) or 'none found')}",
         f"- outlets: {md_escape(', '.join(_outlets(c)))}\n",
         "### Claims\n",
-        _markdown_matrix(c),
+        _markdown_matrix(c, shown),
         "### Headlines\n",
     ]
     for h in c.headlines:
@@ -374,15 +402,24 @@ def _markdown_quotes(c: Comparison, docs: Mapping[str, Doc]) -> list[str]:
     return lines or ["- no quotes"]
 
 
-def _markdown_matrix(c: Comparison) -> str:
+def _markdown_matrix(c: Comparison, shown: int = 0) -> str:
     outlets = _outlets(c)
-    head = "| | claim | " + " | ".join(md_escape(o) for o in outlets) + " | why |"
+    labels = outlets if len(outlets) <= NAMED_COLUMNS else _letters(outlets)
+    head = "| | claim | " + " | ".join(md_escape(x) for x in labels) + " | why |"
     rule = "|---|---|" + "---|" * len(outlets) + "---|"
     rows = [head, rule]
-    for g in c.groups:
+    groups, hidden = _shown(c.groups, shown)
+    for g in groups:
         mark = MARKS[g.verdict]
         cells = " | ".join(mark if o in g.outlets else "" for o in outlets)
         text = md_escape(_short(g.claims[0].text, 200))
         rows.append(f"| {mark} | {text} | {cells} | {md_escape(g.reason)} |")
+    for outlet, count in hidden.items():
+        blanks = " | ".join("" for _ in outlets)
+        more = f"… {count} more claims only in {md_escape(outlet)}"
+        rows.append(f"| | {more} | {blanks} | |")
     legend = "\n✓ agree · ● only in one outlet · ✗ contradict\n"
+    if labels is not outlets:
+        pairs = zip(labels, outlets, strict=True)
+        legend += "\n" + " · ".join(f"{x} = {md_escape(o)}" for x, o in pairs) + "\n"
     return "\n".join(rows) + "\n" + legend
