@@ -5,6 +5,7 @@ tests/fixtures/compare differ in exactly one fact each (see the README there).""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import date
@@ -432,3 +433,19 @@ def test_reading_reports_count_what_they_leave_out() -> None:
     full = runner.invoke(app, ["compare", *_seeds(), "-f", "markdown", "--no-progress"])
     assert "more claims only in" not in full.stdout
     assert "succeeded Gen\\. Li Shangfu" in full.stdout
+
+
+def test_a_story_of_many_outlets_letters_them_in_the_terminal() -> None:
+    from rashomon.report.compare import write
+
+    paths = sorted(str(p) for p in FIXTURES.glob("*.txt"))
+    assert len(paths) > 8
+    comparison, docs = _one_story(paths)
+    out = io.StringIO()
+    write([comparison], docs, [], "text", out, 0)
+    report = out.getvalue()
+    assert f"{len(paths)} outlets, lettered under the claims table" in report
+    assert "A = unknown: " in report and "outlets" in report
+    md = io.StringIO()
+    write([comparison], docs, [], "markdown", md, 0)
+    assert "| | claim | A | B |" in md.getvalue()

@@ -45,7 +45,8 @@ __all__ = ["FORMATS", "MARKS", "record", "write"]
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
 MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
 _STYLE = {"agree": "green", "only_in": "yellow", "contradict": "bold red"}
-NAMED_COLUMNS = 4  # more outlets than this: columns are lettered, with a legend
+NAMED_COLUMNS = 4  # more outlets than this: Markdown columns are lettered, with a legend
+TERMINAL_COLUMNS = 8  # more outlets than this: the terminal lists letters in one column
 _VERDICT_STYLE = {"supported": "green", "partly": "yellow", "unsupported": "red"}
 
 
@@ -187,7 +188,7 @@ def _header(c: Comparison) -> Panel:
         Text(story.label or story.id, style="bold"),
         Text(f"event date: {story.event_date or 'unknown'}"),
         Text(f"participants: {', '.join(story.participants) or 'none found'}"),
-        Text(f"outlets: {', '.join(_outlets(c))}"),
+        Text(_outlet_line(_outlets(c))),
     ]
     if story.place:
         lines.insert(2, Text(f"place: {story.place}"))
@@ -199,6 +200,12 @@ def _header(c: Comparison) -> Panel:
         )
     )
     return Panel(Group(*lines), title=f"story {story.id}", expand=True)
+
+
+def _outlet_line(outlets: Sequence[str]) -> str:
+    if len(outlets) <= TERMINAL_COLUMNS:
+        return f"outlets: {', '.join(outlets)}"
+    return f"{len(outlets)} outlets, lettered under the claims table"
 
 
 def _outlets(c: Comparison) -> list[str]:
@@ -238,27 +245,31 @@ def _shown(groups: Sequence[ClaimGroup], shown: int) -> tuple[list[ClaimGroup], 
 
 
 def _matrix(c: Comparison, shown: int = 0) -> Table:
+    """Claim groups by outlet: a column per outlet, or past TERMINAL_COLUMNS outlets one
+    column listing the letters of the outlets that state each claim."""
     outlets = _outlets(c)
     letters = _letters(outlets)
+    short = dict(zip(outlets, letters, strict=True))
     legend = " · ".join(f"{x} = {o}" for x, o in zip(letters, outlets, strict=True))
+    wide = len(outlets) <= TERMINAL_COLUMNS
     table = Table(title="Claims", caption=legend, expand=True)
     table.add_column("", width=2)
     table.add_column("claim", ratio=5)
-    for letter in letters:
-        table.add_column(letter, justify="center", width=max(2, len(letter)))
+    for letter in letters if wide else ["outlets"]:
+        table.add_column(letter, justify="center", width=max(2, len(letter)) if wide else None)
     table.add_column("note", ratio=2)
-    short = dict(zip(outlets, letters, strict=True))
     groups, hidden = _shown(c.groups, shown)
     for g in groups:
         mark = Text(MARKS[g.verdict], style=_STYLE[g.verdict])
-        cells = [
-            Text(MARKS[g.verdict], style=_STYLE[g.verdict]) if o in g.outlets else Text("")
-            for o in outlets
-        ]
+        if wide:
+            cells = [mark if o in g.outlets else Text("") for o in outlets]
+        else:
+            cells = [Text(" ".join(short[o] for o in g.outlets), style=_STYLE[g.verdict])]
         table.add_row(mark, _short(g.claims[0].text, 200), *cells, _note(g, short))
     for outlet, count in hidden.items():
         more = Text(f"… {count} more claims only in {outlet} (all of them in json or html)")
-        table.add_row("", more, *[Text("") for _ in outlets], Text(""), style="dim")
+        blanks = [Text("") for _ in (outlets if wide else [0])]
+        table.add_row("", more, *blanks, Text(""), style="dim")
     return table
 
 
@@ -271,6 +282,8 @@ def _note(g: ClaimGroup, short: Mapping[str, str]) -> Text:
         return Text(f"{len(g.outlets)} outlets; a later count: {later}")
     if g.verdict == "agree":
         return Text(f"{len(g.outlets)} outlets")
+    if len(g.missing) > TERMINAL_COLUMNS:
+        return Text(f"left out by {len(g.missing)} outlets")
     if g.missing:
         return Text("left out by " + ", ".join(short.get(m, m) for m in g.missing))
     return Text("no comparable outlet")
