@@ -9,6 +9,7 @@ import io
 import os
 import re
 from collections import Counter
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -41,10 +42,12 @@ from rashomon.model import (
 )
 from rashomon.outlets import profiles
 from rashomon.pipeline import story_inputs
-from rashomon.report.compare_html import LAYERS, Span, highlight, write_html
+from rashomon.report.compare import _letters
+from rashomon.report.compare_html import FULL_MATRIX_MAX, LAYERS, Span, highlight, write_html
 from rashomon.settings import Settings
 
 SEEDS = SHARED / "data" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures" / "compare"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -100,6 +103,28 @@ def hand_made(seeds) -> Comparison:
 def hand_page(seeds, hand_made) -> str:
     out = io.StringIO()
     write_html([hand_made], seeds[1], out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def many() -> tuple[Comparison, dict[str, Doc]]:
+    """The 14 compare fixtures (7 pairs of reports, each report its own unnamed outlet)
+    annotated and compared as one story, whatever the clustering says: a story of many
+    outlets with groups of every verdict."""
+    paths = sorted(str(p) for p in FIXTURES.glob("*.txt"))
+    settings = Settings()
+    stories, results = story_inputs(paths, settings)
+    docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
+    base = max(stories, key=lambda s: len(s.articles))
+    articles = tuple(dict.fromkeys([*base.articles, *docs]))
+    story = Story(base.id, base.label, articles, base.outlets, base.event_date, dates=base.dates)
+    return compare_story(story, docs, settings), docs
+
+
+@pytest.fixture(scope="module")
+def many_page(many) -> str:
+    out = io.StringIO()
+    write_html([many[0]], many[1], out)
     return out.getvalue()
 
 
@@ -251,8 +276,8 @@ def test_the_page_loads_nothing_and_runs_nothing(page):
     _well_formed_text(page)
 
 
-def test_every_link_has_its_target_and_ids_are_unique(page, hand_page):
-    for html in (page, hand_page):
+def test_every_link_has_its_target_and_ids_are_unique(page, hand_page, many_page):
+    for html in (page, hand_page, many_page):
         tree = _tree(html)
         ids = tree.xpath("//@id")
         assert len(ids) == len(set(ids))
@@ -262,7 +287,7 @@ def test_every_link_has_its_target_and_ids_are_unique(page, hand_page):
 
 
 def _columns(tree) -> list[str]:
-    return [th.text_content() for th in tree.xpath('//table[@class="matrix"]/thead//th')[1:]]
+    return [th.text_content() for th in _matrix(tree).xpath("./thead//th")[1:]]
 
 
 def _marks(row) -> list[str]:
@@ -386,6 +411,130 @@ def test_a_member_without_its_doc_is_listed_not_shown(seeds, compared):
     _well_formed_text(out.getvalue())
 
 
+# ---------------------------------------------------------------- many outlets
+
+
+def _matrix(tree):
+    tables = tree.xpath('//table[contains(@class, "matrix")]')
+    assert len(tables) == 1
+    return tables[0]
+
+
+def _outlets(comparison: Comparison) -> list[str]:
+    return list(dict.fromkeys(p.outlet for p in comparison.provenance))
+
+
+def test_many_outlets_get_lettered_columns_and_a_key(many_page, many):
+    comparison, _ = many
+    tree = _tree(many_page)
+    matrix = _matrix(tree)
+    assert matrix.get("class").split() == ["matrix", "compact"]
+    outlets = _outlets(comparison)
+    assert len(outlets) > FULL_MATRIX_MAX
+    letters = _letters(outlets)
+    key = [
+        (li.xpath('./span[@class="letter"]')[0].text_content(), li.xpath("./a")[0].text_content())
+        for li in tree.xpath('//ol[@class="key small"]/li')
+    ]
+    assert key == list(zip(letters, outlets, strict=True))
+    heads = matrix.xpath("./thead//th")[1:]
+    assert [th.text_content() for th in heads] == letters
+    assert [th.get("title") for th in heads] == outlets
+
+
+def test_compact_cells_hold_only_the_mark_and_say_the_claim_in_their_title(many_page, many):
+    comparison, _ = many
+    rows = _matrix(_tree(many_page)).xpath("./tbody/tr")
+    assert len(rows) == len(comparison.groups)
+    outlets = _outlets(comparison)
+    letters = _letters(outlets)
+    for row, group in zip(rows, comparison.groups, strict=True):
+        cells = row.xpath("./td")[1:]
+        assert len(cells) == len(outlets)
+        own = {"agree": "✓", "only_in": "●", "contradict": "✗"}[group.verdict]
+        for cell, outlet, letter in zip(cells, outlets, letters, strict=True):
+            title = cell.get("title")
+            assert title.startswith(f"{letter} · {outlet}: ")
+            mark = cell.text_content()
+            claims = [r.text for r in group.claims if r.outlet == outlet]
+            if outlet in group.outlets:
+                assert mark == own and all(c in title for c in claims), (group.id, outlet)
+            elif outlet in group.missing:
+                assert mark == "○" and "left out" in title, (group.id, outlet)
+            else:
+                assert mark == "" and not claims, (group.id, outlet)
+
+
+def test_compact_rows_link_every_claim_of_their_group(many_page, many):
+    comparison, docs = many
+    tree = _tree(many_page)
+    by_id = {e.get("id"): e for e in tree.xpath("//*[@id]")}
+    rows = _matrix(tree).xpath("./tbody/tr")
+    for row, group in zip(rows, comparison.groups, strict=True):
+        lead = row.xpath('.//div[@class="lead"]/a')
+        assert [a.text_content() for a in lead] == [group.claims[0].text]
+        listed = row.xpath('.//details[@class="claims"]//a')
+        if len(group.claims) > 1:
+            assert [a.text_content() for a in listed] == [r.text for r in group.claims]
+            assert row.xpath('.//details[@class="claims"]')[0].get("open") is None
+        else:
+            assert listed == []
+        for link, ref in zip(lead + listed, [group.claims[0], *group.claims], strict=False):
+            target = by_id[link.get("href")[1:]]
+            assert target.text_content() == docs[ref.source].article.text[ref.start : ref.end]
+
+
+def test_a_reason_naming_many_outlets_folds_under_its_count(many_page, many):
+    comparison, _ = many
+    rows = _matrix(_tree(many_page)).xpath("./tbody/tr")
+    folded = 0
+    for row, group in zip(rows, comparison.groups, strict=True):
+        block = row.xpath('.//details[@class="why"]')
+        if len(group.missing) <= 3:
+            assert block == []
+            assert row.xpath('.//div[@class="reason"]')[0].text_content() == group.reason
+            continue
+        folded += 1
+        assert block[0].get("open") is None
+        summary = block[0].xpath("./summary")[0].text_content()
+        assert summary == f"left out by {len(group.missing)} outlets of comparable coverage"
+        assert block[0].xpath('./div[@class="reason"]')[0].text_content() == group.reason
+        inside = block[0].text_content()
+        assert all(outlet in inside for outlet in group.missing)
+    assert folded
+
+
+def test_a_few_outlets_keep_the_full_matrix(page, hand_page, many):
+    for html in (page, hand_page):
+        tree = _tree(html)
+        assert _matrix(tree).get("class") == "matrix"
+        assert not tree.xpath('//ol[contains(@class, "key")] | //details[@class="claims"]')
+        assert not tree.xpath('//table[@class="matrix"]//td[@title]')
+    comparison, docs = many
+    for n, compact in ((FULL_MATRIX_MAX, False), (FULL_MATRIX_MAX + 1, True)):
+        out = io.StringIO()
+        write_html([_restricted(comparison, comparison.story.articles[:n])], docs, out)
+        tree = _tree(out.getvalue())
+        assert len(_columns(tree)) == n
+        assert ("compact" in _matrix(tree).get("class")) == compact
+
+
+def _restricted(comparison: Comparison, sources) -> Comparison:
+    """The comparison cut down to the articles `sources`, their groups and checks."""
+    keep = set(sources)
+    story = replace(comparison.story, articles=tuple(sources))
+    groups = tuple(g for g in comparison.groups if {r.source for r in g.claims} <= keep)
+    groups = tuple(replace(g, missing=()) for g in groups)
+    return Comparison(
+        story,
+        groups,
+        tuple(h for h in comparison.headlines if h.source in keep),
+        tuple(p for p in comparison.provenance if p.source in keep),
+        (),
+        tuple(s for s in comparison.signals if s.source in keep),
+    )
+
+
 # ---------------------------------------------------------------- escaping
 
 HOSTILE_TEXT = (
@@ -462,6 +611,39 @@ def test_hostile_text_is_escaped_everywhere():
         assert hostile in text
     body = tree.xpath('//div[@class="text"]')[0]
     assert body.text_content() == HOSTILE_TEXT
+
+
+def test_hostile_text_is_escaped_in_the_compact_matrix():
+    comparison, docs = _hostile()
+    ((origin, doc),) = docs.items()
+    group = comparison.groups[0]
+    n = FULL_MATRIX_MAX + 1
+    origins = [f"{origin}{i}" for i in range(n)]
+    outlets = [f'<i>Outlet {i}</i>"><b>' for i in range(n)]
+    many = {
+        o: replace(doc, article=replace(doc.article, origin=o, outlet=name))
+        for o, name in zip(origins, outlets, strict=True)
+    }
+    refs = tuple(
+        replace(group.claims[0], source=o, outlet=name)
+        for o, name in zip(origins, outlets, strict=True)
+    )
+    groups = (
+        replace(group, verdict="agree", claims=refs, outlets=tuple(outlets)),
+        replace(group, id="g2", claims=refs[:1], outlets=(outlets[0],), missing=tuple(outlets[1:])),
+    )
+    story = replace(comparison.story, articles=tuple(origins))
+    out = io.StringIO()
+    write_html([Comparison(story, groups, (), (), (), ())], many, out)
+    html = out.getvalue()
+    _well_formed_text(html)
+    tree = _tree(html)
+    assert "compact" in _matrix(tree).get("class")
+    assert not tree.xpath("//script | //img | //b | //i")
+    assert [th.get("title") for th in _matrix(tree).xpath("./thead//th")[1:]] == outlets
+    titles = _matrix(tree).xpath("./tbody/tr[1]/td/@title")
+    assert titles[0] == f"A · {outlets[0]}: {refs[0].text}"
+    assert outlets[-1] in tree.xpath('//details[@class="why"]')[-1].text_content()
 
 
 # ---------------------------------------------------------------- highlighting
@@ -648,6 +830,57 @@ def test_in_chromium_the_matrix_header_stays_in_view(browser, page, tmp_path):
         )
         table = tab.evaluate("document.querySelector('table.matrix').getBoundingClientRect().top")
         assert table < 0 and abs(top) < 1
+    finally:
+        tab.close()
+
+
+HEADER_FITS = """() => [...document.querySelectorAll('table.matrix thead th')].map(th => {
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    return {text: th.textContent, fits: th.scrollWidth <= th.clientWidth + 1, lines};
+})"""
+
+
+@browser_test
+@pytest.mark.parametrize("which", ["page", "many_page"])
+def test_in_chromium_no_matrix_header_is_squeezed(browser, which, request, tmp_path):
+    html = request.getfixturevalue(which)
+    tab, requests, dialogs = _open(browser, html, tmp_path / "compare.html")
+    try:
+        heads = tab.evaluate(HEADER_FITS)
+        assert heads
+        for head in heads:
+            assert head["fits"], head
+            assert head["lines"] <= 2, head
+        assert requests == [(tmp_path / "compare.html").as_uri()]
+        assert dialogs == []
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_the_compact_matrix_opens_a_group_and_keeps_its_header(
+    browser, many_page, many, tmp_path
+):
+    tab, _, _ = _open(browser, many_page, tmp_path / "compare.html")
+    try:
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280
+        block = tab.locator("table.matrix details.claims").first
+        link = block.locator("li a").last
+        assert not link.is_visible()
+        block.locator("summary").click()
+        assert link.is_visible()
+        tab.locator("table.matrix tbody tr").last.scroll_into_view_if_needed()
+        top = tab.evaluate(
+            "document.querySelector('table.matrix thead th').getBoundingClientRect().top"
+        )
+        assert abs(top) < 1
+        href = link.get_attribute("href")
+        link.click()
+        assert tab.evaluate("location.hash") == href
+        assert tab.evaluate("(id) => document.getElementById(id).matches(':target')", href[1:])
     finally:
         tab.close()
 

@@ -4,6 +4,12 @@ Each story gets its claims matrix (claim groups against outlets), its contradict
 checks, sources and quotes, signals per article, and every article's clean text with its
 entities, quotes and claims highlighted; a claim in the matrix links to its span in the text.
 
+A story of a few outlets gets the full matrix: one column per outlet with its claims in the
+cells. More outlets than FULL_MATRIX_MAX do not fit side by side, so the matrix turns compact:
+each outlet gets a lettered column (the letters of the terminal report) and a key above the
+table, the cells hold only the marks (the claims are in their tooltips), and the claim-group
+column shows the group's first claim with every claim of the group in a collapsible list.
+
 Why a single file with nothing to load: a reader opens it offline, sends it on, or archives it,
 and a page built from untrusted article text must not be able to fetch or run anything. So the
 CSS is inline, there is no script at all, and a Content-Security-Policy forbids every load.
@@ -36,6 +42,7 @@ from rashomon.model import (
     Story,
     WordHit,
 )
+from rashomon.report.compare import _letters
 
 __all__ = ["Span", "highlight", "write_html"]
 
@@ -46,6 +53,15 @@ WRAPPING = ("claim", "passage")
 PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 STANCES = ("asserted", "reported", "opinion", "hedged")
 VERDICT_MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
+# The most outlets whose claims fit side by side in the matrix; more get the compact matrix.
+FULL_MATRIX_MAX = 4
+# A reason naming more outlets (or conflicts) than this is folded under a one-line summary.
+NAMED_IN_REASON = 3
+# Compact matrix widths, in rem: the claim-group column at least, a lettered column per letter
+# of its label plus its padding.
+GROUP_REM = 22.0
+LETTER_REM = 0.5
+LABEL_PAD_REM = 1.1
 
 
 # ---------------------------------------------------------------- highlighting
@@ -175,17 +191,29 @@ class RefView:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """One outlet's cell in a row: `column` is the outlet ("" for the claims of outlets with no
+    column), `title` what the cell says in words (the compact matrix's tooltip)."""
+
     mark: str
     verdict: str
     refs: tuple[RefView, ...] = ()
+    column: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One claim group: `refs` its claims in order, `summary` the one line its reason folds
+    under when it names many outlets (else None), `left_out` the outlets (as columns) that left
+    it out when the folded reason does not name them all."""
+
     anchor: str
     group: ClaimGroup
     cells: tuple[Cell, ...]
     missing_elsewhere: tuple[str, ...]
+    refs: tuple[RefView, ...] = ()
+    left_out: tuple[str, ...] = ()
+    summary: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +246,18 @@ class StoryView:
     conflicts: list[ConflictView] = field(default_factory=list)
     headlines: list[HeadlineView] = field(default_factory=list)
     relays: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    letters: dict[str, str] = field(default_factory=dict)
+    key: list[tuple[str, str, str]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+
+    @property
+    def compact(self) -> bool:
+        return len(self.columns) > FULL_MATRIX_MAX
+
+    @property
+    def matrix_rem(self) -> float:
+        """The least width of the compact matrix: the claim-group column and every letter."""
+        return round(GROUP_REM + sum(self.widths), 2)
 
 
 # ---------------------------------------------------------------- building the views
@@ -267,6 +307,7 @@ def _story_view(k: int, comparison: Comparison, docs: Mapping[str, Doc]) -> Stor
         for n, s in enumerate(sources, 1)
     ]
     view = StoryView(story, anchor, _columns(articles), articles, relays=comparison.relays)
+    _letter_columns(view)
     by_source = {a.source: a for a in articles}
     view.rows = [
         _row(f"{anchor}-g{i}", g, view, by_source) for i, g in enumerate(comparison.groups, 1)
@@ -320,26 +361,62 @@ def _columns(articles: Sequence[ArticleView]) -> list[str]:
     return list(dict.fromkeys(a.outlet for a in articles if a.copy_of is None))
 
 
+def _letter_columns(view: StoryView) -> None:
+    """Give each column its letter, the key from letters to outlets (each linked to the
+    outlet's first article) and its width in the compact matrix."""
+    view.letters = dict(zip(view.columns, _letters(view.columns), strict=True))
+    first: dict[str, str] = {}
+    for article in view.articles:
+        first.setdefault(article.outlet, article.anchor)
+    view.key = [(view.letters[c], c, first[c]) for c in view.columns]
+    view.widths = [LETTER_REM * len(view.letters[c]) + LABEL_PAD_REM for c in view.columns]
+
+
 def _row(
     anchor: str, group: ClaimGroup, view: StoryView, by_source: Mapping[str, ArticleView]
 ) -> Row:
-    refs = [_ref_view(r, by_source) for r in group.claims]
-    left_out = {_column_of(m, by_source) for m in group.missing}
-    cells = []
-    for column in view.columns:
-        mine = tuple(r for r in refs if r.outlet == column)
-        if mine:
-            verdict = group.verdict if group.verdict in VERDICT_MARKS else "agree"
-            cells.append(Cell(VERDICT_MARKS[verdict], verdict, mine))
-        elif column in left_out:
-            cells.append(Cell("○", "missing"))
-        else:
-            cells.append(Cell("", "none"))
+    refs = tuple(_ref_view(r, by_source) for r in group.claims)
+    left_out = tuple(dict.fromkeys(_column_of(m, by_source) for m in group.missing))
+    cells = [_cell(column, group, refs, left_out, view.letters[column]) for column in view.columns]
     missing = tuple(m for m in group.missing if _column_of(m, by_source) not in view.columns)
     extra = tuple(r for r in refs if r.outlet not in view.columns)
     if extra:
         cells.append(Cell("", "none", extra))
-    return Row(anchor, group, tuple(cells), missing)
+    summary = _summary(group)
+    unnamed = summary is not None and not all(name in group.reason for name in left_out)
+    return Row(anchor, group, tuple(cells), missing, refs, left_out if unnamed else (), summary)
+
+
+def _cell(
+    column: str,
+    group: ClaimGroup,
+    refs: Sequence[RefView],
+    left_out: Sequence[str],
+    letter: str,
+) -> Cell:
+    """The cell of `column` in the row of `group`, with what it says in words."""
+    who = f"{letter} · {column}"
+    mine = tuple(r for r in refs if r.outlet == column)
+    if mine:
+        verdict = group.verdict if group.verdict in VERDICT_MARKS else "agree"
+        title = "\n".join(f"{who}: {r.ref.text}" for r in mine)
+        return Cell(VERDICT_MARKS[verdict], verdict, mine, column, title)
+    if column in left_out:
+        return Cell("○", "missing", (), column, f"{who}: left out (comparable coverage)")
+    return Cell("", "none", (), column, f"{who}: does not state this")
+
+
+def _summary(group: ClaimGroup) -> str | None:
+    """The one line a long reason folds under: how many outlets left the claim out, stated
+    it, or how many facts conflict. None when the reason names few enough to show as it is."""
+    if len(group.missing) > NAMED_IN_REASON:
+        return f"left out by {len(group.missing)} outlets of comparable coverage"
+    if group.verdict == "contradict" and len(group.conflicts) > NAMED_IN_REASON:
+        return f"{len(group.conflicts)} conflicting facts"
+    if group.verdict == "agree" and len(group.outlets) > NAMED_IN_REASON:
+        changed = "; a figure changed between days" if group.changes else ""
+        return f"stated by {len(group.outlets)} independent outlets{changed}"
+    return None
 
 
 def _column_of(outlet: str, by_source: Mapping[str, ArticleView]) -> str:
