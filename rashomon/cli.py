@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -261,22 +261,11 @@ def stories(
     """
     from rashomon.report.stories import write
 
-    state: State = ctx.obj
-    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
-    stdin = getattr(sys.stdin, "buffer", None)
-    counts: Counter[tuple[str, str]] = Counter()
-    show = progress and len(paths) > 0
-    with _usage_errors(), _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
-        found, results = story_inputs(
-            paths,
-            settings,
-            stdin=stdin,
-            raw_text=as_is,
-            watch=lambda results: _watch(results, counts, show, "annotating"),
-            progress=grouped,
-        )
+    def run(settings: Settings, out: TextIO, **inputs: Any) -> None:
+        found, results = story_inputs(paths, settings, **inputs)
         write(found, results, fmt.value, out)
-    _finish(counts)
+
+    _grouping_command(ctx, paths, output, as_is, allow_private, progress, run)
 
 
 CompareFormatOpt = Annotated[
@@ -312,21 +301,39 @@ def compare(
     from rashomon.pipeline import compare_inputs
     from rashomon.report.compare import write
 
+    def run(settings: Settings, out: TextIO, **inputs: Any) -> None:
+        comparisons, docs, results = compare_inputs(paths, settings, **inputs)
+        shown = int(settings["compare.only_in_shown"])
+        write(comparisons, docs, results, fmt.value, out, shown)
+
+    _grouping_command(ctx, paths, output, as_is, allow_private, progress, run)
+
+
+def _grouping_command(
+    ctx: typer.Context,
+    paths: list[str],
+    output: Path | None,
+    as_is: bool,
+    allow_private: bool,
+    progress: bool,
+    run: Callable[..., None],
+) -> None:
+    """What `stories` and `compare` share: settings, stdin, the annotating and grouping
+    progress bars, usage errors, the output file and the summary of outcomes. `run(settings,
+    out, stdin=, raw_text=, watch=, progress=)` does the command's own work."""
     state: State = ctx.obj
     settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
-    stdin = getattr(sys.stdin, "buffer", None)
     counts: Counter[tuple[str, str]] = Counter()
     show = progress and len(paths) > 0
     with _usage_errors(), _open_output(output) as out, _counter_bar(show, "grouping") as grouped:
-        comparisons, docs, results = compare_inputs(
-            paths,
+        run(
             settings,
-            stdin=stdin,
+            out,
+            stdin=getattr(sys.stdin, "buffer", None),
             raw_text=as_is,
             watch=lambda results: _watch(results, counts, show, "annotating"),
             progress=grouped,
         )
-        write(comparisons, docs, results, fmt.value, out, int(settings["compare.only_in_shown"]))
     _finish(counts)
 
 

@@ -374,10 +374,10 @@ def compare_inputs(
     """Annotate, group into stories (as `story_inputs`) and compare each story's reports.
     Returns the comparisons (one per story, largest story first), the docs by origin (what
     the reports point into) and every input's Result."""
-    from rashomon.compare import compare_story
+    from rashomon.compare import compare_stories
 
     stories, results = story_inputs(
         inputs, settings, stdin=stdin, raw_text=raw_text, watch=watch, progress=progress
     )
     docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
-    return [compare_story(story, docs, settings) for story in stories], docs, results
+    return compare_stories(stories, docs, settings), docs, results

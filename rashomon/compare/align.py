@@ -139,14 +139,7 @@ def _best_per_report(
 
 def _weighted(units: Sequence[Unit], items) -> sparse.csr_matrix:
     """Rows of rarity weights (log(1 + N / df)) of each unit's items."""
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, u in enumerate(units):
-        for item in items(u):
-            rows.append(i)
-            cols.append(vocab.setdefault(item, len(vocab)))
-    shape = (len(units), max(1, len(vocab)))
-    binary = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    binary = _binary(units, items)
     df = np.asarray(binary.sum(axis=0)).ravel()
     weight = np.log1p(len(units) / np.maximum(df, 1))
     return binary.multiply(weight).tocsr()
@@ -179,6 +172,7 @@ def _containment(rows: _Rows, lo: int, hi: int) -> np.ndarray:
 
 
 def _binary(units: Sequence[Unit], items) -> sparse.csr_matrix:
+    """Rows of 1 for each unit's items (one column per distinct item)."""
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, u in enumerate(units):

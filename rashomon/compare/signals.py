@@ -17,9 +17,8 @@ import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
+from rashomon.datafile import read_table
 from rashomon.errors import RegistryError
 from rashomon.model import Doc, Outlet, Signals, WordHit
 
@@ -33,7 +32,6 @@ __all__ = [
     "signals_of",
 ]
 
-PACKAGED = "rashomon/data/loaded_words.tsv"
 KINDS = ("loaded", "sensational")
 # Removed-line reasons (rashomon.clean.reasons) that mark promotional matter in the page.
 PROMOTIONAL = ("spam", "ad")
@@ -65,15 +63,7 @@ class Words:
 def load_words(path: str | os.PathLike[str] | None = None) -> Words:
     """Read a word list (by default the packaged rashomon/data/loaded_words.tsv). Raises
     RegistryError naming the file and line when the file cannot be read or a line is wrong."""
-    if path is None:
-        label = PACKAGED
-        text = resources.files("rashomon").joinpath("data", "loaded_words.tsv").read_text("utf-8")
-    else:
-        label = os.fspath(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RegistryError(f"{label}: cannot read the word list: {exc}") from exc
+    text, label = read_table("loaded_words.tsv", path, "word list")
     return Words(_parse(text, label))
 
 

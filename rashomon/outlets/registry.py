@@ -21,11 +21,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from rashomon.clean.metadata import outlet_from_url
+from rashomon.datafile import read_table
 from rashomon.errors import RegistryError
 from rashomon.model import Article, Outlet
 
@@ -42,7 +41,6 @@ __all__ = [
     "registered_domain",
 ]
 
-PACKAGED = "rashomon/data/outlets.tsv"
 COLUMNS = (
     "name",
     "domains",
@@ -165,15 +163,7 @@ class Registry:
 def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
     """Read a registry file (by default the packaged rashomon/data/outlets.tsv). Raises
     RegistryError naming the file and line when the file cannot be read or a row is wrong."""
-    if path is None:
-        label = PACKAGED
-        text = resources.files("rashomon").joinpath("data", "outlets.tsv").read_text("utf-8")
-    else:
-        label = os.fspath(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RegistryError(f"{label}: cannot read the outlet registry: {exc}") from exc
+    text, label = read_table("outlets.tsv", path, "outlet registry")
     return Registry(tuple(_parse(text, label)))
 
 
