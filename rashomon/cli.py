@@ -309,6 +309,54 @@ def compare(
     _grouping_command(ctx, paths, output, as_is, allow_private, progress, run)
 
 
+DbOpt = Annotated[
+    Path, typer.Option("--db", help="The store: a SQLite file, created when missing.")
+]
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: PathsArg,
+    db: DbOpt = Path("news.db"),
+    as_is: AsIsOpt = False,
+    allow_private: AllowPrivateOpt = False,
+    progress: ProgressOpt = True,
+) -> None:
+    """Add the inputs to a store, updating its stories and comparisons as they come.
+
+    Incremental and idempotent: a document already stored (same content) is skipped before
+    any work, so running it again stores nothing twice. Killed at any moment, the store keeps
+    every whole batch, and the next run finishes what was left. A summary table of outcomes
+    goes to stderr; exit code 1 if any input failed.
+    """
+    from rashomon.store import Store
+    from rashomon.store.ingest import ingest_into
+
+    state: State = ctx.obj
+    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    counts: Counter[tuple[str, str]] = Counter()
+    show = progress and len(paths) > 0
+    with _usage_errors(), Store(db, settings) as store:
+        totals = ingest_into(
+            store,
+            paths,
+            settings,
+            stdin=getattr(sys.stdin, "buffer", None),
+            raw_text=as_is,
+            watch=lambda results: _watch(results, counts, show, "ingesting"),
+        )
+        held = store.counts()
+    err.print(
+        f"stored {totals.added.stored} new articles; placed {totals.updated.placed}, "
+        f"compared {totals.updated.compared} stories. {db} holds {held['articles']} articles "
+        f"in {held['stories']} stories.",
+        highlight=False,
+        markup=False,
+    )
+    _finish(counts)
+
+
 def _grouping_command(
     ctx: typer.Context,
     paths: list[str],

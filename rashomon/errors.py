@@ -37,6 +37,7 @@ __all__ = [
     "StageError",
     "TooLarge",
     "UnreadableInput",
+    "StoreError",
     "UnsupportedInput",
 ]
 
@@ -52,6 +53,11 @@ class RegistryError(RashomonError):
 
 class SettingsError(RashomonError):
     """A setting is unknown, has a value of the wrong type, or its file cannot be read."""
+
+
+class StoreError(RashomonError):
+    """A store that cannot be opened or used: not a database, from a newer rashomon, or a
+    write that failed. The message names the database file."""
 
 
 class StageError(RashomonError):

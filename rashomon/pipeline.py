@@ -35,6 +35,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+Known = Callable[[str], bool]
+"""Says whether a document (by content id) is already stored, so the pipeline skips it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -115,13 +118,16 @@ class Pipeline:
                 raise StageError(f"stage {stage.name!r} returned {type(record).__name__}")
         return Result(raw.origin, Outcome.OK, "ok", "", raw.id, record)
 
-    def run(self, items: Iterable[RawDoc | InputError]) -> Iterator[Result]:
+    def run(
+        self, items: Iterable[RawDoc | InputError], known: Known | None = None
+    ) -> Iterator[Result]:
         """Results for a stream of ingested items, in input order. Identical documents (same
-        content id) are processed once; later copies are skipped as duplicates."""
+        content id) are processed once; later copies are skipped as duplicates, and so is a
+        document whose id `known` says is already stored."""
         seen: dict[str, str] = {}
         workers = int(self.settings["pipeline.workers"])
         batch_size = int(self.settings["pipeline.batch_size"])
-        for batch in _batches(self._dedup(items, seen), batch_size):
+        for batch in _batches(self._dedup(items, seen, known), batch_size):
             todo = [item for item in batch if isinstance(item, RawDoc)]
             done = iter(self._run_batch(todo, workers))
             for item in batch:
@@ -129,11 +135,13 @@ class Pipeline:
         self._close_pool()
 
     def _dedup(
-        self, items: Iterable[RawDoc | InputError], seen: dict[str, str]
+        self, items: Iterable[RawDoc | InputError], seen: dict[str, str], known: Known | None
     ) -> Iterator[RawDoc | Result]:
         for item in items:
             if isinstance(item, InputError):
                 yield _failed(item, None)
+            elif known is not None and known(item.id):
+                yield Result(item.origin, Outcome.SKIPPED, "stored", "already stored", item.id)
             elif item.id in seen:
                 detail = f"same content as {seen[item.id]}"
                 yield Result(item.origin, Outcome.SKIPPED, "duplicate", detail, item.id)
@@ -182,7 +190,11 @@ def _worker_run(doc: RawDoc) -> Result:
 
 
 def clean_inputs(
-    inputs: Iterable[str], settings: Settings, *, stdin: BinaryIO | None = None
+    inputs: Iterable[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    known: Known | None = None,
 ) -> Iterator[Result]:
     """Ingest and clean files, folders, globs or URLs: one Result per input document.
 
@@ -201,7 +213,7 @@ def clean_inputs(
         learn_templates(inputs, settings, store)
         store.learning = False
     pipeline = Pipeline(settings, ["clean"], templates=store)
-    yield from pipeline.run(ingest(inputs, settings, stdin=stdin))
+    yield from pipeline.run(ingest(inputs, settings, stdin=stdin), known)
     if store_path:
         store.save(store_path)
 
@@ -263,17 +275,19 @@ def annotate_inputs(
     *,
     stdin: BinaryIO | None = None,
     raw_text: bool = False,
+    known: Known | None = None,
 ) -> Iterator[Result]:
     """Ingest, clean (or, with `raw_text`, take each input as it is) and annotate: one Result
     per input document, its record a Doc when it ends ok. Articles are parsed in spaCy batches;
-    a document whose annotation fails is recorded and the batch goes on."""
+    a document whose annotation fails is recorded and the batch goes on. A document `known`
+    says is stored already is skipped ("stored") before any work."""
     if raw_text:
         pipeline = Pipeline(settings, [Stage("as-is", RawDoc, Article, _as_is_stage)])
         from rashomon.ingest import ingest
 
-        results = pipeline.run(ingest(list(inputs), settings, stdin=stdin))
+        results = pipeline.run(ingest(list(inputs), settings, stdin=stdin), known)
     else:
-        results = clean_inputs(inputs, settings, stdin=stdin)
+        results = clean_inputs(inputs, settings, stdin=stdin, known=known)
     from rashomon.annotate.corpus import resolve_corpus
     from rashomon.annotate.entities import Resolver
 

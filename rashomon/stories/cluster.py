@@ -164,6 +164,29 @@ class StoryIndex:
         self._post(i, features, vector)
         return story
 
+    def restore(
+        self, features: Features, vector: np.ndarray, story: int, copy_of: int | None = None
+    ) -> None:
+        """Put back a report whose place was decided before (a store reopening its index):
+        in story number `story` (the next new number, or one already in use), or as a copy
+        of report `copy_of`. Restored in their original order, the index is as it was."""
+        self.count(features)
+        i = len(self.features)
+        self._grow(i + 1)
+        self.features.append(features)
+        self._vectors[i] = vector
+        self._days[i] = features.published.toordinal() if features.published else _NO_DATE
+        if story == len(self.members):
+            self.members.append([])
+        elif not 0 <= story < len(self.members):
+            raise ValueError(f"story number {story} skips ahead of {len(self.members)} stories")
+        self.story_of.append(story)
+        if copy_of is not None:
+            self.copies[i] = copy_of
+            return
+        self.members[story].append(i)
+        self._post(i, features, vector)
+
     def _grow(self, size: int) -> None:
         if size <= len(self._days):
             return

@@ -1,0 +1,162 @@
+"""The store: annotated articles, their stories and comparisons, in one SQLite file.
+
+`Store(path, settings)` opens (or creates) the database; `add(results)` stores a batch of
+pipeline results in one transaction (an article is stored once, by content id, whatever
+its input's name); `update()` places the articles waiting for a story and compares the
+stories that changed. `rashomon.store.ingest.ingest_into` streams inputs through both.
+Reading for the web app and the API is in `rashomon.store.read`; exports in
+`rashomon.store.export`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rashomon.model import Doc, Result
+from rashomon.settings import Settings
+from rashomon.store import codec
+from rashomon.store.sqlite import Database
+from rashomon.store.stories import StoryKeeper, features_row, now
+
+__all__ = ["Added", "Store", "Updated"]
+
+
+@dataclass
+class Added:
+    """What one `Store.add` did: articles stored, inputs skipped (stored already, or a copy of
+    another input), inputs failed."""
+
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Updated:
+    """What one `Store.update` did: articles placed, stories changed, comparisons written."""
+
+    placed: int = 0
+    stories: int = 0
+    compared: int = 0
+
+
+class Store:
+    """An open store. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path, settings: Settings | None = None, *, readers: int = 8):
+        self.settings = settings if settings is not None else Settings()
+        self.db = Database(path, readers=readers)
+        self.path = self.db.path
+        self.keeper = StoryKeeper(self.db, self.settings)
+
+    def known(self, article_id: str) -> bool:
+        """Whether an article with this content id is stored."""
+        with self.db.read() as connection:
+            row = connection.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,))
+            return row.fetchone() is not None
+
+    def add(self, results: Sequence[Result]) -> Added:
+        """Store a batch of pipeline results in one transaction: each ok Doc as an article
+        (with its story features), and every input with how it ended."""
+        from rashomon.compare import outlet_of
+        from rashomon.stories import embed_leads, features_for
+
+        docs = [r.record for r in results if isinstance(r.record, Doc)]
+        features = features_for(docs, self.settings)
+        vectors = embed_leads(docs, self.settings)
+        rows = [
+            (_article_row(doc, outlet_of(doc).name), (doc.article.id, *features_row(f, v)))
+            for doc, f, v in zip(docs, features, vectors, strict=True)
+        ]
+        return self.db.write(lambda connection: _insert(connection, results, rows))
+
+    def update(self, *, compare: bool = True) -> Updated:
+        """Place the waiting articles in stories; then, unless `compare` is False, compare
+        every story whose members changed."""
+        placed = self.keeper.place()
+        compared = self.keeper.compare() if compare else 0
+        return Updated(placed.articles, len(placed.stories), compared)
+
+    def counts(self) -> dict[str, int]:
+        """Articles, stories, inputs and failed inputs stored, and work still waiting."""
+        queries = {
+            "articles": "SELECT count(*) FROM articles",
+            "stories": "SELECT count(*) FROM stories",
+            "inputs": "SELECT count(*) FROM inputs",
+            "failed": "SELECT count(*) FROM inputs WHERE outcome = 'failed'",
+            "unplaced": "SELECT count(*) FROM articles WHERE placed IS NULL",
+            "uncompared": "SELECT count(*) FROM stories WHERE compared < version",
+        }
+        with self.db.read() as connection:
+            return {k: connection.execute(q).fetchone()[0] for k, q in queries.items()}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _article_row(doc: Doc, outlet: str) -> tuple[object, ...]:
+    a = doc.article
+    published = a.published.isoformat() if a.published else None
+    return (
+        a.id,
+        a.origin,
+        a.url,
+        outlet,
+        a.title,
+        a.byline,
+        published,
+        a.language,
+        now(),
+        a.text,
+        codec.dumps(doc),
+    )
+
+
+_INSERT_ARTICLE = """INSERT INTO articles (id, origin, url, outlet, title, byline, published,
+    language, added_at, text, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO NOTHING"""
+_INSERT_FEATURES = """INSERT INTO story_features (article, vector, terms, counts, names,
+    signature) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article) DO NOTHING"""
+_INSERT_INPUT = """INSERT INTO inputs (key, origin, article, outcome, reason, detail, seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET outcome = excluded.outcome,
+    reason = excluded.reason, detail = excluded.detail, seen_at = excluded.seen_at"""
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    results: Sequence[Result],
+    rows: Sequence[tuple[tuple[object, ...], tuple[object, ...]]],
+) -> Added:
+    added = Added()
+    stored: set[str] = set()
+    for article, features in rows:
+        if connection.execute(_INSERT_ARTICLE, article).rowcount:
+            connection.execute(_INSERT_FEATURES, features)
+            stored.add(str(article[0]))
+    stamp = now()
+    for result in results:
+        outcome, reason, detail = str(result.outcome), result.reason, result.detail
+        if isinstance(result.record, Doc) and result.id not in stored:
+            outcome, reason, detail = "skipped", "stored", "already stored"
+        key = f"{result.origin}\x00{result.id or ''}"
+        connection.execute(
+            _INSERT_INPUT, (key, result.origin, result.id, outcome, reason, detail, stamp)
+        )
+        added.reasons[reason] = added.reasons.get(reason, 0) + 1
+        if outcome == "ok":
+            added.stored += 1
+        elif outcome == "failed":
+            added.failed += 1
+        else:
+            added.skipped += 1
+    return added

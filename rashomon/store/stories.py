@@ -1,0 +1,320 @@
+"""Stories kept up to date as articles arrive: placing, describing and comparing.
+
+Placing is incremental. The `StoryIndex` of `rashomon.stories` lives in memory; every
+article's place (story and copy-of) is written to the database with a placing number, and
+an index is rebuilt by restoring the articles in that order (`StoryIndex.restore`), with
+their stored features, so nothing is re-decided. Each placing transaction first restores
+what other processes placed since, then places the waiting articles (`placed IS NULL`), so
+two processes writing one store never disagree.
+
+A story whose members changed gets a new `version`; comparing it (`compare_story`, slow, so
+outside any transaction) writes the comparison only if the version is still the one that
+was compared. A process killed at any point leaves articles waiting to be placed or stories
+waiting to be compared, and the next run finishes both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache, partial
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+from rashomon.errors import StoreError
+from rashomon.model import Comparison, Doc, Story
+from rashomon.settings import Settings
+from rashomon.store import codec
+from rashomon.store.sqlite import Database
+from rashomon.stories import StoryIndex, default_scorer, story_of
+from rashomon.stories.features import Features
+
+__all__ = ["StoryKeeper", "features_row", "now", "story_id_of"]
+
+_DOC_CACHE = 4096
+_MINHASH_SEED = 1  # as rashomon.stories.features makes signatures
+
+
+@cache
+def _minhash_scheme() -> str | None:
+    """The hashing scheme of the signatures `rashomon.stories.features` makes (datasketch's
+    default), needed to rebuild one from stored hash values."""
+    return getattr(MinHash(num_perm=1, seed=_MINHASH_SEED), "scheme", None)
+
+
+def now() -> str:
+    """The current UTC time as ISO text, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def story_id_of(first_article_id: str) -> str:
+    """A story's id: from the article that started it, as `rashomon.stories.story_of` names it."""
+    return "s" + hashlib.sha256(first_article_id.encode()).hexdigest()[:12]
+
+
+def features_row(features: Features, vector: np.ndarray) -> tuple[object, ...]:
+    """The story_features columns of one article (after `article`)."""
+    signature = features.signature
+    return (
+        np.asarray(vector, np.float32).tobytes(),
+        features.terms.astype(np.int32).tobytes(),
+        features.counts.astype(np.float32).tobytes(),
+        json.dumps(sorted(features.names), ensure_ascii=False),
+        None if signature is None else np.asarray(signature.hashvalues, np.uint64).tobytes(),
+    )
+
+
+def _features_of(row: sqlite3.Row) -> tuple[Features, np.ndarray]:
+    signature = None
+    if row["signature"] is not None:
+        values = np.frombuffer(row["signature"], np.uint64)
+        signature = LeanMinHash(seed=_MINHASH_SEED, hashvalues=values, scheme=_minhash_scheme())
+    features = Features(
+        source=row["origin"],
+        article_id=row["id"],
+        language=row["language"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        terms=np.frombuffer(row["terms"], np.int32),
+        counts=np.frombuffer(row["counts"], np.float32),
+        names=frozenset(json.loads(row["names"])),
+        signature=signature,
+        outlet=row["outlet"],
+    )
+    return features, np.frombuffer(row["vector"], np.float32)
+
+
+_WITH_FEATURES = """
+    SELECT a.seq, a.id, a.origin, a.outlet, a.language, a.published, a.story, a.placed,
+           a.copy_of, f.vector, f.terms, f.counts, f.names, f.signature
+    FROM articles a JOIN story_features f ON f.article = a.id
+"""
+
+
+@dataclass
+class Placed:
+    """What one placing round did: articles placed, and the stories they changed."""
+
+    articles: int
+    stories: list[str]
+
+
+class StoryKeeper:
+    """Places a store's articles in stories and keeps each story's comparison current."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._index: StoryIndex | None = None
+        self._story_ids: list[str] = []  # story number -> id
+        self._numbers: dict[str, int] = {}  # story id -> number
+        self._positions: dict[str, int] = {}  # article id -> index position
+        self._article_ids: list[str] = []  # index position -> article id
+        self._last_placed = 0
+        self._docs: OrderedDict[str, Doc] = OrderedDict()
+
+    # ------------------------------------------------------------------ placing
+
+    def place(self) -> Placed:
+        """Place every article waiting for a story, in one transaction."""
+        return self.db.write(self._place)
+
+    def _place(self, connection: sqlite3.Connection) -> Placed:
+        try:
+            self._catch_up(connection)
+            rows = connection.execute(_WITH_FEATURES + " WHERE a.placed IS NULL ORDER BY a.seq")
+            changed: dict[str, None] = {}
+            count = 0
+            for row in rows.fetchall():
+                changed[self._place_one(connection, row)] = None
+                count += 1
+            for story in changed:
+                self._describe(connection, story)
+        except BaseException:
+            self._forget()  # the transaction rolls back: rebuild from the database next time
+            raise
+        return Placed(count, list(changed))
+
+    def _forget(self) -> None:
+        self._index = None
+        self._story_ids, self._numbers = [], {}
+        self._positions, self._article_ids = {}, []
+        self._last_placed = 0
+
+    def _place_one(self, connection: sqlite3.Connection, row: sqlite3.Row) -> str:
+        features, vector = _features_of(row)
+        index = self._index_for(len(vector))
+        number = index.add(features, vector)
+        position = len(self._article_ids)
+        self._article_ids.append(row["id"])
+        self._positions[row["id"]] = position
+        if number == len(self._story_ids):
+            self._new_story(story_id_of(row["id"]))
+        copy = index.copies.get(position)
+        copy_of = self._article_ids[copy] if copy is not None else None
+        self._last_placed += 1
+        story = self._story_ids[number]
+        connection.execute(
+            "UPDATE articles SET story = ?, placed = ?, copy_of = ? WHERE seq = ?",
+            (story, self._last_placed, copy_of, row["seq"]),
+        )
+        return story
+
+    def _new_story(self, story: str) -> None:
+        self._numbers[story] = len(self._story_ids)
+        self._story_ids.append(story)
+
+    def _index_for(self, dim: int) -> StoryIndex:
+        """The index, made on the first article (when the vectors' size is known)."""
+        if self._index is None:
+            scorer = default_scorer(str(self.settings["stories.model"]) or None)
+            self._index = StoryIndex(self.settings, scorer, dim)
+        return self._index
+
+    def _catch_up(self, connection: sqlite3.Connection) -> None:
+        """Restore into the index every article placed after the last one it holds (all of
+        them the first time; those other processes placed, later)."""
+        rows = connection.execute(
+            _WITH_FEATURES + " WHERE a.placed > ? ORDER BY a.placed", (self._last_placed,)
+        )
+        for row in rows:
+            self._restore(row)
+
+    def _restore(self, row: sqlite3.Row) -> None:
+        if row["placed"] != self._last_placed + 1:
+            raise StoreError(
+                f"{self.db.path}: article {row['id']} was placed {row['placed']}th, "
+                f"after {self._last_placed}: the placing order has a gap"
+            )
+        story = row["story"]
+        if story not in self._numbers:
+            self._new_story(story)
+        copy_of = self._positions.get(row["copy_of"]) if row["copy_of"] else None
+        features, vector = _features_of(row)
+        self._index_for(len(vector)).restore(features, vector, self._numbers[story], copy_of)
+        self._positions[row["id"]] = len(self._article_ids)
+        self._article_ids.append(row["id"])
+        self._last_placed = row["placed"]
+
+    # ------------------------------------------------------------------ describing
+
+    def _describe(self, connection: sqlite3.Connection, story_id: str) -> None:
+        """Write the story's row from its members: label, date, outlets, the Story itself."""
+        members = connection.execute(
+            "SELECT id, origin, copy_of, published, doc FROM articles WHERE story = ? "
+            "ORDER BY placed",
+            (story_id,),
+        ).fetchall()
+        docs = {m["id"]: self._doc(m["id"], m["doc"]) for m in members}
+        originals = [docs[m["id"]] for m in members if m["copy_of"] is None]
+        copies = [(docs[m["id"]], docs[m["copy_of"]]) for m in members if m["copy_of"]]
+        assert self._index is not None
+        features = [self._index.features[self._positions[m["id"]]] for m in members]
+        story = story_of(originals, copies, features)
+        if story.id != story_id:
+            raise StoreError(f"{self.db.path}: story {story_id} begins with another article")
+        days = sorted(m["published"] for m in members if m["published"])
+        connection.execute(
+            """INSERT INTO stories (id, label, event_date, first_seen, last_seen, articles,
+                   outlets, story, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET label = excluded.label,
+                   event_date = excluded.event_date, first_seen = excluded.first_seen,
+                   last_seen = excluded.last_seen, articles = excluded.articles,
+                   outlets = excluded.outlets, story = excluded.story,
+                   updated_at = excluded.updated_at, version = stories.version + 1""",
+            (
+                story.id,
+                story.label,
+                story.event_date,
+                days[0] if days else None,
+                days[-1] if days else None,
+                len(story.articles),
+                len(story.outlets),
+                codec.dumps(story),
+                now(),
+            ),
+        )
+
+    def _doc(self, article_id: str, text: str) -> Doc:
+        doc = self._docs.get(article_id)
+        if doc is None:
+            doc = codec.loads(Doc, text)
+            self._docs[article_id] = doc
+            if len(self._docs) > _DOC_CACHE:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(article_id)
+        return doc
+
+    # ------------------------------------------------------------------ comparing
+
+    def stale(self) -> list[tuple[str, int]]:
+        """Stories whose comparison is missing or older than their members, as (id, version),
+        the biggest first."""
+        with self.db.read() as connection:
+            rows = connection.execute(
+                "SELECT id, version FROM stories WHERE compared < version ORDER BY articles DESC"
+            ).fetchall()
+        return [(r["id"], r["version"]) for r in rows]
+
+    def compare(self, stories: Iterable[tuple[str, int]] | None = None) -> int:
+        """Compare the given stories (default: every stale one); returns how many comparisons
+        were written (one whose story changed meanwhile is left for the next round)."""
+        from rashomon.compare import compare_story
+
+        written = 0
+        for story_id, version in self.stale() if stories is None else stories:
+            loaded = self._load_story(story_id, version)
+            if loaded is None:
+                continue
+            story, docs = loaded
+            comparison = compare_story(story, docs, self.settings)
+            written += self.db.write(partial(_save, comparison=comparison, version=version))
+        return written
+
+    def _load_story(self, story_id: str, version: int) -> tuple[Story, dict[str, Doc]] | None:
+        with self.db.read() as connection:
+            row = connection.execute(
+                "SELECT story, version FROM stories WHERE id = ?", (story_id,)
+            ).fetchone()
+            if row is None or row["version"] != version:
+                return None
+            members = connection.execute(
+                "SELECT id, origin, doc FROM articles WHERE story = ?", (story_id,)
+            ).fetchall()
+        docs = {m["origin"]: self._doc(m["id"], m["doc"]) for m in members}
+        return codec.loads(Story, row["story"]), docs
+
+
+def _save(connection: sqlite3.Connection, comparison: Comparison, version: int) -> int:
+    verdicts = verdict_counts(comparison.groups)
+    cursor = connection.execute(
+        """UPDATE stories SET comparison = ?, compared = ?, agree = ?, only_in = ?,
+               contradict = ? WHERE id = ? AND version = ?""",
+        (
+            codec.dumps(comparison),
+            version,
+            verdicts["agree"],
+            verdicts["only_in"],
+            verdicts["contradict"],
+            comparison.story.id,
+            version,
+        ),
+    )
+    return cursor.rowcount
+
+
+def verdict_counts(groups: Sequence[object]) -> dict[str, int]:
+    """How many claim groups have each verdict."""
+    counts = {"agree": 0, "only_in": 0, "contradict": 0}
+    for group in groups:
+        verdict = getattr(group, "verdict", "")
+        if verdict in counts:
+            counts[verdict] += 1
+    return counts
