@@ -483,6 +483,51 @@ def _print_summary(counts: Counter[tuple[str, str]]) -> None:
     err.print(table)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    db: DbOpt = Path("news.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; beyond loopback a write token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers_threads: Annotated[
+        int, typer.Option("--threads", help="Threads serving requests.", min=1)
+    ] = 40,
+) -> None:
+    """Serve the store in a browser and over HTTP: stories, story comparisons, articles,
+    outlets and search, and the JSON API under /api/v1 (its reference at /docs)."""
+    import anyio.to_thread
+    import uvicorn
+
+    from rashomon.store import Store
+    from rashomon.web.app import create_app
+
+    state: State = ctx.obj
+    settings = state.settings()
+    with _usage_errors():
+        if not db.exists():
+            raise RashomonError(f"{db}: no such store (create it with `rashomon ingest`)")
+        store = Store(db, settings)
+        try:
+            application = create_app(store, settings, host=host)
+
+            async def threads() -> None:
+                anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
+
+            config = uvicorn.Config(application, host=host, port=port, log_level="warning")
+            server = uvicorn.Server(config)
+            err.print(f"serving {db} at http://{host}:{port}/", highlight=False, markup=False)
+            anyio.run(_serve_with_threads, server, threads)
+        finally:
+            store.close()
+
+
+async def _serve_with_threads(server: Any, setup: Callable[[], Any]) -> None:
+    await setup()
+    await server.serve()
+
+
 @app.command("settings")
 def settings_cmd(
     ctx: typer.Context,

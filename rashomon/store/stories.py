@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,7 @@ class StoryKeeper:
         self._article_ids: list[str] = []  # index position -> article id
         self._last_placed = 0
         self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self._docs_lock = threading.Lock()  # comparing runs in callers' threads
 
     # ------------------------------------------------------------------ placing
 
@@ -242,14 +244,16 @@ class StoryKeeper:
         )
 
     def _doc(self, article_id: str, text: str) -> Doc:
-        doc = self._docs.get(article_id)
-        if doc is None:
-            doc = codec.loads(Doc, text)
+        with self._docs_lock:
+            doc = self._docs.get(article_id)
+            if doc is not None:
+                self._docs.move_to_end(article_id)
+                return doc
+        doc = codec.loads(Doc, text)
+        with self._docs_lock:
             self._docs[article_id] = doc
             if len(self._docs) > _DOC_CACHE:
                 self._docs.popitem(last=False)
-        else:
-            self._docs.move_to_end(article_id)
         return doc
 
     # ------------------------------------------------------------------ comparing
