@@ -357,6 +357,65 @@ def ingest(
     _finish(counts)
 
 
+class ExportTable(StrEnum):
+    articles = "articles"
+    stories = "stories"
+    comparisons = "comparisons"
+    inputs = "inputs"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command("export")
+def export_cmd(
+    db: Annotated[
+        Path, typer.Option("--db", help="The store to export: a SQLite file that must exist.")
+    ] = Path("news.db"),
+    table: Annotated[
+        ExportTable,
+        typer.Option(
+            "--table",
+            "-t",
+            help="What to export: articles, stories, comparisons (one row per claim group) "
+            "or inputs.",
+        ),
+    ] = ExportTable.stories,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (one object a line), json (one array), csv (UTF-8, header row; "
+            "nested columns as JSON text) or parquet (fixed column types; needs -o).",
+        ),
+    ] = ExportFormat.jsonl,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE (replaced whole) instead of stdout."),
+    ] = None,
+) -> None:
+    """Export one table of a store for DuckDB, pandas or a spreadsheet.
+
+    Rows are streamed from the store, and a file is written beside its target and renamed
+    at the end, so a failed export never leaves a half file. The columns of each table are
+    listed in rashomon.store.export. Exit code 2 on a missing store or a bad option.
+    """
+    from rashomon.store.export import export
+
+    with _usage_errors():
+        if fmt is ExportFormat.parquet and output is None:
+            raise RashomonError("parquet is binary: give an output file with -o FILE")
+        written = export(db, table.value, fmt.value, output if output is not None else sys.stdout)
+        sys.stdout.flush()
+    where = output if output is not None else "stdout"
+    err.print(f"exported {written} {table.value} rows to {where}", highlight=False, markup=False)
+
+
 def _grouping_command(
     ctx: typer.Context,
     paths: list[str],

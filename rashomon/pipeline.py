@@ -31,6 +31,7 @@ __all__ = [
     "clean_inputs",
     "compare_inputs",
     "story_inputs",
+    "annotate_one",
 ]
 
 log = logging.getLogger(__name__)
@@ -395,3 +396,30 @@ def compare_inputs(
     )
     docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
     return compare_stories(stories, docs, settings), docs, results
+
+
+def annotate_one(raw: RawDoc, settings: Settings) -> Result:
+    """Clean and annotate one document as `annotate_inputs` does each one of a batch (the
+    article text held to annotate.max_chars, names resolved within the document): a Result
+    whose record is the Doc when it ends ok. The web API's POST uses it."""
+    from rashomon.annotate.corpus import resolve_corpus
+
+    stages: list[str | Stage] = [
+        "clean",
+        Stage("max-chars", Article, Article, _max_chars_stage),
+        "annotate",
+    ]
+    result = Pipeline(settings, stages).run_one(raw)
+    if not isinstance(result.record, Doc):
+        return result
+    return _with_doc(result, resolve_corpus([result.record])[0])
+
+
+def _max_chars_stage(article: Article, context: Context) -> Article:
+    from rashomon.errors import TooLarge
+
+    limit = int(context.settings["annotate.max_chars"])
+    if len(article.text) > limit:
+        count = f"{len(article.text):,} characters of article text"
+        raise TooLarge(article.origin, f"{count}; annotate.max_chars is {limit:,}")
+    return article

@@ -34,7 +34,7 @@ from rashomon.compare.units import Unit, claim_ref, units_of
 from rashomon.model import ClaimGroup, Comparison, Conflict, Doc, Outlet, Story
 from rashomon.outlets import identify
 from rashomon.settings import Settings
-from rashomon.stories.encoder import embed
+from rashomon.stories.encoder import Memo, embed
 
 __all__ = ["compare_stories", "compare_story", "outlet_of"]
 
@@ -49,8 +49,11 @@ def compare_stories(
     return [compare_story(story, docs, settings) for story in stories]
 
 
-def compare_story(story: Story, docs: Mapping[str, Doc], settings: Settings) -> Comparison:
-    """Compare the reports of `story` (`docs` maps each article's origin to its Doc)."""
+def compare_story(
+    story: Story, docs: Mapping[str, Doc], settings: Settings, memo: Memo | None = None
+) -> Comparison:
+    """Compare the reports of `story` (`docs` maps each article's origin to its Doc). With a
+    `memo`, sentences encoded before (the story's earlier members) are not encoded again."""
     members = [docs[s] for s in story.articles if s in docs]
     copies = {copy for copy, _ in story.duplicates}
     originals = [d for d in members if d.article.origin not in copies]
@@ -62,6 +65,7 @@ def compare_story(story: Story, docs: Mapping[str, Doc], settings: Settings) -> 
         name=str(settings["stories.encoder"]),
         batch=_batch(settings),
         threads=int(settings["stories.encoder_threads"]),
+        memo=memo,
     )
     vectors = encode([u.text for u in units])
     groups = _claim_groups(units, vectors, settings, story)
@@ -115,8 +119,11 @@ def _batch(settings: Settings) -> int:
     return max(1, int(settings["compare.encode_batch"]))
 
 
-def _embed(texts: Sequence[str], name: str, batch: int, threads: int) -> np.ndarray:
-    rows = [embed(texts[i : i + batch], name, threads) for i in range(0, len(texts), batch)]
+def _embed(
+    texts: Sequence[str], name: str, batch: int, threads: int, memo: Memo | None = None
+) -> np.ndarray:
+    run = memo.embed if memo is not None else embed
+    rows = [run(texts[i : i + batch], name, threads) for i in range(0, len(texts), batch)]
     return np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
 
 

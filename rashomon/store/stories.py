@@ -34,6 +34,7 @@ from rashomon.settings import Settings
 from rashomon.store import codec
 from rashomon.store.sqlite import Database
 from rashomon.stories import StoryIndex, default_scorer, story_of
+from rashomon.stories.encoder import Memo
 from rashomon.stories.features import Features
 
 __all__ = ["StoryKeeper", "features_row", "now", "story_id_of"]
@@ -119,6 +120,7 @@ class StoryKeeper:
         self._last_placed = 0
         self._docs: OrderedDict[str, Doc] = OrderedDict()
         self._docs_lock = threading.Lock()  # comparing runs in callers' threads
+        self._memo = Memo(int(settings["store.vector_memo"]))
 
     # ------------------------------------------------------------------ placing
 
@@ -278,7 +280,7 @@ class StoryKeeper:
             if loaded is None:
                 continue
             story, docs = loaded
-            comparison = compare_story(story, docs, self.settings)
+            comparison = compare_story(story, docs, self.settings, self._memo)
             written += self.db.write(partial(_save, comparison=comparison, version=version))
         return written
 

@@ -16,6 +16,8 @@ An encoder is loaded once per process.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -23,7 +25,7 @@ import numpy as np
 
 from rashomon.errors import SettingsError
 
-__all__ = ["embed", "load_encoder"]
+__all__ = ["Memo", "embed", "load_encoder"]
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -77,3 +79,43 @@ def embed(texts: Sequence[str], name: str, threads: int = 0) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (vectors / norms).astype(np.float32)
+
+
+class Memo:
+    """Vectors already computed, by encoder and text, the least recently used dropped past
+    `size`. A store compares a story again each time it grows; with a memo only the new
+    members' sentences are encoded. Safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(0, size)
+        self._rows: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], name: str, threads: int = 0) -> np.ndarray:
+        """`embed(texts, name, threads)`, encoding only the texts not remembered."""
+        found = self._known(texts, name)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            fresh = embed(missing, name, threads)
+            found.update(zip(missing, fresh, strict=True))
+            self._remember(name, missing, fresh)
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _known(self, texts: Sequence[str], name: str) -> dict[str, np.ndarray]:
+        found = {}
+        with self._lock:
+            for text in texts:
+                row = self._rows.get((name, text))
+                if row is not None:
+                    self._rows.move_to_end((name, text))
+                    found[text] = row
+        return found
+
+    def _remember(self, name: str, texts: list[str], rows: np.ndarray) -> None:
+        with self._lock:
+            for text, row in zip(texts, rows, strict=True):
+                self._rows[(name, text)] = row
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
