@@ -74,12 +74,15 @@ class Store:
         ]
         return self.db.write(lambda connection: _insert(connection, results, rows))
 
-    def update(self, *, compare: bool = True) -> Updated:
-        """Place the waiting articles in stories; then, unless `compare` is False, compare
-        every story whose members changed."""
+    def update(self, *, compare: bool = True, leftovers: bool = False) -> Updated:
+        """Place the waiting articles in stories; then, unless `compare` is False, compare the
+        stories this placing changed, or, with `leftovers`, every story whose comparison is
+        out of date (what a killed process left; another process's stories are its own)."""
         placed = self.keeper.place()
-        compared = self.keeper.compare() if compare else 0
-        return Updated(placed.articles, len(placed.stories), compared)
+        if not compare:
+            return Updated(placed.articles, len(placed.stories), 0)
+        stale = self.keeper.stale(None if leftovers else placed.stories)
+        return Updated(placed.articles, len(placed.stories), self.keeper.compare(stale))
 
     def counts(self) -> dict[str, int]:
         """Articles, stories, inputs and failed inputs stored, and work still waiting."""

@@ -56,7 +56,7 @@ def ingest_into(
     from rashomon.pipeline import annotate_inputs
 
     totals = Totals()
-    totals.add(Added(), store.update())  # what a killed run left
+    totals.add(Added(), store.update(leftovers=True))  # what a killed run left
     results: Iterable[Result] = annotate_inputs(
         inputs, settings, stdin=stdin, raw_text=raw_text, known=store.known
     )

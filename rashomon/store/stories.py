@@ -260,13 +260,18 @@ class StoryKeeper:
 
     # ------------------------------------------------------------------ comparing
 
-    def stale(self) -> list[tuple[str, int]]:
+    def stale(self, ids: Sequence[str] | None = None) -> list[tuple[str, int]]:
         """Stories whose comparison is missing or older than their members, as (id, version),
-        the biggest first."""
+        the biggest first: all of them, or those among `ids`."""
+        sql = "SELECT id, version FROM stories WHERE compared < version"
+        params: list[str] = []
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            params = list(ids)
         with self.db.read() as connection:
-            rows = connection.execute(
-                "SELECT id, version FROM stories WHERE compared < version ORDER BY articles DESC"
-            ).fetchall()
+            rows = connection.execute(sql + " ORDER BY articles DESC", params).fetchall()
         return [(r["id"], r["version"]) for r in rows]
 
     def compare(self, stories: Iterable[tuple[str, int]] | None = None) -> int:
