@@ -15,6 +15,10 @@ and a page built from untrusted article text must not be able to fetch or run an
 CSS is inline, there is no script at all, and a Content-Security-Policy forbids every load.
 Every piece of article text is untrusted: the template autoescapes it, and the highlighted text
 is built here from escaped segments (`highlight`), never from raw text.
+
+The web app shows the same story on its story page: `story_view` builds what a story section
+shows, `article_view` one article's highlighted text, and the sections are the macros of
+templates/_story.html, loaded through `environment`.
 """
 
 from __future__ import annotations
@@ -44,7 +48,17 @@ from rashomon.model import (
 )
 from rashomon.report.compare import _letters
 
-__all__ = ["Span", "highlight", "write_html"]
+__all__ = [
+    "ArticleView",
+    "Span",
+    "StoryView",
+    "article_view",
+    "claim_href",
+    "environment",
+    "highlight",
+    "story_view",
+    "write_html",
+]
 
 # The order marks nest in within one piece of text: outermost first.
 LAYERS = ("claim", "passage", "quote", "speaker", "entity", "word")
@@ -271,21 +285,29 @@ def write_html(
 ) -> None:
     """Write the compared stories as one self-contained HTML page. `docs` are keyed by article
     origin (ClaimRef.source, Provenance.source); a member without its Doc is listed, not shown."""
-    stories = [_story_view(k, c, docs) for k, c in enumerate(comparisons, 1)]
+    stories = [story_view(c, docs, anchor=f"s{k}") for k, c in enumerate(comparisons, 1)]
     page = _template().render(
         title=title,
         stories=stories,
         stances=STANCES,
         marks=VERDICT_MARKS,
+        web=None,
         csp="default-src 'none'; style-src 'unsafe-inline'; img-src data:",
     )
     out.write(page)
 
 
-@lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
+# The report's templates: compare.html, the story sections (_story.html) and compare.css.
+REPORT_TEMPLATES = jinja2.PackageLoader("rashomon.report", "templates")
+
+
+def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """The Jinja environment the report renders with (autoescape on, undefined values an
+    error, the `pct` and `score` filters, the verdict `marks`), over `loader` (default: the
+    report's templates).
+    A loader of other templates should fall back to the report's for `_story.html`."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("rashomon.report", "templates"),
+        loader=loader or REPORT_TEMPLATES,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -293,12 +315,20 @@ def _template() -> jinja2.Template:
     )
     env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
     env.filters["score"] = lambda x: f"{x:.2f}"
-    return env.get_template("compare.html")
+    env.globals["marks"] = VERDICT_MARKS
+    env.globals["stances"] = STANCES
+    return env
 
 
-def _story_view(k: int, comparison: Comparison, docs: Mapping[str, Doc]) -> StoryView:
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    return environment().get_template("compare.html")
+
+
+def story_view(comparison: Comparison, docs: Mapping[str, Doc], *, anchor: str = "s1") -> StoryView:
+    """What a story section shows of `comparison`: its matrix rows, conflicts, headline checks
+    and every article highlighted. `docs` are keyed by origin; `anchor` prefixes every id."""
     story = comparison.story
-    anchor = f"s{k}"
     sources = _sources(comparison)
     names = _outlet_names(comparison, docs, sources)
     copies = dict(story.duplicates)
@@ -321,7 +351,7 @@ def _story_view(k: int, comparison: Comparison, docs: Mapping[str, Doc]) -> Stor
         if s.source in by_source:
             by_source[s.source].signals = s
     for article in articles:
-        _render_article(article, comparison)
+        _render_article(article, _refs_of(article.source, comparison))
     return view
 
 
@@ -430,10 +460,10 @@ def _ref_view(ref: ClaimRef, by_source: Mapping[str, ArticleView]) -> RefView:
     article = by_source.get(ref.source)
     if article is None:
         return RefView(ref, ref.outlet or os.path.basename(ref.source), None)
-    return RefView(ref, article.outlet, _href(ref, article))
+    return RefView(ref, article.outlet, claim_href(ref, article))
 
 
-def _href(ref: ClaimRef, article: ArticleView) -> str | None:
+def claim_href(ref: ClaimRef, article: ArticleView) -> str | None:
     """The link to the span of `ref` in its article's text (or headline), None if it lies
     outside both."""
     if article.doc is None:
@@ -492,12 +522,30 @@ def _headline(check: HeadlineCheck, by_source: Mapping[str, ArticleView]) -> Hea
 # ---------------------------------------------------------------- one article's text
 
 
-def _render_article(article: ArticleView, comparison: Comparison) -> None:
+def article_view(
+    doc: Doc, comparison: Comparison | None = None, *, anchor: str = "a1", outlet: str = ""
+) -> ArticleView:
+    """One article as a story section shows it, on its own: its text highlighted (claims,
+    quotes, entities, and the passages and loaded words of its story's `comparison` when
+    given), its quotes with their chains, and its provenance and signals."""
+    source = doc.article.origin
+    name = outlet or doc.article.outlet or os.path.basename(source) or source
+    article = ArticleView(anchor, source, name, doc)
+    refs: list[ClaimRef] = []
+    if comparison is not None:
+        article.provenance = next((p for p in comparison.provenance if p.source == source), None)
+        article.signals = next((s for s in comparison.signals if s.source == source), None)
+        refs = _refs_of(source, comparison)
+    _render_article(article, refs)
+    return article
+
+
+def _render_article(article: ArticleView, refs: Sequence[ClaimRef]) -> None:
     """Fill in the article's highlighted headline and body and its quotes."""
     doc = article.doc
     if doc is None:
         return
-    spans = list(_claim_spans(article, doc, _refs_of(article.source, comparison)))
+    spans = list(_claim_spans(article, doc, refs))
     spans += _quote_spans(article.anchor, doc)
     spans += _entity_spans(doc)
     words = article.signals.words if article.signals else ()

@@ -1,7 +1,500 @@
-"""The server-rendered pages."""
+"""The server-rendered pages: the stories list, a story, an article, the outlets, an outlet,
+search, and the API reference at /docs.
+
+Every page is rendered here from `rashomon.store.read` records with Jinja (templates/, autoescape
+on, undefined values an error). The story page shows the comparison exactly as the compare
+report does: its sections are the report's macros (rashomon/report/templates/_story.html) over
+the report's StoryView, and its stylesheet is the report's CSS (served at /assets/compare.css)
+with this app's own (static/style.css) on top.
+
+Nothing on a page runs a script, and the CSP (rashomon.web.app) allows no inline script nor
+style attribute: filtering a story is a GET form, sorting the list is links, the timeline is an
+SVG drawn on the server. Article text, titles, outlet names and URLs are untrusted: they are
+escaped by the templates, highlighted text is built from escaped pieces (`highlight`, the
+search snippets here), and a URL becomes a link only when its scheme is http or https.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
+
+from rashomon.model import ClaimGroup, Comparison, Doc, Signals
+from rashomon.report.compare_html import (
+    REPORT_TEMPLATES,
+    VERDICT_MARKS,
+    ArticleView,
+    Row,
+    StoryView,
+    article_view,
+    claim_href,
+    environment,
+    story_view,
+)
+from rashomon.store import read
+from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleInfo
+from rashomon.web.timeline import Dot, coverage_svg, day_of
+
+__all__ = ["code_spans", "link_url", "router", "snippet_html"]
 
 router = APIRouter(include_in_schema=False)
+
+VERDICTS = ("agree", "only_in", "contradict")
+# The columns of the stories list: (sort key, heading, whether it sorts descending first).
+COLUMNS = (
+    ("label", "Story", False),
+    ("date", "Event date", True),
+    ("outlets", "Outlets", True),
+    ("articles", "Articles", True),
+    ("agree", "Agree", True),
+    ("only_in", "Only in", True),
+    ("contradict", "Contradict", True),
+    ("updated", "Updated", True),
+)
+FIRST_DESCENDING = {key: descending for key, _, descending in COLUMNS}
+STORY_ANCHOR = "s"  # the prefix of every id on a story page: s-g3 (a row), s-a1-c0-40 (a claim)
+ARTICLE_ANCHOR = "span"  # on an article page: span-c0-40 (a claim), span-q2 (a quote)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What the shared story macros ask the web app for (`web` in _story.html)."""
+
+    def article(self, doc: Doc) -> str:
+        return article_href(doc.article.id)
+
+    def outlet(self, name: str) -> str:
+        return outlet_href(name)
+
+    def url(self, url: str | None) -> str | None:
+        return link_url(url)
+
+
+def article_href(article_id: str) -> str:
+    return f"/articles/{quote(article_id, safe='')}"
+
+
+def story_href(story_id: str) -> str:
+    return f"/stories/{quote(story_id, safe='')}"
+
+
+def outlet_href(name: str) -> str:
+    return f"/outlets/{quote(name, safe='')}"
+
+
+def link_url(url: str | None) -> str | None:
+    """`url` when it may be a link (an absolute http or https URL), else None: a URL from a
+    document is shown as text unless it is one of those."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def snippet_html(text: str) -> Markup:
+    """A search snippet as HTML: the text escaped first, then each matched stretch (between
+    SNIPPET_OPEN and SNIPPET_CLOSE) in a <mark>. The marks always pair up, whatever control
+    characters the text itself carries."""
+    out: list[str] = []
+    inside = False
+    piece: list[str] = []
+    for ch in text:
+        if ch in (SNIPPET_OPEN, SNIPPET_CLOSE):
+            out.append(str(escape("".join(piece))))
+            piece = []
+            if (ch == SNIPPET_OPEN) != inside:
+                out.append("<mark>" if not inside else "</mark>")
+                inside = not inside
+            continue
+        piece.append(ch)
+    out.append(str(escape("".join(piece))))
+    if inside:
+        out.append("</mark>")
+    return Markup("".join(out))
+
+
+def code_spans(text: str) -> Markup:
+    """Text whose `backquoted` words are code (the API's descriptions), escaped."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backquote stays as it is
+        pieces[-2:] = [pieces[-2] + "`" + pieces[-1]]
+    return Markup("").join(
+        Markup("<code>%s</code>") % p if i % 2 else escape(p) for i, p in enumerate(pieces)
+    )
+
+
+def _query(base: str, **params: object) -> str:
+    """`base` with the params that are set as its query string."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader(
+        [jinja2.PackageLoader("rashomon.web", "templates"), REPORT_TEMPLATES]
+    )
+    env = environment(loader)
+    env.globals.update(
+        web=Links(),
+        article_href=article_href,
+        story_href=story_href,
+        outlet_href=outlet_href,
+        link_url=link_url,
+        query=_query,
+        verdicts=VERDICTS,
+    )
+    env.filters["snippet"] = snippet_html
+    env.filters["code"] = code_spans
+    env.filters["day"] = lambda value: (value or "")[:10]
+    return env
+
+
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    html = _environment().get_template(template).render(path=request.url.path, **values)
+    return HTMLResponse(html, status_code=status)
+
+
+def not_found(request: Request, what: str) -> HTMLResponse:
+    return render(request, "error.html", 404, title="Not found", message=f"No {what}.")
+
+
+def bad_request(request: Request, message: str) -> HTMLResponse:
+    return render(request, "error.html", 400, title="Bad request", message=message)
+
+
+def _db(request: Request) -> Any:
+    return request.app.state.store.db
+
+
+def _page_size(request: Request) -> int:
+    return max(1, int(request.app.state.settings["serve.page_size"]))
+
+
+def _page_number(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else None
+
+
+@lru_cache(maxsize=1)
+def _report_css() -> str:
+    return (resources.files("rashomon.report") / "templates" / "compare.css").read_text("utf-8")
+
+
+@router.get("/assets/compare.css")
+def report_css() -> Response:
+    """The compare report's stylesheet, which the story page shares."""
+    return Response(
+        _report_css(), media_type="text/css", headers={"cache-control": "public, max-age=3600"}
+    )
+
+
+# ---------------------------------------------------------------- stories
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request, sort: str = "updated", order: str = "", page: str = "1"
+) -> HTMLResponse:
+    if sort not in read.SORTS:
+        return bad_request(request, f"Unknown sort {sort!r}: use one of {', '.join(read.SORTS)}.")
+    if order not in ("", "asc", "desc"):
+        return bad_request(request, "The order is asc or desc.")
+    number = _page_number(page)
+    if number is None:
+        return bad_request(request, "The page is a number from 1.")
+    descending = order == "desc" if order else FIRST_DESCENDING.get(sort, True)
+    size = _page_size(request)
+    db = _db(request)
+    total = read.story_count(db)
+    rows = read.stories(
+        db, sort=sort, descending=descending, limit=size, offset=(number - 1) * size
+    )
+    pages = max(1, math.ceil(total / size))
+    headers = [_header(key, heading, sort, descending, first) for key, heading, first in COLUMNS]
+    return render(
+        request,
+        "stories.html",
+        title="Stories",
+        rows=rows,
+        headers=headers,
+        total=total,
+        page=number,
+        pages=pages,
+        prev=_query("/", sort=sort, order=order, page=number - 1) if number > 1 else None,
+        next=_query("/", sort=sort, order=order, page=number + 1) if number < pages else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    key: str
+    heading: str
+    href: str
+    sorted: str  # "ascending", "descending" or "" (aria-sort)
+
+
+def _header(key: str, heading: str, sort: str, descending: bool, first: bool) -> Header:
+    """A column heading linking to the list sorted by it: the other way round when the list
+    is sorted by it already, else the column's own first order."""
+    if key == sort:
+        flip = "asc" if descending else "desc"
+        return Header(key, heading, _query("/", sort=key, order=flip), _aria(descending))
+    return Header(key, heading, _query("/", sort=key, order="desc" if first else "asc"), "")
+
+
+def _aria(descending: bool) -> str:
+    return "descending" if descending else "ascending"
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(
+    request: Request, story_id: str, verdict: str = "", outlet: str = ""
+) -> HTMLResponse:
+    if verdict not in ("", *VERDICTS):
+        return bad_request(request, f"The verdict is one of {', '.join(VERDICTS)}.")
+    page = read.story(_db(request), story_id)
+    if page is None:
+        return not_found(request, "story with this id")
+    timeline = coverage_svg(_dots(page.articles))
+    if page.comparison is None:
+        return render(
+            request,
+            "story_pending.html",
+            title=page.info.label or page.info.id,
+            info=page.info,
+            articles=page.articles,
+            timeline=timeline,
+        )
+    view = story_view(page.comparison, page.docs, anchor=STORY_ANCHOR)
+    every = _filtered(view, verdict, outlet)
+    return render(
+        request,
+        "story.html",
+        title=page.info.label or page.info.id,
+        info=page.info,
+        s=view,
+        total=len(every),
+        counts={v: sum(r.group.verdict == v for r in every) for v in VERDICTS},
+        verdict=verdict,
+        outlet=outlet,
+        timeline=timeline,
+        articles=page.articles,
+    )
+
+
+def _filtered(view: StoryView, verdict: str, outlet: str) -> list[Row]:
+    """Keep the matrix rows (and their conflicts) of `verdict` that `outlet` states; the rows
+    keep their anchors, so a link to a row holds whatever the filter. Returns every row."""
+    every = list(view.rows)
+
+    def keep(row: Row) -> bool:
+        if verdict and row.group.verdict != verdict:
+            return False
+        return not outlet or any(r.outlet == outlet for r in row.refs)
+
+    view.rows = [r for r in every if keep(r)]
+    view.conflicts = [c for c in view.conflicts if keep(c.row)]
+    return every
+
+
+def _dots(infos: Sequence[ArticleInfo]) -> list[Dot]:
+    dots = []
+    for info in infos:
+        placed = day_of(info.published, info.added_at)
+        if placed is None:
+            continue
+        day, published = placed
+        dots.append(
+            Dot(
+                info.outlet,
+                day,
+                info.title or info.origin,
+                article_href(info.id),
+                published,
+                outlet_href(info.outlet),
+            )
+        )
+    return dots
+
+
+# ---------------------------------------------------------------- articles
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> HTMLResponse:
+    db = _db(request)
+    found = read.article(db, article_id)
+    if found is None:
+        return not_found(request, "article with this id")
+    info, doc = found
+    story = read.story(db, info.story, with_docs=False) if info.story else None
+    comparison = story.comparison if story else None
+    view = article_view(doc, comparison, anchor=ARTICLE_ANCHOR, outlet=info.outlet)
+    return render(
+        request,
+        "article.html",
+        title=info.title or info.origin,
+        info=info,
+        a=view,
+        story=story.info if story else None,
+        groups=_groups_of(view, comparison),
+        entities=_entities(doc),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOf:
+    """A claim group this article is in: its row on the story page, the article's claims in
+    it with their ids on this page."""
+
+    group: ClaimGroup
+    row_anchor: str
+    claims: tuple[tuple[str, str | None], ...]  # (text, link to its span on this page)
+
+
+def _groups_of(view: ArticleView, comparison: Comparison | None) -> list[GroupOf]:
+    if comparison is None:
+        return []
+    found = []
+    for i, group in enumerate(comparison.groups, 1):
+        mine = tuple((r.text, claim_href(r, view)) for r in group.claims if r.source == view.source)
+        if mine:  # the row's anchor as story_view() gives it
+            found.append(GroupOf(group, f"{STORY_ANCHOR}-g{i}", mine))
+    return found
+
+
+def _entities(doc: Doc) -> list[tuple[str, str, int]]:
+    """The things the article names: (canonical name, type, mentions), the most named first."""
+    counts: dict[tuple[str, str], int] = {}
+    for e in doc.entities:
+        counts[(e.canonical, e.type)] = counts.get((e.canonical, e.type), 0) + 1
+    return sorted(((n, t, c) for (n, t), c in counts.items()), key=lambda x: (-x[2], x[0]))
+
+
+# ---------------------------------------------------------------- outlets
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets_page(request: Request) -> HTMLResponse:
+    rows = read.outlets(_db(request))
+    return render(request, "outlets.html", title="Outlets", rows=rows)
+
+
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
+def outlet_page(request: Request, name: str) -> HTMLResponse:
+    found = read.outlet(_db(request), name, limit=_page_size(request))
+    if found is None:
+        return not_found(request, "outlet of this name")
+    by_origin = {a.origin: a for a in found.articles}
+    return render(
+        request,
+        "outlet.html",
+        title=found.outlet.name,
+        name=name,
+        o=found.outlet,
+        found=found,
+        signals=[(s, by_origin.get(s.source)) for s in found.signals],
+        overall=_overall(found.signals),
+        stories=found.stories,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Overall:
+    """An outlet's signals over its compared articles: claims by stance (shares of all their
+    claims), its loaded or sensational words with how often each came, what its reports lack."""
+
+    articles: int
+    claims: int
+    opinion: float
+    hedged: float
+    reported: float
+    words: tuple[tuple[str, str, int], ...]
+    missing: tuple[tuple[str, int], ...]
+
+
+def _overall(signals: Sequence[Signals]) -> Overall | None:
+    if not signals:
+        return None
+    claims = sum(s.claims for s in signals)
+
+    def share(of: Callable[[Signals], float]) -> float:
+        return sum(of(s) * s.claims for s in signals) / claims if claims else 0.0
+
+    words = Counter((w.text.lower(), w.kind) for s in signals for w in s.words)
+    missing = Counter(m for s in signals for m in s.missing)
+    return Overall(
+        len(signals),
+        claims,
+        share(lambda s: s.opinion_share),
+        share(lambda s: s.hedged_share),
+        share(lambda s: s.reported_share),
+        tuple((text, kind, n) for (text, kind), n in words.most_common(12)),
+        tuple(missing.most_common()),
+    )
+
+
+# ---------------------------------------------------------------- search
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "", page: str = "1") -> HTMLResponse:
+    number = _page_number(page)
+    if number is None:
+        return bad_request(request, "The page is a number from 1.")
+    size = _page_size(request)
+    hits = read.search(_db(request), q, limit=size + 1, offset=(number - 1) * size) if q else []
+    more = len(hits) > size
+    return render(
+        request,
+        "search.html",
+        title=f"Search: {q}" if q else "Search",
+        q=q,
+        hits=hits[:size],
+        words=bool(read.fts_query(q)),
+        page=number,
+        prev=_query("/search", q=q, page=number - 1) if number > 1 else None,
+        next=_query("/search", q=q, page=number + 1) if more else None,
+    )
+
+
+# ---------------------------------------------------------------- the API reference
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request) -> HTMLResponse:
+    spec = request.app.openapi()
+    operations = [
+        (path, method, op)
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+        if method in ("get", "put", "post", "delete", "patch", "head", "options")
+    ]
+    return render(
+        request,
+        "docs.html",
+        title="API reference",
+        spec=spec,
+        operations=operations,
+        schemas=spec.get("components", {}).get("schemas", {}),
+        marks=VERDICT_MARKS,
+    )
