@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -358,6 +359,12 @@ def test_the_story_page_shows_headlines_quotes_provenance_signals_and_timeline(s
     names = [t.text_content() for t in svg.xpath('.//text[@class="tl-name"]')]
     assert all(any(n in name for name in names) for n in seeds.info.outlet_names)
     assert svg.xpath('.//text[contains(@class, "tl-tick")]')
+    # one seed report carries no date: it sits (hollow) on the story's day, not on the day
+    # it was stored, so the axis spans the event and not the years since
+    assert any(a.published is None for a in seeds.articles)
+    days = [t.text_content() for t in svg.xpath('.//text[contains(@class, "tl-tick")]')]
+    assert any("2024" in d for d in days) and not any(str(date.today().year) in d for d in days)
+    assert len(svg.xpath('.//circle[contains(@class, "tl-added")]')) == 1
 
 
 def test_an_uncompared_story_lists_its_members_and_says_it_is_pending(tmp_path):
@@ -566,11 +573,14 @@ def test_every_page_has_the_csp_and_no_inline_script_or_style(site, seeds, hosti
 
 
 def test_unknown_ids_get_a_plain_404_page(site):
-    for path in ("/stories/nope", "/articles/nope", "/outlets/nope", "/outlets/a%2Fb%3Ac"):
+    paths = ("/stories/nope", "/articles/nope", "/outlets/nope", "/outlets/a%2Fb%3Ac", "/nope/x")
+    for path in paths:
         response = site.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
         assert "Not found" in response.text
+    api = site.get("/api/v1/nope")  # the API answers in JSON
+    assert api.status_code == 404 and api.headers["content-type"] == "application/json"
 
 
 def test_the_stylesheets_are_served(site):

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rashomon import __version__
@@ -175,6 +177,15 @@ def create_app(store: Store, settings: Settings, *, host: str = "127.0.0.1") -> 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """A page for a person, JSON for the API: a browser asking for a path that does not
+        exist gets the site's 404 page."""
+        wants_page = not request.url.path.startswith(("/api/", "/openapi", "/static/"))
+        if error.status_code == 404 and wants_page:
+            return pages.not_found(request, "page at this address")
+        return await http_exception_handler(request, error)
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:

@@ -274,7 +274,7 @@ def story_page(
     page = read.story(_db(request), story_id)
     if page is None:
         return not_found(request, "story with this id")
-    timeline = coverage_svg(_dots(page.articles))
+    timeline = coverage_svg(_dots(page.articles, page.info.event_date))
     if page.comparison is None:
         return render(
             request,
@@ -316,10 +316,12 @@ def _filtered(view: StoryView, verdict: str, outlet: str) -> list[Row]:
     return every
 
 
-def _dots(infos: Sequence[ArticleInfo]) -> list[Dot]:
+def _dots(infos: Sequence[ArticleInfo], event_date: str | None = None) -> list[Dot]:
+    """One dot per article: on its publication day, else (hollow) on the story's event date,
+    else on the day it was added."""
     dots = []
     for info in infos:
-        placed = day_of(info.published, info.added_at)
+        placed = day_of(info.published, event_date or info.added_at)
         if placed is None:
             continue
         day, published = placed

@@ -1,10 +1,10 @@
 """The coverage timeline of a story: an SVG drawn on the server, one row per outlet, a dot per
 article on a day axis.
 
-An article sits on the day it was published, else on the day the store added it (then its dot
-is hollow: that day says when it was seen, not when it appeared). The chart has no fixed width:
-every horizontal position is a percentage of the chart's width and every vertical one a pixel,
-so the text keeps its size on a phone and on a wide screen and nothing needs a script or a
+An article sits on the day it was published, else (its dot hollow: that day is not its own) on
+the story's event date, or on the day the store added it when the story has no date either.
+The chart has no fixed width: every horizontal position is a percentage of the chart's width
+and every vertical one a pixel, so the text keeps its size on a phone and on a wide screen and nothing needs a script or a
 style attribute (the page's CSP allows neither); colours come from classes in style.css.
 
 Outlet names and titles are untrusted: every text and attribute value is escaped here.
@@ -47,7 +47,8 @@ class Dot:
 
 def day_of(published: str | None, added_at: str | None) -> tuple[date, bool] | None:
     """The day to draw an article on and whether it is its publication day: `published`
-    when it reads as an ISO date, else the day of `added_at`; None when neither does."""
+    when it reads as an ISO date, else the day of `added_at` (the fallback day: the story's
+    event date, or when the article was added); None when neither does."""
     for value, is_published in ((published, True), (added_at, False)):
         if value:
             try:
