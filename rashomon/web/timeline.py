@@ -4,8 +4,9 @@ article on a day axis.
 An article sits on the day it was published, else (its dot hollow: that day is not its own) on
 the story's event date, or on the day the store added it when the story has no date either.
 The chart has no fixed width: every horizontal position is a percentage of the chart's width
-and every vertical one a pixel, so the text keeps its size on a phone and on a wide screen and nothing needs a script or a
-style attribute (the page's CSP allows neither); colours come from classes in style.css.
+and every vertical one a pixel, so the text keeps its size on a phone and on a wide screen, and
+nothing needs a script or a style attribute (the page's CSP allows neither); colours come from
+classes in style.css.
 
 Outlet names and titles are untrusted: every text and attribute value is escaped here.
 """
