@@ -35,6 +35,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_compare_contradictions.py
 	$(BIN)/python bench/bench_compare_scale.py
 	$(BIN)/python bench/screenshot_compare.py
+	$(BIN)/python bench/bench_store_ingest.py
+	$(BIN)/python bench/bench_serve_load.py
+	$(BIN)/python bench/screenshot_web.py
 
 clean-venv:
 	rm -rf $(VENV)
