@@ -387,6 +387,29 @@ def test_an_uncompared_story_lists_its_members_and_says_it_is_pending(tmp_path):
     assert "comparison pending" in listed.text
 
 
+def test_a_story_page_follows_its_story_as_members_arrive_and_it_is_compared(tmp_path):
+    """Story pages are cached by the story's version: a new member or a new comparison shows
+    at once, and an unchanged story is served from the cache."""
+    settings = Settings()
+    with Store(tmp_path / "growing.db", settings) as store:
+        app = create_app(store, settings)
+        first, second = str(FIXTURES / "talks_a.txt"), str(FIXTURES / "talks_b.txt")
+        store.add(list(annotate_inputs([first], settings, known=store.known)))
+        store.update(compare=False)
+        (info,) = read.stories(store.db)
+        pending = asyncio.run(_get(app, f"/stories/{info.id}", {}))
+        store.update(leftovers=True)
+        alone = asyncio.run(_get(app, f"/stories/{info.id}", {}))
+        store.add(list(annotate_inputs([second], settings, known=store.known)))
+        store.update()
+        both = asyncio.run(_get(app, f"/stories/{info.id}", {}))
+        again = asyncio.run(_get(app, f"/stories/{info.id}", {}))
+    assert "comparison of this story is pending" in pending.text
+    assert "comparison of this story is pending" not in alone.text
+    assert "talks_b.txt" not in alone.text and "talks_b.txt" in both.text
+    assert both.text == again.text
+
+
 # ---------------------------------------------------------------- an article
 
 

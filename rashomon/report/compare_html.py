@@ -24,6 +24,7 @@ templates/_story.html, loaded through `environment`.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,16 +106,23 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
     """
     kept = sorted(_clamped(text, spans), key=lambda s: (s.start, -s.end, LAYERS.index(s.layer)))
     wrappers = _wrappers(kept)
-    inner = [s for s in kept if s not in wrappers]
-    opening = [s for s in kept if s in wrappers]  # outermost first at each start
+    inner = [s for s in kept if s not in wrappers]  # sorted by start, as `kept`
+    opening = deque(s for s in kept if s in wrappers)  # outermost first at each start
     cuts = sorted({0, len(text)} | {p for s in kept for p in (s.start, s.end)})
     parts: list[str] = []
     stack: list[Span] = []
+    active: list[Span] = []  # the inner spans covering the current piece
+    waiting = 0  # the next inner span not yet started
     for start, end in zip(cuts, cuts[1:], strict=False):
         while opening and opening[0].start == start:
-            stack.append(opening.pop(0))
+            stack.append(opening.popleft())
             parts.append(_open(stack[-1], first=True))
-        parts.append(_piece(text, start, end, inner))
+        while waiting < len(inner) and inner[waiting].start <= start:
+            active.append(inner[waiting])
+            waiting += 1
+        # every span boundary is a cut, so a span still open here covers the whole piece
+        active = [s for s in active if s.end > start]
+        parts.append(_piece(text, start, end, active))
         while stack and stack[-1].end == end:
             stack.pop()
             parts.append("</span>")
@@ -151,10 +159,10 @@ def _crossing(a: Span, b: Span) -> bool:
     return overlap and not nested
 
 
-def _piece(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
-    """text[start:end] escaped, inside a mark for every span that covers it."""
-    covering = [s for s in spans if s.start <= start and end <= s.end]
-    covering.sort(key=lambda s: (LAYERS.index(s.layer), s.start, -s.end))
+def _piece(text: str, start: int, end: int, covering: Sequence[Span]) -> str:
+    """text[start:end] escaped, inside a mark for every span of `covering` (those that cover
+    it), innermost layer last."""
+    covering = sorted(covering, key=lambda s: (LAYERS.index(s.layer), s.start, -s.end))
     opened = "".join(_open(s, first=s.start == start) for s in covering)
     return opened + str(escape(text[start:end])) + "</span>" * len(covering)
 

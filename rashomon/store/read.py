@@ -29,6 +29,7 @@ __all__ = [
     "stories",
     "story",
     "story_count",
+    "story_state",
 ]
 
 # The columns the stories list sorts by, as the API and the page name them.
@@ -63,6 +64,7 @@ class StoryInfo:
     updated_at: str
     compared: bool
     outlet_names: tuple[str, ...] = ()
+    version: int = 0  # grows each time the story's members change
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,7 @@ _ARTICLE_COLUMNS = (
 )
 _STORY_COLUMNS = (
     "id, label, event_date, first_seen, last_seen, articles, outlets, agree, only_in, "
-    "contradict, updated_at, compared >= version AS compared"
+    "contradict, updated_at, compared >= version AS compared, version"
 )
 
 
@@ -207,6 +209,16 @@ def story(db: Database, story_id: str, *, with_docs: bool = True) -> StoryPage |
 def _story_info_from(values: dict[str, Any], outlet_names: tuple[str, ...]) -> StoryInfo:
     compared = bool(values.pop("compared"))
     return StoryInfo(**values, compared=compared, outlet_names=outlet_names)
+
+
+def story_state(db: Database, story_id: str) -> tuple[int, bool] | None:
+    """A story's version and whether its comparison is current (a cheap look-up, for caching
+    what is built from it); None when there is no such story."""
+    with db.read() as connection:
+        row = connection.execute(
+            "SELECT version, compared >= version FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+    return None if row is None else (int(row[0]), bool(row[1]))
 
 
 def article(db: Database, article_id: str) -> tuple[ArticleInfo, Doc] | None:

@@ -17,7 +17,8 @@ search snippets here), and a URL becomes a link only when its scheme is http or 
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -265,12 +266,59 @@ def _aria(descending: bool) -> str:
     return "descending" if descending else "ascending"
 
 
+class PageCache:
+    """Rendered pages by key, the least recently used dropped past `budget` characters. A
+    story page is a pure function of the story's version and the filters, and a big story's
+    page takes a quarter of a second to build."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._pages: OrderedDict[tuple[object, ...], str] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> str | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[object, ...], page: str) -> None:
+        if len(page) > self.budget:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            self._size += len(page) - (len(old) if old is not None else 0)
+            self._pages[key] = page
+            while self._size > self.budget:
+                _, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped)
+
+
+STORY_PAGES = PageCache(64_000_000)
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(
     request: Request, story_id: str, verdict: str = "", outlet: str = ""
 ) -> HTMLResponse:
     if verdict not in ("", *VERDICTS):
         return bad_request(request, f"The verdict is one of {', '.join(VERDICTS)}.")
+    state = read.story_state(_db(request), story_id)
+    if state is None:
+        return not_found(request, "story with this id")
+    key = (str(_db(request).path), story_id, *state, verdict, outlet)
+    cached = STORY_PAGES.get(key)
+    if cached is None:
+        response = _story_page(request, story_id, verdict, outlet)
+        if response.status_code == 200:
+            STORY_PAGES.put(key, bytes(response.body).decode("utf-8"))
+        return response
+    return HTMLResponse(cached)
+
+
+def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> HTMLResponse:
     page = read.story(_db(request), story_id)
     if page is None:
         return not_found(request, "story with this id")
