@@ -502,6 +502,10 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: write to it, never replace it
+        with path.open("w", encoding="utf-8") as handle:
+            yield handle
+        return
     tmp = path.with_name(path.name + ".partial")
     with tmp.open("w", encoding="utf-8") as handle:
         yield handle

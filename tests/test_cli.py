@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -325,3 +328,31 @@ def test_the_command_works_with_standard_input_closed(seed_paths):
     assert records[0]["outcome"] == "ok"
     assert records[1]["source"] == "<stdin>" and records[1]["reason"] == "empty"
     assert done.returncode == 1
+
+
+def _drain(fifo: Path, into: list[bytes]) -> threading.Thread:
+    """A reader that empties the pipe `fifo` into `into` (a writer blocks until one opens)."""
+
+    def read() -> None:
+        with fifo.open("rb") as handle:
+            into.append(handle.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_output_to_a_pipe_or_device_is_written_not_replaced(tmp_path: Path, seed_paths):
+    """`-o /dev/null` once replaced /dev/null with a regular file (write beside, then
+    rename): a target that is not a regular file is written to in place."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    args = ["clean", str(seed_paths[1]), "-f", "jsonl", "-o", str(fifo), "--no-progress"]
+    result = runner.invoke(app, args)
+    reader.join(10)
+    assert result.exit_code == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(got[0].decode())["outcome"] == "ok"
+    assert not list(tmp_path.glob("*.partial"))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -325,3 +328,22 @@ def test_cli_choices_are_the_exportable_tables_and_formats():
 
     assert [t.value for t in ExportTable] == list(TABLES)
     assert sorted(f.value for f in ExportFormat) == sorted(FORMATS)
+
+
+def test_an_export_to_a_pipe_is_written_in_place(store_path, expected_counts, tmp_path):
+    """A target that is not a regular file (a pipe, /dev/null) is written to, never replaced
+    by a renamed temporary file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    def drain() -> None:
+        with fifo.open("rb") as handle:
+            got.append(handle.read())
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    assert export(store_path, "stories", "jsonl", fifo) == expected_counts["stories"]
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(got[0].decode().splitlines()) == expected_counts["stories"]

@@ -348,7 +348,11 @@ def _write_file(
 @contextmanager
 def _replacing(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`: renamed to it when the block succeeds, removed when
-    it fails, so the target is either the old file or the whole new one."""
+    it fails, so the target is either the old file or the whole new one. A target that is
+    not a regular file (/dev/null, a pipe) is written to as it is, never replaced."""
+    if target.exists() and not target.is_file():
+        yield target
+        return
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         yield tmp
