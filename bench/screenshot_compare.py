@@ -23,20 +23,12 @@ from rashomon.annotate.corpus import resolve_corpus
 from rashomon.compare import compare_stories
 from rashomon.model import Doc
 from rashomon.pipeline import story_inputs
+from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
 from rashomon.report.compare_html import write_html
 from rashomon.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("RASHOMON_SHARED", ROOT.parent / "shared")) / "data" / "seeds"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTH = 1280
 
 

@@ -24,21 +24,13 @@ from urllib.parse import quote
 import httpx
 import uvicorn
 
+from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
 from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.store.ingest import ingest_into
 from rashomon.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = {"wide": (1280, 800), "phone": (390, 844)}  # name: viewport
 
 

@@ -42,21 +42,13 @@ from rashomon.model import (
 )
 from rashomon.outlets import profiles
 from rashomon.pipeline import story_inputs
+from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
 from rashomon.report.compare import _letters
 from rashomon.report.compare_html import FULL_MATRIX_MAX, LAYERS, Span, highlight, write_html
 from rashomon.settings import Settings
 
 SEEDS = SHARED / "data" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "area", "base", "col", "source"}
 
 

@@ -19,19 +19,11 @@ import httpx
 import pytest
 from test_web_pages import HOSTILE_OUTLET, PWN, build_store
 
+from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
 from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDE = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Every CSP violation the page reports, and whether the hostile payload ever ran.

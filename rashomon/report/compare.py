@@ -97,7 +97,7 @@ def record(c: Comparison) -> dict[str, Any]:
         for p in c.provenance
     ]
     out["relays"] = [{"relay": r, "outlets": list(o)} for r, o in c.relays]
-    out["signals"] = {s.source: _signals(s) for s in c.signals}
+    out["signals"] = {s.source: signals_record(s) for s in c.signals}
     return out
 
 
@@ -113,7 +113,8 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
     }
 
 
-def _signals(s: Signals) -> dict[str, Any]:
+def signals_record(s: Signals) -> dict[str, Any]:
+    """One article's signals as the JSON contract gives them (its outlet's profile too)."""
     outlet = asdict(s.outlet)
     for key in ("domains", "languages", "aliases"):
         outlet[key] = list(outlet[key])

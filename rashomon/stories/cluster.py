@@ -143,11 +143,7 @@ class StoryIndex:
         """Place one report; returns the number of its story."""
         if not counted:
             self.count(features)
-        i = len(self.features)
-        self._grow(i + 1)
-        self.features.append(features)
-        self._vectors[i] = vector
-        self._days[i] = features.published.toordinal() if features.published else _NO_DATE
+        i = self._append(features, vector)
         original = self._original_of(i, features)
         if original is not None:
             self.copies[i] = original
@@ -171,11 +167,7 @@ class StoryIndex:
         in story number `story` (the next new number, or one already in use), or as a copy
         of report `copy_of`. Restored in their original order, the index is as it was."""
         self.count(features)
-        i = len(self.features)
-        self._grow(i + 1)
-        self.features.append(features)
-        self._vectors[i] = vector
-        self._days[i] = features.published.toordinal() if features.published else _NO_DATE
+        i = self._append(features, vector)
         if story == len(self.members):
             self.members.append([])
         elif not 0 <= story < len(self.members):
@@ -186,6 +178,15 @@ class StoryIndex:
             return
         self.members[story].append(i)
         self._post(i, features, vector)
+
+    def _append(self, features: Features, vector: np.ndarray) -> int:
+        """Hold a report's features, vector and day; returns its position."""
+        i = len(self.features)
+        self._grow(i + 1)
+        self.features.append(features)
+        self._vectors[i] = vector
+        self._days[i] = features.published.toordinal() if features.published else _NO_DATE
+        return i
 
     def _grow(self, size: int) -> None:
         if size <= len(self._days):

@@ -590,16 +590,11 @@ def _highlights(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _signals(s: Signals) -> dict[str, Any]:
-    return {
-        "source": s.source,
-        "claims": s.claims,
-        "opinion_share": round(s.opinion_share, 3),
-        "hedged_share": round(s.hedged_share, 3),
-        "reported_share": round(s.reported_share, 3),
-        "words": [asdict(w) for w in s.words],
-        "promotional": list(s.promotional),
-        "missing": list(s.missing),
-    }
+    """An article's signals as `rashomon compare -f json` gives them, with their source (the
+    outlet's profile is the page's own)."""
+    out = compare_report.signals_record(s)
+    del out["outlet"], out["profile"]
+    return {"source": s.source, **out}
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "Not found."}}
