@@ -17,6 +17,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages hold paths: never break them
 
 
 class Format(StrEnum):
@@ -63,7 +64,7 @@ class State:
         try:
             return Settings.load(self.settings_file, [*self.overrides, *extra])
         except SettingsError as error:
-            err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
             raise typer.Exit(2) from None
 
 
