@@ -152,6 +152,27 @@ def test_new_database_has_every_migration_and_reopening_changes_nothing(tmp_path
         assert c.execute("PRAGMA user_version").fetchone()[0] == len(known)
 
 
+def test_a_store_from_before_a_migration_is_brought_up_to_date_keeping_everything(tmp_path, whole):
+    """A version-1 store (no compared_articles yet) opened by this rashomon: migration 2 runs,
+    every article, story and comparison is kept, and the comparisons count as covering their
+    stories."""
+    path = tmp_path / "old.db"
+    shutil.copy(whole[0], path)
+    with sqlite3.connect(path) as c:
+        before = c.execute("SELECT id, version, compared, comparison FROM stories").fetchall()
+        articles = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+        c.execute("ALTER TABLE stories DROP COLUMN compared_articles")
+        c.execute("PRAGMA user_version = 1")
+    with Store(path) as store:
+        assert store.db.version == len(migrations())
+        assert store.counts()["articles"] == articles and store.counts()["uncompared"] == 0
+    with _open(path) as c:
+        after = c.execute("SELECT id, version, compared, comparison FROM stories").fetchall()
+        uncovered = "SELECT count(*) FROM stories WHERE compared_articles != articles"
+        assert c.execute(uncovered).fetchone()[0] == 0
+    assert [tuple(r) for r in after] == before
+
+
 def test_database_from_a_newer_rashomon_is_refused_naming_the_file(tmp_path):
     path = tmp_path / "newer.db"
     Database(path).close()
@@ -261,6 +282,53 @@ def test_store_batch_size_sets_the_transactions(tmp_path, monkeypatch):
     with Store(tmp_path / "news.db", settings) as store:
         ingest_into(store, FILES[:5], settings)
     assert batches == [3, 2]
+
+
+def _reposts(folder: Path, n: int) -> list[str]:
+    """The first seed and n - 1 re-posts of it (a distinct last line each): one story."""
+    base = SEEDS[0].read_text(encoding="utf-8")
+    folder.mkdir()
+    paths = []
+    for k in range(n):
+        path = folder / f"{k:02d}.txt"
+        extra = f"\n\nUpdate {k}: this report was updated {k + 1} times since it ran." if k else ""
+        path.write_text(base + extra, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_a_big_story_is_compared_again_as_it_grows_by_a_share_and_at_the_end(tmp_path, monkeypatch):
+    """With store.compare_small=2 and store.compare_growth=1 (compare again on doubling), a
+    story growing one article per batch is compared at 1, 2 and 4 articles while the run
+    goes on, and once more at 7 when it ends: current at the end, not after every batch."""
+    overrides = ["store.batch_size=1", "store.compare_small=2", "store.compare_growth=1.0"]
+    settings = Settings.load(None, overrides, use_default_file=False)
+    sizes: list[tuple[int, int]] = []  # (articles, compared_articles) after each update
+    update = Store.update
+
+    def watching(self, **options):
+        done = update(self, **options)
+        with _open(self.path) as c:
+            row = c.execute("SELECT articles, compared_articles FROM stories").fetchone()
+        sizes.append(tuple(row) if row else (0, 0))
+        return done
+
+    monkeypatch.setattr(Store, "update", watching)
+    path = tmp_path / "news.db"
+    with Store(path, settings) as store:
+        totals = ingest_into(store, _reposts(tmp_path / "in", 7), settings)
+        assert store.counts()["uncompared"] == 0
+    assert sizes[1:] == [(1, 1), (2, 2), (3, 2), (4, 4), (5, 4), (6, 4), (7, 4), (7, 7)]
+    assert totals.updated.compared == 4
+    assert _one(path, "SELECT count(*) FROM stories WHERE compared < version") == 0
+
+
+def test_with_no_growth_share_every_changed_story_is_compared_after_every_batch(tmp_path):
+    overrides = ["store.batch_size=1", "store.compare_small=2", "store.compare_growth=0"]
+    settings = Settings.load(None, overrides, use_default_file=False)
+    with Store(tmp_path / "news.db", settings) as store:
+        totals = ingest_into(store, _reposts(tmp_path / "in", 5), settings)
+    assert totals.updated.compared == 5
 
 
 def test_bad_inputs_are_recorded_as_failed_and_the_rest_is_stored(tmp_path):

@@ -410,6 +410,31 @@ def test_a_story_page_follows_its_story_as_members_arrive_and_it_is_compared(tmp
     assert both.text == again.text
 
 
+def test_a_story_compared_at_an_earlier_size_says_how_much_its_comparison_covers(tmp_path):
+    """While an ingest defers a big story's comparison, its page shows the older comparison,
+    says how many of its reports it covers, and the list flags it as updating."""
+    overrides = ["store.compare_small=2", "store.compare_growth=1.0"]
+    settings = Settings.load(None, overrides, use_default_file=False)
+    base = sorted(EXAMPLES.glob("0*.txt"))[0].read_text(encoding="utf-8")
+    with Store(tmp_path / "deferred.db", settings) as store:
+        app = create_app(store, settings)
+        for k in range(3):
+            path = tmp_path / f"{k}.txt"
+            path.write_text(base + (f"\n\nUpdate {k}: updated again." if k else ""), "utf-8")
+            store.add(list(annotate_inputs([str(path)], settings, known=store.known)))
+            store.update(defer=True)
+        (info,) = read.stories(store.db)
+        page = asyncio.run(_get(app, f"/stories/{info.id}", {}))
+        listed = asyncio.run(_get(app, "/", {}))
+        api = asyncio.run(_get(app, f"/api/v1/stories/{info.id}", {})).json()
+    assert (info.articles, info.compared_articles, info.compared) == (3, 2, False)
+    assert "This comparison covers 2 of the story's 3 reports" in page.text
+    assert lxml.html.document_fromstring(page.text).xpath('//table[contains(@class, "matrix")]')
+    assert "updating" in listed.text and "comparison pending" not in listed.text
+    assert (api["compared"], api["compared_articles"]) == (False, 2)
+    assert api["comparison"] is not None
+
+
 # ---------------------------------------------------------------- an article
 
 

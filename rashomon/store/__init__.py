@@ -74,14 +74,19 @@ class Store:
         ]
         return self.db.write(lambda connection: _insert(connection, results, rows))
 
-    def update(self, *, compare: bool = True, leftovers: bool = False) -> Updated:
+    def update(
+        self, *, compare: bool = True, leftovers: bool = False, defer: bool = False
+    ) -> Updated:
         """Place the waiting articles in stories; then, unless `compare` is False, compare the
         stories this placing changed, or, with `leftovers`, every story whose comparison is
-        out of date (what a killed process left; another process's stories are its own)."""
+        out of date (what a killed process left, or what an ingest deferred). `defer` leaves
+        a big story that has grown little since its comparison for later (see
+        `store.compare_growth`): the caller then owes an update with `leftovers`."""
         placed = self.keeper.place()
         if not compare:
             return Updated(placed.articles, len(placed.stories), 0)
-        stale = self.keeper.stale(None if leftovers else placed.stories)
+        ids = None if leftovers else placed.stories
+        stale = self.keeper.stale(ids, deferring=defer and not leftovers)
         return Updated(placed.articles, len(placed.stories), self.keeper.compare(stale))
 
     def counts(self) -> dict[str, int]:

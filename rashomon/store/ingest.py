@@ -2,8 +2,10 @@
 
 Work is done in batches of `store.batch_size` results. Each batch is one transaction
 (articles, their story features and every input's outcome), then its articles are placed in
-stories and the stories that changed are compared again. An input whose content id is stored
-already is skipped before any work, so ingesting the same files twice stores nothing twice.
+stories and the stories that changed are compared again (a big story only once it has grown
+by `store.compare_growth` of itself; the rest when the run ends). An input whose content id
+is stored already is skipped before any work, so ingesting the same files twice stores
+nothing twice.
 Killed at any moment, the store holds whole batches only; the next run first finishes what
 the killed one left (articles waiting for a story, stories waiting for a comparison) and
 then skips everything stored.
@@ -65,7 +67,8 @@ def ingest_into(
     size = max(1, int(settings["store.batch_size"]))
     for batch in _batches(results, size):
         added = store.add(batch)
-        totals.add(added, store.update())
+        totals.add(added, store.update(defer=True))
+    totals.add(Added(), store.update(leftovers=True))  # the big stories deferred meanwhile
     return totals
 
 

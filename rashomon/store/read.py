@@ -65,6 +65,7 @@ class StoryInfo:
     compared: bool
     outlet_names: tuple[str, ...] = ()
     version: int = 0  # grows each time the story's members change
+    compared_articles: int = 0  # the story's size when its (maybe older) comparison was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ _ARTICLE_COLUMNS = (
 )
 _STORY_COLUMNS = (
     "id, label, event_date, first_seen, last_seen, articles, outlets, agree, only_in, "
-    "contradict, updated_at, compared >= version AS compared, version"
+    "contradict, updated_at, compared >= version AS compared, version, compared_articles"
 )
 
 

@@ -70,7 +70,11 @@ class Database:
         self.busy_timeout_s = busy_timeout_s
         self._check_path()
         self._writer = self._connect()
-        self.version = self._migrate(self._writer)
+        try:
+            self.version = self._migrate(self._writer)
+        except BaseException:
+            self._writer.close()  # a refused file is left as it was, and not held open
+            raise
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_slots = threading.BoundedSemaphore(max(1, readers))
         self._all_readers: list[sqlite3.Connection] = []

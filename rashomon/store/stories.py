@@ -260,16 +260,23 @@ class StoryKeeper:
 
     # ------------------------------------------------------------------ comparing
 
-    def stale(self, ids: Sequence[str] | None = None) -> list[tuple[str, int]]:
+    def stale(
+        self, ids: Sequence[str] | None = None, *, deferring: bool = False
+    ) -> list[tuple[str, int]]:
         """Stories whose comparison is missing or older than their members, as (id, version),
-        the biggest first: all of them, or those among `ids`."""
+        the biggest first: all of them, or those among `ids`. `deferring` leaves out the big
+        stories that have not grown enough since their comparison (`store.compare_growth`)."""
         sql = "SELECT id, version FROM stories WHERE compared < version"
-        params: list[str] = []
+        params: list[object] = []
+        growth = float(self.settings["store.compare_growth"])
+        if deferring and growth > 0:
+            sql += _GROWN_ENOUGH
+            params += [int(self.settings["store.compare_small"]), 1 + growth]
         if ids is not None:
             if not ids:
                 return []
             sql += f" AND id IN ({','.join('?' * len(ids))})"
-            params = list(ids)
+            params += list(ids)
         with self.db.read() as connection:
             rows = connection.execute(sql + " ORDER BY articles DESC", params).fetchall()
         return [(r["id"], r["version"]) for r in rows]
@@ -303,11 +310,14 @@ class StoryKeeper:
         return codec.loads(Story, row["story"]), docs
 
 
+_GROWN_ENOUGH = " AND (compared_articles = 0 OR articles < ? OR articles >= ? * compared_articles)"
+
+
 def _save(connection: sqlite3.Connection, comparison: Comparison, version: int) -> int:
     verdicts = verdict_counts(comparison.groups)
     cursor = connection.execute(
         """UPDATE stories SET comparison = ?, compared = ?, agree = ?, only_in = ?,
-               contradict = ? WHERE id = ? AND version = ?""",
+               contradict = ?, compared_articles = articles WHERE id = ? AND version = ?""",
         (
             codec.dumps(comparison),
             version,

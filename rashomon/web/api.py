@@ -108,7 +108,12 @@ class StorySummary(BaseModel):
     agree: int = Field(description="Claim groups two or more independent outlets agree on.")
     only_in: int = Field(description="Claim groups only one outlet states.")
     contradict: int = Field(description="Claim groups whose facts disagree.")
-    compared: bool = Field(description="False while the comparison is pending.")
+    compared: bool = Field(
+        description="False while the comparison is pending or older than the story's members."
+    )
+    compared_articles: int = Field(
+        description="How many articles the story had when its comparison was made (0: none yet)."
+    )
     updated_at: str
     links: StoryLinks
 
@@ -292,6 +297,7 @@ class StoryDetail(BaseModel):
     only_in: int
     contradict: int
     compared: bool
+    compared_articles: int
     comparison: ComparisonOut | None = Field(description="None while the comparison is pending.")
     members: list[ArticleSummary]
     links: StoryLinks
@@ -656,6 +662,7 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
         only_in=info.only_in,
         contradict=info.contradict,
         compared=info.compared,
+        compared_articles=info.compared_articles,
         comparison=compare_report.record(page.comparison) if page.comparison else None,
         members=[_article_summary(a) for a in page.articles],
         links=_story_links(info.id),
