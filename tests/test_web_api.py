@@ -235,7 +235,9 @@ def test_search_finds_the_seeds_and_highlights_the_words(app: FastAPI) -> None:
     assert set(marked) == {"shoigu", "video", "call"}
     both = get(app, "/api/v1/search", q="Dong Jun")["items"]
     assert {Path(h["article"]["origin"]).name for h in both} == {p.name for p in SEEDS}
-    assert get(app, "/api/v1/search", q="Dong Jun", limit=1, offset=1)["items"][0] == both[1]
+    second = get(app, "/api/v1/search", q="Dong Jun", limit=1, offset=1)
+    assert second["items"][0] == both[1] and second["total"] == len(both) == 2
+    assert found["total"] == 1 and get(app, "/api/v1/search", q='"')["total"] == 0
 
 
 def test_search_title_highlights(app: FastAPI) -> None:

@@ -526,6 +526,9 @@ def test_search_pages_by_the_page_size(site):
         response = asyncio.run(_get(app, "/search", {"q": "talks", "page": str(page)}))
         tree = lxml.html.document_fromstring(response.text)
         seen += tree.xpath('//a[@class="hit-title"]/@href')
+        (found,) = tree.xpath('//p[contains(@class, "found")]')
+        assert f"{total} articles found" in found.text_content()
+        assert f"page {page} of {total}" in found.text_content()
         assert bool(tree.xpath('//a[@rel="prev"]')) == (page > 1)
         assert bool(tree.xpath('//a[@rel="next"]')) == (page < total)
     assert len(seen) == len(set(seen)) == total

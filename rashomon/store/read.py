@@ -342,3 +342,13 @@ def search(db: Database, text: str, *, limit: int = 50, offset: int = 0) -> list
     with db.read() as connection:
         rows = connection.execute(sql, (*marks, query, limit, offset)).fetchall()
     return [Hit(_article_info(r), r["snippet"] or "", r["title_snippet"] or "") for r in rows]
+
+
+def search_count(db: Database, text: str) -> int:
+    """How many articles match every word of `text` (what `search` pages through)."""
+    query = fts_query(text)
+    if not query:
+        return 0
+    with db.read() as connection:
+        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        return int(connection.execute(sql, (query,)).fetchone()[0])

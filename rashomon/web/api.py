@@ -447,6 +447,7 @@ class SearchHit(BaseModel):
 
 class SearchResults(BaseModel):
     query: str
+    total: int = Field(description="How many articles match, over every page.")
     limit: int
     offset: int
     items: list[SearchHit]
@@ -775,7 +776,8 @@ def search(
                 "title_highlights": title_spans,
             }
         )
-    return {"query": q, "limit": size, "offset": offset, "items": items}
+    total = read.search_count(_store(request).db, q)
+    return {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
 
 
 # -- writing -------------------------------------------------------------------------------------

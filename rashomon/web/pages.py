@@ -520,6 +520,8 @@ def search_page(request: Request, q: str = "", page: str = "1") -> HTMLResponse:
         title=f"Search: {q}" if q else "Search",
         q=q,
         hits=hits[:size],
+        total=read.search_count(_db(request), q) if hits else 0,
+        page_size=size,
         words=bool(read.fts_query(q)),
         page=number,
         prev=_query("/search", q=q, page=number - 1) if number > 1 else None,
