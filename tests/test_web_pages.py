@@ -7,6 +7,7 @@ come out escaped on every page."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -433,6 +434,45 @@ def test_a_story_compared_at_an_earlier_size_says_how_much_its_comparison_covers
     assert "updating" in listed.text and "comparison pending" not in listed.text
     assert (api["compared"], api["compared_articles"]) == (False, 2)
     assert api["comparison"] is not None
+
+
+def test_a_big_story_page_links_to_the_texts_it_leaves_out_and_every_link_lands(tmp_path):
+    """With serve.story_texts=1, a story of three reports of one outlet carries one text;
+    the others' claims and quotes link to their own article pages, where each id exists."""
+    settings = Settings.load(None, ["serve.story_texts=1"], use_default_file=False)
+    title, *paragraphs = sorted(EXAMPLES.glob("0*.txt"))[0].read_text("utf-8").split("\n\n")
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    head = f'<title>{html.escape(title)}</title><meta property="og:site_name" content="Daily X">'
+    with Store(tmp_path / "big.db", settings) as store:
+        for k in range(3):
+            path = tmp_path / f"{k}.html"
+            extra = f"<p>Update {k}: this report was updated again.</p>" if k else ""
+            link = f'<link rel="canonical" href="https://daily-x.example/news/{k}">'
+            page = f"<html><head>{head}{link}</head><body><article><h1>{html.escape(title)}</h1>"
+            path.write_text(page + body + extra + "</article></body></html>", "utf-8")
+            store.add(list(annotate_inputs([str(path)], settings, known=store.known)))
+            store.update()
+        (info,) = read.stories(store.db)
+        app = create_app(store, settings)
+        tree = lxml.html.document_fromstring(asyncio.run(_get(app, f"/stories/{info.id}", {})).text)
+        away = {urlsplit(h).path for h in tree.xpath('//a[starts-with(@href, "/articles/")]/@href')}
+        pages = {
+            path: lxml.html.document_fromstring(asyncio.run(_get(app, path, {})).text)
+            for path in away
+        }
+    assert info.articles == 3
+    assert len(tree.xpath('//div[@class="text"]')) == 1
+    assert len(tree.xpath('//p[contains(@class, "elsewhere")]')) == 2
+    here, there = _ids(tree), {path: _ids(page) for path, page in pages.items()}
+    claims = tree.xpath('//table[contains(@class, "matrix")]//a/@href')
+    claims += tree.xpath('//table[contains(@class, "quotes")]//a/@href')
+    assert any(h.startswith("/articles/") and "#" in h for h in claims)
+    for href in claims:
+        parts = urlsplit(href)
+        if parts.path.startswith("/articles/"):
+            assert parts.fragment in there[parts.path], href
+        elif not parts.path:
+            assert parts.fragment in here, href
 
 
 # ---------------------------------------------------------------- an article

@@ -193,6 +193,14 @@ class ArticleView:
     quotes: list[QuoteView] = field(default_factory=list)
     provenance: Provenance | None = None
     signals: Signals | None = None
+    page: str = ""  # the URL of the page holding its text when this page does not
+    page_anchor: str = ""  # the prefix of its ids on that page
+
+    def target(self, suffix: str) -> str:
+        """The link to one of its ids ('-h', '-c0-40', '-q2'): on this page, or on its own."""
+        if self.page:
+            return f"{self.page}#{self.page_anchor}{suffix}"
+        return f"#{self.anchor}{suffix}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,7 @@ class QuoteView:
     quote: Quote
     anchor: str
     chain: tuple[str, ...]
+    href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,17 +342,28 @@ def _template() -> jinja2.Template:
     return environment().get_template("compare.html")
 
 
-def story_view(comparison: Comparison, docs: Mapping[str, Doc], *, anchor: str = "s1") -> StoryView:
+def story_view(
+    comparison: Comparison,
+    docs: Mapping[str, Doc],
+    *,
+    anchor: str = "s1",
+    elsewhere: Mapping[str, tuple[str, str]] | None = None,
+) -> StoryView:
     """What a story section shows of `comparison`: its matrix rows, conflicts, headline checks
-    and every article highlighted. `docs` are keyed by origin; `anchor` prefixes every id."""
+    and every article highlighted. `docs` are keyed by origin; `anchor` prefixes every id.
+    `elsewhere` maps a source to (URL, id prefix) of another page that holds its highlighted
+    text: this page then links there instead of carrying the text (a big story's page)."""
     story = comparison.story
     sources = _sources(comparison)
     names = _outlet_names(comparison, docs, sources)
     copies = dict(story.duplicates)
+    away = elsewhere or {}
     articles = [
         ArticleView(f"{anchor}-a{n}", s, names[s], docs.get(s), copies.get(s))
         for n, s in enumerate(sources, 1)
     ]
+    for article in articles:
+        article.page, article.page_anchor = away.get(article.source, ("", ""))
     view = StoryView(story, anchor, _columns(articles), articles, relays=comparison.relays)
     _letter_columns(view)
     by_source = {a.source: a for a in articles}
@@ -359,7 +379,10 @@ def story_view(comparison: Comparison, docs: Mapping[str, Doc], *, anchor: str =
         if s.source in by_source:
             by_source[s.source].signals = s
     for article in articles:
-        _render_article(article, _refs_of(article.source, comparison))
+        if article.page:
+            _list_quotes(article)
+        else:
+            _render_article(article, _refs_of(article.source, comparison))
     return view
 
 
@@ -405,7 +428,10 @@ def _letter_columns(view: StoryView) -> None:
     view.letters = dict(zip(view.columns, _letters(view.columns), strict=True))
     first: dict[str, str] = {}
     for article in view.articles:
-        first.setdefault(article.outlet, article.anchor)
+        if not article.page:
+            first.setdefault(article.outlet, f"#{article.anchor}")
+    for article in view.articles:
+        first.setdefault(article.outlet, article.target(""))
     view.key = [(view.letters[c], c, first[c]) for c in view.columns]
     view.widths = [LETTER_REM * len(view.letters[c]) + LABEL_PAD_REM for c in view.columns]
 
@@ -478,9 +504,9 @@ def claim_href(ref: ClaimRef, article: ArticleView) -> str | None:
         return None
     where = _locate(ref, article.doc)
     if where == "body":
-        return f"#{_span_id(article.anchor, ref.start, ref.end)}"
+        return article.target(f"-c{ref.start}-{ref.end}")
     if where == "headline":
-        return f"#{article.anchor}-h"
+        return article.target("-h")
     return None
 
 
@@ -520,7 +546,7 @@ def _headline(check: HeadlineCheck, by_source: Mapping[str, ArticleView]) -> Hea
     return HeadlineView(
         check,
         outlet,
-        f"#{article.anchor}-h" if article and article.doc else None,
+        article.target("-h") if article and article.doc else None,
         _ref_view(check.evidence, by_source) if check.evidence else None,
         _ref_view(check.elsewhere, by_source) if check.elsewhere else None,
         _ref_view(check.also, by_source) if check.also else None,
@@ -561,9 +587,16 @@ def _render_article(article: ArticleView, refs: Sequence[ClaimRef]) -> None:
     article.body = highlight(doc.article.text, spans)
     title = doc.article.title or ""
     article.headline = highlight(title, _word_spans(w for w in words if w.where == "headline"))
+    _list_quotes(article)
+
+
+def _list_quotes(article: ArticleView) -> None:
+    """The article's quotes with their chains, each linked to its words."""
+    if article.doc is None:
+        return
     article.quotes = [
-        QuoteView(q, f"{article.anchor}-q{i}", _chain(q, article.outlet))
-        for i, q in enumerate(doc.quotes)
+        QuoteView(q, f"{article.anchor}-q{i}", _chain(q, article.outlet), article.target(f"-q{i}"))
+        for i, q in enumerate(article.doc.quotes)
     ]
 
 

@@ -318,6 +318,18 @@ def story_page(
     return HTMLResponse(cached)
 
 
+def _texts_elsewhere(members: Sequence[read.ArticleInfo], keep: int) -> dict[str, tuple[str, str]]:
+    """The members whose texts a story page leaves to their own pages, as the `elsewhere` of
+    story_view: all but `keep` of them, keeping the first of each outlet, then the earliest."""
+    firsts = list({m.outlet: m for m in reversed(members)}.values())
+    kept = {m.id for m in firsts}
+    for member in members:
+        if len(kept) >= keep:
+            break
+        kept.add(member.id)
+    return {m.origin: (article_href(m.id), ARTICLE_ANCHOR) for m in members if m.id not in kept}
+
+
 def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> HTMLResponse:
     page = read.story(_db(request), story_id)
     if page is None:
@@ -332,7 +344,8 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
             articles=page.articles,
             timeline=timeline,
         )
-    view = story_view(page.comparison, page.docs, anchor=STORY_ANCHOR)
+    away = _texts_elsewhere(page.articles, int(request.app.state.settings["serve.story_texts"]))
+    view = story_view(page.comparison, page.docs, anchor=STORY_ANCHOR, elsewhere=away)
     every = _filtered(view, verdict, outlet)
     return render(
         request,
