@@ -926,6 +926,7 @@ def main() -> int:
     )
     parser.add_argument("--no-ingest", action="store_true", help="no concurrent ingest")
     parser.add_argument("--threads", type=int, help="serve --threads (default: its default)")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers (1)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached store")
     parser.add_argument(
         "--client", choices=sorted(CLIENTS), default="raw", help="load client (raw)"
@@ -967,6 +968,8 @@ def main() -> int:
         serve = ["serve", "--db", str(db), "--port", str(port)]
         if args.threads:
             serve += ["--threads", str(args.threads)]
+        if args.workers > 1:
+            serve += ["--workers", str(args.workers)]
         server = start(_rashomon(*serve), logs["server"])
         startup = wait_healthy(base, server, logs["server"], timeout=120)
         _say(f"server: {base} up in {startup:.1f} s; unloaded pass")
@@ -1009,7 +1012,8 @@ def main() -> int:
             "articles": articles,
             "stories": stories,
             "targets": targets,
-            "threads": f"--threads {args.threads}" if args.threads else "default threads",
+            "threads": (f"--threads {args.threads}" if args.threads else "default threads")
+            + (f", --workers {args.workers}" if args.workers > 1 else ""),
             "startup": startup,
             "ingest_docs": len(ingest_items),
             "ingest_window": args.ingest_window,

@@ -7,6 +7,7 @@ go to stderr, so output can be piped. The exit code is 1 when any input failed.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -555,41 +556,49 @@ def serve(
         str, typer.Option(help="Address to listen on; beyond loopback a write token is required.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers_threads: Annotated[
-        int, typer.Option("--threads", help="Threads serving requests.", min=1)
+    threads: Annotated[
+        int, typer.Option("--threads", help="Threads serving requests, per worker.", min=1)
     ] = 40,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Server processes, each with its own store connection (more use more cores).",
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the store in a browser and over HTTP: stories, story comparisons, articles,
     outlets and search, and the JSON API under /api/v1 (its reference at /docs)."""
-    import anyio.to_thread
     import uvicorn
 
     from rashomon.store import Store
-    from rashomon.web.app import create_app
+    from rashomon.web.app import SERVE_ENV, create_app, serve_spec, server_token
 
     state: State = ctx.obj
     settings = state.settings()
     with _usage_errors():
         if not db.exists():
             raise RashomonError(f"{db}: no such store (create it with `rashomon ingest`)")
-        store = Store(db, settings)
-        try:
-            application = create_app(store, settings, host=host)
-
-            async def threads() -> None:
-                anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
-
-            config = uvicorn.Config(application, host=host, port=port, log_level="warning")
-            server = uvicorn.Server(config)
-            err.print(f"serving {db} at http://{host}:{port}/", highlight=False, markup=False)
-            anyio.run(_serve_with_threads, server, threads)
-        finally:
+        server_token(settings, host)  # refuses to listen beyond loopback without a token
+        store = Store(db, settings)  # refuses a bad file before any worker starts
+        err.print(f"serving {db} at http://{host}:{port}/", highlight=False, markup=False)
+        if workers > 1:
             store.close()
-
-
-async def _serve_with_threads(server: Any, setup: Callable[[], Any]) -> None:
-    await setup()
-    await server.serve()
+            os.environ[SERVE_ENV] = serve_spec(
+                db.resolve(), host, threads, state.settings_file, state.overrides
+            )
+            uvicorn.run(
+                "rashomon.web.app:app_from_environment",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+            return
+        application = create_app(store, settings, host=host, threads=threads, own_store=True)
+        uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command("settings")

@@ -1,7 +1,9 @@
 """The web app: server-rendered pages and the JSON API over one store.
 
 `create_app(store, settings, host=…)` builds the FastAPI application; `rashomon serve` runs it
-with uvicorn. What every response shares lives here:
+with uvicorn, in one process or, with `--workers N`, in N processes that each build their own
+with `app_from_environment` (each its own Store on the one database file). What every
+response shares lives here:
 
 - security headers on every response: a strict Content-Security-Policy (nothing from
   elsewhere, no inline script, no plugins, no framing), `nosniff`, no referrer;
@@ -17,8 +19,11 @@ The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,17 @@ from rashomon.errors import RashomonError
 from rashomon.settings import Settings
 from rashomon.store import Store
 
-__all__ = ["CSP", "create_app", "is_loopback", "require_token"]
+__all__ = [
+    "CSP",
+    "SERVE_ENV",
+    "app_from_environment",
+    "create_app",
+    "is_loopback",
+    "require_token",
+    "serve_spec",
+]
+
+SERVE_ENV = "RASHOMON_SERVE"  # what `serve --workers` hands its worker processes (JSON)
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -157,12 +172,33 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def create_app(store: Store, settings: Settings, *, host: str = "127.0.0.1") -> FastAPI:
+def create_app(
+    store: Store,
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    threads: int | None = None,
+    own_store: bool = False,
+) -> FastAPI:
     """The application over an open store. `host` is where it will listen (a token is
-    required beyond loopback)."""
+    required beyond loopback); `threads` caps the threads serving requests (anyio's default
+    otherwise); with `own_store` the app closes the store when the server stops."""
     from rashomon.web import api, pages
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        try:
+            yield
+        finally:
+            if own_store:
+                store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="rashomon",
         version=__version__,
         description="One event, many accounts: stories, comparisons, articles and outlets.",
@@ -192,6 +228,39 @@ def create_app(store: Store, settings: Settings, *, host: str = "127.0.0.1") -> 
         return "ok"
 
     return app
+
+
+def serve_spec(
+    db: str | Path,
+    host: str,
+    threads: int,
+    settings_file: str | Path | None,
+    overrides: list[str],
+) -> str:
+    """What a worker needs to build the app (the value of $RASHOMON_SERVE)."""
+    spec = {
+        "db": str(db),
+        "host": host,
+        "threads": threads,
+        "settings_file": str(settings_file) if settings_file else None,
+        "overrides": list(overrides),
+    }
+    return json.dumps(spec)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `rashomon serve --workers N` worker process: the store, settings, address
+    and threads from $RASHOMON_SERVE (see serve_spec). Each worker opens its own Store on the
+    database; their writes go one at a time through SQLite's lock."""
+    raw = os.environ.get(SERVE_ENV)
+    if not raw:
+        raise RashomonError(f"${SERVE_ENV} is not set: start workers with `rashomon serve`")
+    spec = json.loads(raw)
+    settings = Settings.load(spec["settings_file"], spec["overrides"])
+    store = Store(spec["db"], settings)
+    return create_app(
+        store, settings, host=spec["host"], threads=int(spec["threads"]), own_store=True
+    )
 
 
 def state_of(request: Request) -> Any:
