@@ -23,6 +23,7 @@ from rashomon.settings import Settings
 from rashomon.store import Store
 from rashomon.store.ingest import ingest_into
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="stops the server with SIGINT")
 runner = CliRunner()
 SEEDS = sorted(EXAMPLES.glob("0*.txt"))
 
@@ -121,7 +122,3 @@ def test_a_worker_without_its_spec_says_how_to_start_it(monkeypatch):
     monkeypatch.delenv(SERVE_ENV, raising=False)
     with pytest.raises(RashomonError, match="rashomon serve"):
         app_from_environment()
-
-
-if os.name != "posix":  # SIGINT to a child process
-    pytestmark = pytest.mark.skip("POSIX only")

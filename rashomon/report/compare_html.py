@@ -206,9 +206,8 @@ class ArticleView:
 @dataclass(frozen=True, slots=True)
 class QuoteView:
     quote: Quote
-    anchor: str
+    href: str  # the link to its words, on this page or on its article's own page
     chain: tuple[str, ...]
-    href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,10 +426,7 @@ def _letter_columns(view: StoryView) -> None:
     outlet's first article) and its width in the compact matrix."""
     view.letters = dict(zip(view.columns, _letters(view.columns), strict=True))
     first: dict[str, str] = {}
-    for article in view.articles:
-        if not article.page:
-            first.setdefault(article.outlet, f"#{article.anchor}")
-    for article in view.articles:
+    for article in sorted(view.articles, key=lambda a: bool(a.page)):  # texts on this page first
         first.setdefault(article.outlet, article.target(""))
     view.key = [(view.letters[c], c, first[c]) for c in view.columns]
     view.widths = [LETTER_REM * len(view.letters[c]) + LABEL_PAD_REM for c in view.columns]
@@ -504,7 +500,7 @@ def claim_href(ref: ClaimRef, article: ArticleView) -> str | None:
         return None
     where = _locate(ref, article.doc)
     if where == "body":
-        return article.target(f"-c{ref.start}-{ref.end}")
+        return article.target(_claim_suffix(ref.start, ref.end))
     if where == "headline":
         return article.target("-h")
     return None
@@ -523,7 +519,17 @@ def _locate(ref: ClaimRef, doc: Doc) -> str | None:
 
 
 def _span_id(article_anchor: str, start: int, end: int) -> str:
-    return f"{article_anchor}-c{start}-{end}"
+    return article_anchor + _claim_suffix(start, end)
+
+
+def _claim_suffix(start: int, end: int) -> str:
+    """The end of a claim's id after its article's prefix."""
+    return f"-c{start}-{end}"
+
+
+def _quote_suffix(number: int) -> str:
+    """The end of a quote's id after its article's prefix."""
+    return f"-q{number}"
 
 
 def _conflict(row: Row, conflict: Conflict, names: Mapping[str, str]) -> ConflictView:
@@ -595,7 +601,7 @@ def _list_quotes(article: ArticleView) -> None:
     if article.doc is None:
         return
     article.quotes = [
-        QuoteView(q, f"{article.anchor}-q{i}", _chain(q, article.outlet), article.target(f"-q{i}"))
+        QuoteView(q, article.target(_quote_suffix(i)), _chain(q, article.outlet))
         for i, q in enumerate(article.doc.quotes)
     ]
 
@@ -629,7 +635,7 @@ def _quote_spans(article_anchor: str, doc: Doc) -> list[Span]:
     for i, q in enumerate(doc.quotes):
         who = q.speaker or ("anonymous" if q.anonymous else "no speaker named")
         tip = f"{q.kind} quote · {who}" + "".join(f" ← {v}" for v in q.via)
-        spans.append(Span(q.start, q.end, "quote", "q", f"{article_anchor}-q{i}", tip))
+        spans.append(Span(q.start, q.end, "quote", "q", article_anchor + _quote_suffix(i), tip))
         if q.speaker_span:
             spans.append(Span(*q.speaker_span, "speaker", "spk", None, "speaker"))
     return spans

@@ -65,7 +65,7 @@ class StoryInfo:
     compared: bool
     outlet_names: tuple[str, ...] = ()
     version: int = 0  # grows each time the story's members change
-    compared_articles: int = 0  # the story's size when its (maybe older) comparison was made
+    compared_articles: int = 0  # its size when its (maybe older) comparison was made; 0: none
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,8 +321,7 @@ def story_page(
 def _texts_elsewhere(members: Sequence[read.ArticleInfo], keep: int) -> dict[str, tuple[str, str]]:
     """The members whose texts a story page leaves to their own pages, as the `elsewhere` of
     story_view: all but `keep` of them, keeping the first of each outlet, then the earliest."""
-    firsts = list({m.outlet: m for m in reversed(members)}.values())
-    kept = {m.id for m in firsts}
+    kept = {m.id for m in {m.outlet: m for m in reversed(members)}.values()}
     for member in members:
         if len(kept) >= keep:
             break
