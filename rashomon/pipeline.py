@@ -32,6 +32,7 @@ __all__ = [
     "compare_inputs",
     "story_inputs",
     "annotate_one",
+    "annotate_results",
 ]
 
 log = logging.getLogger(__name__)
@@ -294,7 +295,7 @@ def annotate_inputs(
 
     resolver = Resolver()
     window = max(1, int(settings["annotate.resolve_window"]))
-    for chunk in _batches(_annotated(results, settings), window):
+    for chunk in _batches(annotate_results(results, settings), window):
         docs = [r.record for r in chunk if isinstance(r.record, Doc)]
         resolved = iter(resolve_corpus(docs, resolver))
         yield from (_with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in chunk)
@@ -304,7 +305,7 @@ def _as_is_stage(raw: RawDoc, context: Context) -> Article:
     return as_is(raw, context.settings)
 
 
-def _annotated(results: Iterable[Result], settings: Settings) -> Iterator[Result]:
+def annotate_results(results: Iterable[Result], settings: Settings) -> Iterator[Result]:
     """Results in input order, each article's replaced by its Doc. The articles go through one
     spaCy stream (so `annotate.n_process` workers start once, not per batch); a document whose
     annotation fails is recorded as an internal error and the stream goes on."""

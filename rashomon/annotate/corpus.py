@@ -14,7 +14,7 @@ from dataclasses import replace
 from rashomon.annotate.entities import Resolver
 from rashomon.model import Claim, Doc, Quote
 
-__all__ = ["resolve_corpus"]
+__all__ = ["resolve_corpus", "rewrite"]
 
 
 def resolve_corpus(docs: Iterable[Doc], resolver: Resolver | None = None) -> list[Doc]:
@@ -24,10 +24,12 @@ def resolve_corpus(docs: Iterable[Doc], resolver: Resolver | None = None) -> lis
     resolver = resolver if resolver is not None else Resolver()
     for doc in docs:
         resolver.add(doc.entities)
-    return [_rewrite(doc, resolver) for doc in docs]
+    return [rewrite(doc, resolver) for doc in docs]
 
 
-def _rewrite(doc: Doc, resolver: Resolver) -> Doc:
+def rewrite(doc: Doc, resolver: Resolver) -> Doc:
+    """`doc` with the names `resolver` gives its entities (the doc itself when none change);
+    the resolver is only asked, so it must hold the corpus already."""
     renamed: dict[str, str] = {}
     entities = []
     for entity in doc.entities:

@@ -1414,6 +1414,15 @@ class Resolver:
         self._docs.update(seen)
         self._map = None
 
+    def merge(self, other: Resolver) -> Resolver:
+        """Add everything `other` was given (another worker's share of a corpus): the answers
+        are then those of one resolver given both shares. Returns self."""
+        for ident, texts in other._counts.items():
+            self._counts[ident].update(texts)
+        self._docs.update(other._docs)
+        self._map = None
+        return self
+
     def canonical(self, entity: Entity) -> tuple[str, str]:
         """(canonical name, key) of `entity` across every article added."""
         if self._map is None:

@@ -80,6 +80,19 @@ class TemplateStore:
         if len(counts) > self.max_lines:
             self._prune(counts)
 
+    def merge(self, other: TemplateStore) -> TemplateStore:
+        """Add what `other` observed (another worker's share of a batch), as if this store had
+        seen those documents too. Returns self."""
+        for outlet, counts in other._counts.items():
+            mine = self._counts.setdefault(outlet, {})
+            for key, count in counts.items():
+                mine[key] = mine.get(key, 0) + count
+            if len(mine) > self.max_lines:
+                self._prune(mine)
+        for outlet, documents in other._docs.items():
+            self._docs[outlet] = self._docs.get(outlet, 0) + documents
+        return self
+
     def _prune(self, counts: dict[str, int]) -> None:
         """Drop the least seen lines until the outlet is back under its cap."""
         target = self.max_lines * 3 // 4

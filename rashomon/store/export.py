@@ -82,15 +82,15 @@ class Table:
 # ---------------------------------------------------------------------- the rows of each table
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON-ready value with every field of every record (unlike `codec.encode`, which
     leaves defaults out), so each object of a json column has the same keys."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (date, datetime)):
@@ -128,7 +128,7 @@ def _article_rows(connection: sqlite3.Connection) -> Iterator[Row]:
         record: Row = {name: row[name] for name in _ARTICLE_FIELDS}
         for layer, cls in _LAYERS:
             items: list[Any] = [codec.decode(cls, item) for item in doc.get(layer, [])]
-            record[layer] = _plain(items)
+            record[layer] = plain(items)
         yield record
 
 
@@ -173,9 +173,9 @@ def _comparison_rows(connection: sqlite3.Connection) -> Iterator[Row]:
                 "outlets": list(group.outlets),
                 "missing": list(group.missing),
                 "sources": list(dict.fromkeys(claim.source for claim in group.claims)),
-                "claims": _plain(group.claims),
-                "conflicts": _plain(group.conflicts),
-                "changes": _plain(group.changes),
+                "claims": plain(group.claims),
+                "conflicts": plain(group.conflicts),
+                "changes": plain(group.changes),
             }
 
 

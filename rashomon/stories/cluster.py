@@ -77,6 +77,13 @@ class Rarity:
         self.name_df.update(features.names)
         self.documents += 1
 
+    def merge(self, other: Rarity) -> Rarity:
+        """Add the counts of `other` (another worker's share of a corpus). Returns self."""
+        self.term_df += other.term_df
+        self.name_df.update(other.name_df)
+        self.documents += other.documents
+        return self
+
     def name_weight(self, key: str) -> float:
         return idf(self.name_df[key], max(self.documents, 1))
 
@@ -110,7 +117,9 @@ class Rarity:
 class StoryIndex:
     """Reports grouped into stories as they arrive. Story numbers are positions in `members`."""
 
-    def __init__(self, settings: Settings, scorer: Scorer, dim: int) -> None:
+    def __init__(
+        self, settings: Settings, scorer: Scorer, dim: int, rarity: Rarity | None = None
+    ) -> None:
         self.limits = Limits.from_settings(settings, scorer)
         self.scorer = scorer
         self.features: list[Features] = []
@@ -119,7 +128,7 @@ class StoryIndex:
         self.copies: dict[int, int] = {}  # copy -> the original it repeats
         self._vectors = np.zeros((64, dim), np.float32)
         self._days = np.full(64, _NO_DATE, np.int64)
-        self.rarity = Rarity()
+        self.rarity = rarity if rarity is not None else Rarity()
         self._lsh = MinHashLSH(
             threshold=self.limits.duplicate_jaccard, num_perm=self.limits.num_perm
         )
@@ -259,17 +268,22 @@ class StoryIndex:
     def _best_story(self, i: int, features: Features, vector: np.ndarray) -> int | None:
         """The story this report joins: the best by `story_score`, if it clears the
         threshold."""
+        story, score = self.best(features, vector)
+        return story if story is not None and score >= self.limits.threshold else None
+
+    def best(self, features: Features, vector: np.ndarray) -> tuple[int | None, float]:
+        """The story that fits a report best and its `story_score`, whether or not that
+        clears the threshold; (None, 0.0) when no indexed report shares a block with it."""
         pool = self.candidates(features, vector)
         if not len(pool):
-            return None
+            return None, 0.0
         chances = self.probabilities(features, vector, pool)
         scored: dict[int, list[float]] = defaultdict(list)
         for j, chance in zip(pool.tolist(), chances.tolist(), strict=True):
             scored[self.story_of[j]].append(chance)
-        story, score = max(
+        return max(
             ((s, story_score(c)) for s, c in scored.items()), key=lambda item: (item[1], -item[0])
         )
-        return story if score >= self.limits.threshold else None
 
     # ------------------------------------------------------------------ results
 
