@@ -1,0 +1,570 @@
+"""`rashomon spark run`: the pipeline on Apache Spark, over web archives and folders.
+
+The same stage code as the local pipeline (`rashomon.spark.work`), wired into Spark:
+
+1. **Inputs.** The driver lists the input files through Hadoop's FileSystem (any filesystem
+   Spark reads) and leaves out those the manifest says are done (same URI, size and
+   modification time). The rest are processed `spark.files_per_run` files at a time; each
+   such run is committed on its own, so an interrupted job loses at most one run's work.
+2. **Document stages, per run** (`mapPartitions`): files are read with Spark's
+   `binaryFiles` and split into documents by the local readers; identical documents (one
+   content id) are processed once, the first by input order across every run, the others
+   recorded as duplicates; outlets' page templates are learned from the run's plain-text
+   documents (partial counts merged on the driver, then broadcast), and every document is
+   cleaned, annotated and its lead embedded. The run's results are saved (pickled records),
+   then the manifest names its files: a run without both is ignored and done again.
+3. **Corpus stages, over every committed run.** Names are shared across the corpus (the
+   resolver's counts merged from every partition, twice, as the local pipeline resolves a
+   window and then the corpus); stories are clustered per block of publication days
+   (`groupByKey`, the local `StoryIndex` in each, corpus-wide word and name rarity
+   broadcast), blocks overlapping by `stories.window_days` and stories that share a report
+   merged on the driver; each story is then built and compared (`groupByKey` per story,
+   the local `story_of` and `compare_story`).
+4. **Output.** The tables of `rashomon.spark.tables` are written as Parquet beside their
+   final place and moved into it; a marker names the runs they cover, so a re-run with no
+   new input does nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from rashomon.errors import RashomonError
+from rashomon.model import Doc, Outcome, Result
+from rashomon.settings import Settings
+from rashomon.spark import tables, work
+from rashomon.spark.hadoop import Files, Listed, display_name, escape_path
+
+__all__ = ["JobError", "Report", "run", "session"]
+
+log = logging.getLogger(__name__)
+
+WORK = "_work"
+RUNS = f"{WORK}/runs"
+MANIFEST = f"{WORK}/manifest"
+STAGING = f"{WORK}/staging"
+MARKER = f"{WORK}/tables.json"
+SUCCESS = "_SUCCESS"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the corpus stages put one article: its story (a key until the story is
+    built), and the article it is a near-identical copy of (origin and id), if any."""
+
+    story: str
+    copy_of: str | None = None
+    copy_id: str | None = None
+
+
+class JobError(RashomonError):
+    """The job cannot run as asked (no input found, an unusable output folder)."""
+
+
+@dataclass
+class Report:
+    """What a job did: files read and skipped, inputs by outcome and reason, stories."""
+
+    files: int = 0
+    files_skipped: int = 0
+    runs: int = 0
+    new_runs: list[str] = field(default_factory=list)
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    articles: int = 0
+    stories: int = 0
+    comparisons: int = 0
+    tables_written: bool = False
+
+
+# ---------------------------------------------------------------------- the session
+
+
+def session(master: str | None = None, app: str = "rashomon") -> Any:
+    """A SparkSession: the one spark-submit made, or a new one on `master` (local[N]) with
+    the Python of this process on the executors."""
+    from pyspark.sql import SparkSession
+
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    builder = SparkSession.builder.appName(app)
+    if not submitted:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = (
+            builder.master(master or "local[*]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.python.worker.reuse", "true")
+            .config("spark.sql.shuffle.partitions", "16")
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# ---------------------------------------------------------------------- the job
+
+
+def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> Report:
+    """Process `inputs` into the tables under `output`, resuming what earlier jobs began."""
+    files = Files(spark)
+    out = files.qualified(output).rstrip("/")
+    report = Report()
+    listed = _list_inputs(files, inputs, report)
+    done = _manifest(spark, files, out)
+    todo = [f for f in listed if done.get(f.uri) != (f.size, f.modified)]
+    report.files, report.files_skipped = len(todo), len(listed) - len(todo)
+    _drop_unfinished(files, out)
+    per_run = max(1, int(settings["spark.files_per_run"]))
+    for start in range(0, len(todo), per_run):
+        chunk = todo[start : start + per_run]
+        report.new_runs.append(_document_run(spark, files, out, chunk, settings))
+        report.runs += 1
+    runs = _committed_runs(files, out)
+    if not runs:
+        return report
+    marker = json.dumps({"runs": runs})
+    if files.read_text(f"{out}/{MARKER}") == marker and all(
+        files.exists(f"{out}/{t}") for t in tables.TABLES
+    ):
+        return report
+    _corpus(spark, files, out, runs, settings, report)
+    files.write_text(f"{out}/{MARKER}", marker)
+    report.tables_written = True
+    return report
+
+
+def _list_inputs(files: Files, inputs: Sequence[str], report: Report) -> list[Listed]:
+    found: dict[str, Listed] = {}
+    for item in inputs:
+        listed, missing = files.expand(item)
+        if missing:
+            report.missing.append((item, missing))
+        for entry in listed:
+            found.setdefault(entry.uri, entry)
+    if not found and report.missing:
+        reasons = "; ".join(f"{item}: {why}" for item, why in report.missing)
+        raise JobError(f"no input files found ({reasons})")
+    return list(found.values())
+
+
+def _manifest(spark: Any, files: Files, out: str) -> dict[str, tuple[int, int]]:
+    """Input URI -> (size, modified) of every file a committed run processed."""
+    done: dict[str, tuple[int, int]] = {}
+    for name in files.children(f"{out}/{MANIFEST}"):
+        text = files.read_text(f"{out}/{MANIFEST}/{name}")
+        for line in (text or "").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                done[entry["uri"]] = (int(entry["size"]), int(entry["modified"]))
+    return done
+
+
+def _committed_runs(files: Files, out: str) -> list[str]:
+    """Runs whose results and manifest were both written, in the order they ran."""
+    manifests = {name.removesuffix(".jsonl") for name in files.children(f"{out}/{MANIFEST}")}
+    return [
+        name
+        for name in files.children(f"{out}/{RUNS}")
+        if name in manifests and files.exists(f"{out}/{RUNS}/{name}/{SUCCESS}")
+    ]
+
+
+def _drop_unfinished(files: Files, out: str) -> None:
+    """Remove what an interrupted job left half written (a run without its manifest, staged
+    tables); committed runs are never touched."""
+    committed = set(_committed_runs(files, out))
+    for name in files.children(f"{out}/{RUNS}"):
+        if name not in committed:
+            files.delete(f"{out}/{RUNS}/{name}")
+    files.delete(f"{out}/{STAGING}")
+
+
+def _new_run_name() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"run-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+def _partitions(spark: Any, settings: Settings) -> int:
+    wanted = int(settings["spark.partitions"])
+    return wanted if wanted > 0 else 4 * spark.sparkContext.defaultParallelism
+
+
+# ---------------------------------------------------------------------- document stages
+
+
+def _document_run(
+    spark: Any, files: Files, out: str, chunk: list[Listed], settings: Settings
+) -> str:
+    """Read, clean and annotate one run's files; save the results, then the manifest.
+    Returns the run's name."""
+    sc = spark.sparkContext
+    run_name = _new_run_name()
+    values = dict(settings)
+    numbers = {f.uri: i for i, f in enumerate(chunk)}
+    names = {f.uri: display_name(f.uri) for f in chunk}
+    paths = ",".join(escape_path(f.uri) for f in chunk)
+    read = sc.binaryFiles(paths, minPartitions=min(len(chunk), _partitions(spark, settings)))
+    items = read.flatMap(
+        lambda pair: work.read_input(
+            run_name,
+            _number(numbers, pair[0]),
+            names.get(pair[0], display_name(pair[0])),
+            pair[1],
+            values,
+        )
+    ).persist(_memory_and_disk())
+    reads = items.filter(lambda x: isinstance(x, work.FileRead)).collect()
+    documents = items.filter(lambda x: isinstance(x, work.Item))
+    firsts = _first_by_content(spark, files, out, documents)
+    todo, repeats = _split_repeats(documents, firsts, _partitions(spark, settings))
+    todo = todo.persist(_memory_and_disk())
+    templates = sc.broadcast(_learn_templates(sc, todo, values))
+    processed = todo.mapPartitions(lambda part: work.process_part(part, values, templates.value))
+    everything = processed.union(repeats)
+    everything.saveAsPickleFile(f"{out}/{RUNS}/{run_name}")
+    _write_manifest(files, out, run_name, chunk, reads, names)
+    items.unpersist()
+    todo.unpersist()
+    return run_name
+
+
+def _number(numbers: dict[str, int], uri: str) -> int:
+    if uri in numbers:
+        return numbers[uri]
+    for known, number in numbers.items():  # a filesystem may spell the URI differently
+        if display_name(known) == display_name(uri):
+            return number
+    return len(numbers)
+
+
+def _memory_and_disk() -> Any:
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
+
+
+def _first_by_content(spark: Any, files: Files, out: str, documents: Any) -> Any:
+    """(content id, (order, origin)) of the first input document with each content, over
+    the committed runs and this one."""
+    sc = spark.sparkContext
+    new = documents.filter(lambda i: i.raw is not None).map(
+        lambda i: (i.raw.id, (i.order, i.raw.origin))
+    )
+    earlier = _earlier_documents(sc, files, out)
+    if earlier is not None:
+        new = new.union(earlier)
+    return new.reduceByKey(lambda a, b: a if a[0] <= b[0] else b)
+
+
+def _earlier_documents(sc: Any, files: Files, out: str) -> Any:
+    runs = _committed_runs(files, out)
+    if not runs:
+        return None
+    return (
+        _load_runs(sc, out, runs)
+        .filter(lambda p: p.result.id is not None)
+        .map(lambda p: (p.result.id, (p.order, p.result.origin)))
+    )
+
+
+def _load_runs(sc: Any, out: str, runs: Sequence[str]) -> Any:
+    return sc.pickleFile(",".join(escape_path(f"{out}/{RUNS}/{r}") for r in runs))
+
+
+def _split_repeats(documents: Any, firsts: Any, partitions: int) -> tuple[Any, Any]:
+    """The documents to process (the first of each content, spread over `partitions`) and
+    the Processed records of the rest: failed reads, and duplicates of an earlier input."""
+    failed = documents.filter(lambda i: i.raw is None).map(
+        lambda i: work.Processed(i.order, i.source, i.failed)
+    )
+    keyed = documents.filter(lambda i: i.raw is not None).map(lambda i: (i.raw.id, i))
+    joined = keyed.join(firsts)
+    todo = joined.filter(lambda kv: kv[1][0].order == kv[1][1][0]).map(lambda kv: kv[1][0])
+    duplicates = joined.filter(lambda kv: kv[1][0].order != kv[1][1][0]).map(
+        lambda kv: _duplicate(kv[1][0], kv[1][1][1])
+    )
+    return todo.repartition(partitions), failed.union(duplicates)
+
+
+def _duplicate(item: work.Item, first_origin: str) -> work.Processed:
+    assert item.raw is not None
+    detail = f"same content as {first_origin}"
+    result = Result(item.raw.origin, Outcome.SKIPPED, "duplicate", detail, item.raw.id)
+    return work.Processed(item.order, item.source, result)
+
+
+def _learn_templates(sc: Any, todo: Any, values: dict[str, Any]) -> Any:
+    """The run's page templates: learned per partition, merged here, sent to every task."""
+    from rashomon.clean.templates import TemplateStore
+
+    settings = Settings(values)
+    if not settings["clean.text.learn_first"]:
+        return None
+    merged = TemplateStore(settings)
+    for part in todo.mapPartitions(lambda part: work.learn_part(part, values)).collect():
+        merged.merge(part)
+    merged.learning = False
+    return merged
+
+
+def _write_manifest(
+    files: Files,
+    out: str,
+    run_name: str,
+    chunk: Sequence[Listed],
+    reads: Sequence[work.FileRead],
+    names: dict[str, str],
+) -> None:
+    by_name = {r.source: r for r in reads}
+    lines = []
+    for entry in chunk:
+        read = by_name.get(names[entry.uri])
+        lines.append(
+            json.dumps(
+                {
+                    "uri": entry.uri,
+                    "size": entry.size,
+                    "modified": entry.modified,
+                    "sha256": read.sha256 if read else None,
+                    "documents": read.documents if read else 0,
+                    "run": run_name,
+                }
+            )
+        )
+    files.write_text(f"{out}/{MANIFEST}/{run_name}.jsonl", "\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------- corpus stages
+
+
+def _corpus(
+    spark: Any, files: Files, out: str, runs: Sequence[str], settings: Settings, report: Report
+) -> None:
+    sc = spark.sparkContext
+    values = dict(settings)
+    records = _load_runs(sc, out, runs).repartition(_partitions(spark, settings))
+    records = records.persist(_memory_and_disk())
+    new = set(report.new_runs)
+    counted = records.filter(lambda p: p.order[0] in new)
+    report.outcomes.update(
+        counted.map(lambda p: (str(p.result.outcome), p.result.reason)).countByValue()
+    )
+    docs = records.filter(lambda p: isinstance(p.result.record, Doc))
+    docs = _share_names(sc, _share_names(sc, docs))
+    docs = docs.persist(_memory_and_disk())
+    placed = _place(sc, docs, values)
+    copies = _exact_copies(records)
+    stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
+    _write_tables(spark, files, out, records, docs, placed, stories, runs[-1])
+    report.articles = docs.count()
+    report.stories = report.comparisons = stories.count()
+    for rdd in (records, docs, stories):
+        rdd.unpersist()
+
+
+def _share_names(sc: Any, docs: Any) -> Any:
+    """The docs with names shared across the corpus: every partition's resolver counts
+    merged on the driver, the merged resolver broadcast and asked for each doc."""
+    from rashomon.annotate.corpus import rewrite
+    from rashomon.annotate.entities import Resolver
+
+    merged = Resolver()
+    parts = docs.map(lambda p: p.result.record).mapPartitions(work.resolver_part)
+    for part in parts.toLocalIterator():
+        merged.merge(part)
+    shared = sc.broadcast(merged)
+    return docs.map(
+        lambda p: work.Processed(
+            p.order,
+            p.source,
+            work.with_record(p.result, rewrite(p.result.record, shared.value)),
+            p.vector,
+        )
+    )
+
+
+def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
+    """Origin -> its Place (story key, the report it copies) for every article: each block
+    of days clustered by the local index, stories sharing a report across blocks merged."""
+    from rashomon.stories import features_for
+    from rashomon.stories.cluster import Rarity
+
+    settings = Settings(values)
+    block_days = max(1, int(settings["spark.block_days"]))
+    window = int(settings["stories.window_days"])
+
+    days = docs.map(lambda p: p.result.record.article.published).filter(bool)
+    dated = sorted({work.day_block(d.toordinal(), block_days) for d in days.collect()})
+
+    def featured(p: work.Processed) -> tuple[work.Processed, Any]:
+        return p, features_for([p.result.record], Settings(values))[0]
+
+    def members(pair: tuple[work.Processed, Any]) -> Iterator[tuple[str, work.Member]]:
+        p, found = pair
+        doc = p.result.record
+        key = work.clustering_key(doc)
+        origin, ident = doc.article.origin, doc.article.id
+        for block, home in work.block_keys(key, block_days, window, dated):
+            yield block, work.Member(key, origin, ident, found, p.vector, home)
+
+    with_features = docs.map(featured).persist(_memory_and_disk())
+    rarity = Rarity()
+    counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
+    for part in counts.toLocalIterator():
+        rarity.merge(part)
+    shared = sc.broadcast(rarity)
+    by_block = with_features.flatMap(members)
+    placings = (
+        by_block.groupByKey()
+        .flatMap(lambda kv: work.cluster_block(kv[0], kv[1], values, shared.value))
+        .collect()
+    )
+    with_features.unpersist()
+    return merge_blocks(placings)
+
+
+def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
+    """Origin -> Place, from every block's placings. A report placed in two blocks (its home
+    and, as context, the next) makes their two stories one. An undated report placed in every
+    block keeps the story it fits best (or, when it started its own story everywhere, those
+    stories are one). Each report keeps what the block that placed it said of it being a
+    near-identical copy."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(nodes: Sequence[tuple[str, int]]) -> None:
+        roots = sorted({find(node) for node in nodes})
+        for root in roots[1:]:
+            parent[root] = roots[0]
+
+    by_origin: dict[str, list[work.Placing]] = defaultdict(list)
+    for placing in placings:
+        by_origin[placing.origin].append(placing)
+    chosen: dict[str, work.Placing] = {}
+    for origin, found in by_origin.items():
+        keep = _kept(found)
+        chosen[origin] = keep[0]
+        union([(p.block, p.story) for p in keep])
+    placed = {}
+    for origin, placing in chosen.items():
+        root = find((placing.block, placing.story))
+        placed[origin] = Place(f"{root[0]}:{root[1]}", placing.copy_of, placing.copy_id)
+    return placed
+
+
+def _kept(found: Sequence[work.Placing]) -> list[work.Placing]:
+    """The placings of one report that decide its story, the one saying where it is first."""
+    if not found[0].floating:
+        return sorted(found, key=lambda p: not p.home)
+    joined = [p for p in found if p.joined is not None]
+    if not joined:
+        return sorted(found, key=lambda p: p.block)
+    return sorted(joined, key=lambda p: (-(p.joined or 0.0), p.block))[:1]
+
+
+def _exact_copies(records: Any) -> dict[str, list[tuple[str, str]]]:
+    """First origin -> its (copy origin, first origin) pairs, in input order: inputs that
+    repeat another byte for byte (processed once), listed in their original's story."""
+    duplicates = (
+        records.filter(lambda p: p.result.reason == "duplicate")
+        .map(lambda p: (p.order, p.result.origin, p.result.detail))
+        .collect()
+    )
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    prefix = "same content as "
+    for _, origin, detail in sorted(duplicates):
+        first = detail.removeprefix(prefix)
+        found[first].append((origin, first))
+    return dict(found)
+
+
+def _stories(
+    sc: Any,
+    docs: Any,
+    placed: dict[str, Place],
+    copies: dict[str, list[tuple[str, str]]],
+    values: dict[str, Any],
+) -> Any:
+    """(Story, Comparison) of every story: its members grouped by story key, then built and
+    compared by the local code."""
+    where = sc.broadcast(placed)
+    repeats = sc.broadcast(copies)
+
+    def keyed(p: work.Processed) -> tuple[str, tuple[Doc, str | None]]:
+        doc = p.result.record
+        place = where.value[doc.article.origin]
+        return place.story, (doc, place.copy_of)
+
+    def built(group: tuple[str, Iterable[tuple[Doc, str | None]]]) -> Any:
+        members = list(group[1])
+        exact = [pair for doc, _ in members for pair in repeats.value.get(doc.article.origin, [])]
+        story, comparison = work.build_and_compare(members, values, exact)
+        days = [d.article.published.isoformat() for d, _ in members if d.article.published]
+        return story, comparison, days
+
+    return docs.map(keyed).groupByKey().map(built)
+
+
+# ---------------------------------------------------------------------- output
+
+
+def _write_tables(
+    spark: Any,
+    files: Files,
+    out: str,
+    records: Any,
+    docs: Any,
+    placed: dict[str, Place],
+    stories: Any,
+    run_name: str,
+) -> None:
+    """Every table written under the staging folder, then moved into place."""
+    sc = spark.sparkContext
+    members = stories.flatMap(lambda built: [(o, built[0].id) for o in built[0].articles])
+    story_of = sc.broadcast(dict(members.collect()))
+    where = sc.broadcast(placed)
+    stage = f"{out}/{STAGING}/{run_name}"
+
+    def article(p: work.Processed) -> tuple[Any, ...]:
+        from rashomon.compare import outlet_of
+
+        doc = p.result.record
+        copy_id = where.value[doc.article.origin].copy_id
+        story = story_of.value.get(doc.article.origin)
+        return tables.article_row(doc, p.source, outlet_of(doc).name, story, copy_id)
+
+    rows = {
+        "articles": docs.map(article),
+        "annotations": docs.map(lambda p: tables.annotation_row(p.result.record, p.vector)),
+        "inputs": records.map(lambda p: tables.input_row(p.result, p.source, p.order[0])),
+        "stories": stories.map(lambda built: tables.story_row(*built)),
+        "comparisons": stories.map(lambda built: tables.comparison_row(built[1])),
+        "claim_groups": stories.flatMap(lambda built: tables.claim_group_rows(built[1])),
+    }
+    for name, rdd in rows.items():
+        frame = spark.createDataFrame(rdd, tables.SCHEMAS[name])
+        frame.write.mode("overwrite").parquet(f"{stage}/{name}")
+    for name in rows:
+        target = f"{out}/{name}"
+        if files.exists(target):
+            files.delete(target)
+        files.rename(f"{stage}/{name}", target)
+    files.delete(f"{out}/{STAGING}")

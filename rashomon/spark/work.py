@@ -1,0 +1,347 @@
+"""What Spark's executors run: the local stage code, one partition (or one group) at a time.
+
+Nothing here imports pyspark, so every function is tested on its own and the job
+(`rashomon.spark.job`) only wires them into Spark. Each function takes the settings as a
+plain dict (what Spark ships to executors) and uses the same code the local pipeline runs:
+`read_stream` for files, `Pipeline` and `annotate_results` for cleaning and annotating,
+`Resolver`, `StoryIndex`, `story_of` and `compare_story` for the corpus stages. The models
+(spaCy, the sentence encoder) are loaded by those modules once per Python process and kept,
+so an executor's Python worker loads them on its first record, never per record.
+
+A document that fails becomes a row with its outcome and reason; a failure of the code on a
+whole file is recorded against the file. No exception leaves these functions for a bad
+document, so a Spark task never fails for one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import posixpath
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from rashomon.errors import EmptyInput, InputError
+from rashomon.model import Comparison, Doc, Outcome, RawDoc, Result, Story
+from rashomon.settings import Settings
+
+__all__ = [
+    "FileRead",
+    "Item",
+    "Member",
+    "Placing",
+    "Processed",
+    "block_keys",
+    "build_and_compare",
+    "cluster_block",
+    "clustering_key",
+    "learn_part",
+    "process_part",
+    "rarity_part",
+    "read_input",
+    "resolver_part",
+]
+
+log = logging.getLogger(__name__)
+
+Order = tuple[str, int, int]
+"""Where an input document stands among all inputs: (run, file number, document number)."""
+
+ClusteringKey = tuple[bool, int, str]
+"""The local clustering order: undated last, then publication day, then origin."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """One input file as read: its name, size, content hash and how many documents it held."""
+
+    source: str
+    size: int
+    sha256: str
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input document as ingested: a RawDoc, or the Result of a document that failed."""
+
+    order: Order
+    source: str
+    raw: RawDoc | None = None
+    failed: Result | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """One input document after the document stages: its Result (the Doc when it ended ok)
+    and, for an annotated article, its lead vector."""
+
+    order: Order
+    source: str
+    result: Result
+    vector: np.ndarray | None = None
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def read_input(
+    run: str, number: int, source: str, data: bytes, values: dict[str, Any]
+) -> Iterator[FileRead | Item]:
+    """The documents of one input file (its bytes as Spark read them), each an Item, then a
+    FileRead for the manifest. An empty file, or one that holds no document, is recorded as
+    failed; a crash of the reader on the file is recorded with the documents read so far."""
+    settings = Settings(values)
+    from rashomon.ingest.files import read_stream
+
+    count = 0
+    try:
+        stream = read_stream(
+            io.BytesIO(data), source, settings, None, name=posixpath.basename(source)
+        )
+        for count, found in enumerate(stream, 1):
+            yield _item(run, number, count, source, found)
+    except Exception as error:  # a reader bug must not fail the task: record it
+        log.exception("reading %s crashed", source)
+        count += 1
+        detail = f"internal error while reading: {type(error).__name__}: {error}"
+        failed = Result(source, Outcome.FAILED, "internal-error", detail)
+        yield Item((run, number, count), source, failed=failed)
+    if count == 0:
+        count = 1
+        empty = EmptyInput(source, "the file holds no document")
+        yield Item((run, number, 1), source, failed=_failed(empty, None))
+    yield FileRead(source, len(data), hashlib.sha256(data).hexdigest(), count)
+
+
+def _item(run: str, number: int, count: int, source: str, found: RawDoc | InputError) -> Item:
+    order = (run, number, count)
+    if isinstance(found, InputError):
+        return Item(order, source, failed=_failed(found, None))
+    return Item(order, source, raw=found)
+
+
+def _failed(error: InputError, doc_id: str | None) -> Result:
+    return Result(error.source, Outcome.FAILED, error.reason, error.message, doc_id)
+
+
+# ---------------------------------------------------------------------- cleaning, annotating
+
+
+def learn_part(items: Iterable[Item], values: dict[str, Any]) -> list[Any]:
+    """A TemplateStore learned from this partition's plain-text documents (each distinct
+    document once: the job gives each content id to one partition), to be merged."""
+    from rashomon.clean.decode import decode
+    from rashomon.clean.templates import TemplateStore
+    from rashomon.clean.text import clean_text
+
+    settings = Settings(values)
+    store = TemplateStore(settings)
+    for item in items:
+        raw = item.raw
+        if raw is None or raw.media_type != "text/plain":
+            continue
+        try:
+            text = decode(raw)
+            clean_text(text, url=raw.url, hints=raw.hints, settings=settings, templates=store)
+        except InputError:
+            continue  # reported when the document is cleaned for real
+        except Exception:  # learning is best effort; the real clean records the failure
+            log.exception("learning templates crashed on %s", raw.origin)
+    return [store]
+
+
+def process_part(
+    items: Iterable[Item], values: dict[str, Any], templates: Any
+) -> Iterator[Processed]:
+    """Clean and annotate a partition's documents as the local pipeline does (the same
+    Pipeline and annotate_results), and embed the leads of those annotated, in chunks of
+    `spark.chunk` documents so a partition never sits whole in memory."""
+    from rashomon.pipeline import Pipeline, annotate_results
+    from rashomon.stories import embed_leads
+
+    settings = Settings(values)
+    if templates is not None:
+        templates.learning = False
+    pipeline = Pipeline(settings, ["clean"], templates=templates)
+    size = max(1, int(settings["spark.chunk"]))
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        cleaned = [_clean(pipeline, item) for item in chunk]
+        results = list(annotate_results(cleaned, settings))
+        docs = [r.record for r in results if isinstance(r.record, Doc)]
+        vectors = iter(embed_leads(docs, settings)) if docs else iter(())
+        for item, result in zip(chunk, results, strict=True):
+            vector = next(vectors) if isinstance(result.record, Doc) else None
+            yield Processed(item.order, item.source, result, vector)
+
+
+def _clean(pipeline: Any, item: Item) -> Result:
+    if item.raw is None:
+        assert item.failed is not None
+        return item.failed
+    return pipeline.run_one(item.raw)
+
+
+# ---------------------------------------------------------------------- sharing names
+
+
+def resolver_part(docs: Iterable[Doc]) -> list[Any]:
+    """A Resolver given this partition's docs, to be merged into the corpus's."""
+    from rashomon.annotate.entities import Resolver
+
+    resolver = Resolver()
+    for doc in docs:
+        resolver.add(doc.entities)
+    return [resolver]
+
+
+# ---------------------------------------------------------------------- stories
+
+
+def rarity_part(features: Iterable[Any]) -> list[Any]:
+    """Word and name counts of this partition's reports, to be merged into the corpus's."""
+    from rashomon.stories.cluster import Rarity
+
+    rarity = Rarity()
+    for found in features:
+        rarity.count(found)
+    return [rarity]
+
+
+def clustering_key(doc: Doc) -> ClusteringKey:
+    """Where a report stands in the order the local clustering adds reports in."""
+    published = doc.article.published
+    return (published is None, published.toordinal() if published else 0, doc.article.origin)
+
+
+def block_keys(
+    key: ClusteringKey, block_days: int, window_days: int, dated_blocks: Sequence[str]
+) -> list[tuple[str, bool]]:
+    """The blocks a report is clustered in, each with whether it is the report's home.
+
+    A dated report's home is the block of its publication days; it is also context in the
+    next block when published within `window_days` of that block's start (reports that
+    close may be one story). An undated report joins stories whatever their dates, as the
+    local clustering adds undated reports last: it floats in every dated block (never a
+    home), or is at home in the "undated" block when no report is dated."""
+    undated, day, _ = key
+    if undated:
+        if dated_blocks:
+            return [(block, False) for block in dated_blocks]
+        return [("undated", True)]
+    block = day // block_days
+    found = [(day_block(day, block_days), True)]
+    if (block + 1) * block_days - day <= window_days:
+        found.append((f"d{block + 1}", False))
+    return found
+
+
+def day_block(day: int, block_days: int) -> str:
+    """The home block of a report published on day `day` (an ordinal)."""
+    return f"d{day // block_days}"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A report as a block sees it."""
+
+    key: ClusteringKey
+    origin: str
+    article_id: str
+    features: Any
+    vector: np.ndarray
+    home: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """Where a block put one report: its story number in the block, the report it copies."""
+
+    origin: str
+    block: str
+    story: int
+    copy_of: str | None
+    copy_id: str | None
+    home: bool
+    floating: bool = False
+    joined: float | None = None  # a floating report: how well it fits the story it joined
+
+
+def cluster_block(
+    block: str, members: Iterable[Member], values: dict[str, Any], rarity: Any
+) -> list[Placing]:
+    """Run the local clustering (`StoryIndex`, corpus-wide rarity) over one block's reports
+    in the local order."""
+    from rashomon.stories import StoryIndex, default_scorer
+
+    settings = Settings(values)
+    ordered = sorted(members, key=lambda m: m.key)
+    if not ordered:
+        return []
+    scorer = default_scorer(str(settings["stories.model"]) or None)
+    index = StoryIndex(settings, scorer, len(ordered[0].vector), rarity)
+    placings = []
+    for position, member in enumerate(ordered):
+        placings.append(_place_one(index, position, member, ordered, block))
+    return placings
+
+
+def _place_one(
+    index: Any, position: int, member: Member, ordered: Sequence[Member], block: str
+) -> Placing:
+    """Add one report to the block's index; a floating (undated) report also says how well
+    it fits the story it joined, so the job keeps the block it fits best."""
+    floating = member.key[0] and not member.home
+    stories_before = len(index.members)
+    fit = index.best(member.features, member.vector)[1] if floating else 0.0
+    number = index.add(member.features, member.vector, counted=True)
+    original = index.copies.get(position)
+    copied = ordered[original] if original is not None else None
+    joined = None
+    if floating and copied is not None:
+        joined = 1.0  # a near-identical copy: the surest fit there is
+    elif floating and number < stories_before:
+        joined = fit
+    return Placing(
+        member.origin,
+        block,
+        number,
+        copied.origin if copied else None,
+        copied.article_id if copied else None,
+        member.home,
+        floating,
+        joined,
+    )
+
+
+def build_and_compare(
+    docs: Sequence[tuple[Doc, str | None]],
+    values: dict[str, Any],
+    exact_copies: Sequence[tuple[str, str]],
+) -> tuple[Story, Comparison]:
+    """One story from its members (each with the origin of the report it copies, if any) and
+    the inputs that repeat a member byte for byte, and its comparison: `story_of` and
+    `compare_story` as the local pipeline calls them."""
+    from rashomon.compare import compare_story
+    from rashomon.stories import add_exact_copies, features_for, story_of
+
+    settings = Settings(values)
+    ordered = sorted(docs, key=lambda pair: clustering_key(pair[0]))
+    by_origin = {doc.article.origin: doc for doc, _ in ordered}
+    originals = [doc for doc, copy_of in ordered if copy_of is None]
+    copies = [(doc, by_origin[copy_of]) for doc, copy_of in ordered if copy_of is not None]
+    features = features_for(originals + [copy for copy, _ in copies], settings)
+    story = story_of(originals, copies, features)
+    story = add_exact_copies([story], exact_copies)[0]
+    return story, compare_story(story, by_origin, settings)
+
+
+def with_record(result: Result, doc: Doc) -> Result:
+    """`result` carrying `doc` (the same document, its names shared across the corpus)."""
+    return replace(result, record=doc)
