@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rashomon.errors import (
+    EmptyInput,
     InputError,
     MalformedInput,
     MissingInput,
@@ -148,6 +149,8 @@ def read_stream(
     `size`, when known, lets an oversized document be refused before it is read."""
     try:
         stream, head = _head(stream)
+        if not head:
+            raise EmptyInput(source, "the file is empty (0 bytes)")
         promised, _ = kind_from_name(name)
         gzipped = is_gzip(head)
         kind = _kind(promised, gunzip_head(head) if gzipped else head, source)
