@@ -418,6 +418,47 @@ def export_cmd(
     err.print(f"exported {written} {table.value} rows to {where}", highlight=False, markup=False)
 
 
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="The output folder of `rashomon spark run`: one folder of Parquet files per "
+            "table (articles, annotations, inputs, stories, comparisons).",
+            show_default=False,
+        ),
+    ],
+    db: DbOpt = Path("news.db"),
+) -> None:
+    """Load the tables a Spark run wrote into a store, for `rashomon serve`.
+
+    Into an empty store the run's stories and comparisons are kept as they are; into a store
+    holding articles already, only the articles it lacks are added, and the store places and
+    compares them itself, as an ingest would. One transaction: a refused or failed import
+    leaves the store as it was, so importing the same folder again adds nothing. Exit code 2
+    on a bad folder or store.
+    """
+    from rashomon.store import Store
+    from rashomon.store.importer import check_folder, import_folder
+
+    state: State = ctx.obj
+    settings = state.settings()
+    with _usage_errors():
+        check_folder(folder)  # before the store is opened (and created)
+        with Store(db, settings) as store:
+            done = import_folder(folder, store)
+    placed = f", placed {done.placed_here} here" if done.placed_here else ""
+    err.print(
+        f"imported {done.articles} articles, {done.stories} stories, {done.comparisons} "
+        f"comparisons, {done.inputs} inputs into {db}; skipped {done.skipped} already "
+        f"stored{placed}.",
+        highlight=False,
+        markup=False,
+    )
+
+
 def _grouping_command(
     ctx: typer.Context,
     paths: list[str],
@@ -546,6 +587,79 @@ def _print_summary(counts: Counter[tuple[str, str]]) -> None:
         table.add_row(f"[{style}]{outcome}[/{style}]", reason, str(n))
     table.add_row("", "total", str(sum(counts.values())), style="bold")
     err.print(table)
+
+
+spark_app = typer.Typer(
+    help="Run the pipeline on Apache Spark (needs the extra: pip install 'rashomon[spark]').",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("run")
+def spark_run(
+    ctx: typer.Context,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUTS...",
+            help="WARC/WARC.gz, JSONL, HTML or text files, folders or globs, on any filesystem "
+            "Spark reads (a local path, hdfs://, s3a://, gs://).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Folder of the Parquet tables (and the job's own _work/)."
+        ),
+    ],
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            help="Spark master, e.g. local[2] (default: setting spark.master; spark-submit's "
+            "own when run by it).",
+        ),
+    ] = None,
+) -> None:
+    """Clean, annotate, group and compare the inputs on Spark, into Parquet tables.
+
+    Resumable: files a finished run processed (same name, size and time) are skipped, and an
+    interrupted job loses at most one run of `spark.files_per_run` files. The tables load
+    into a store with `rashomon import DIR --db news.db`. Exit code 1 when an input of this
+    job failed, 2 on a usage error.
+    """
+    state: State = ctx.obj
+    settings = state.settings()
+    with _usage_errors():
+        report = _spark_job(inputs, output, settings, master or str(settings["spark.master"]))
+    for item, why in report.missing:
+        err.print(f"✗ {item}: {why}", highlight=False, markup=False)
+    err.print(
+        f"read {report.files} files in {report.runs} runs ({report.files_skipped} done "
+        f"before); {output} holds {report.articles} articles in {report.stories} stories.",
+        highlight=False,
+        markup=False,
+    )
+    _finish(report.outcomes)
+
+
+def _spark_job(inputs: list[str], output: str, settings: Settings, master: str) -> Any:
+    try:
+        import pyspark  # noqa: F401
+
+        from rashomon.spark import job
+    except ImportError as error:
+        raise RashomonError(
+            f"Spark is not installed ({error}): pip install 'rashomon[spark]'"
+        ) from None
+    spark = job.session(master)
+    try:
+        return job.run(spark, inputs, output, settings)
+    finally:
+        spark.stop()
 
 
 @app.command()

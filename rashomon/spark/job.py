@@ -31,9 +31,11 @@ import json
 import logging
 import os
 import sys
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -53,6 +55,7 @@ RUNS = f"{WORK}/runs"
 MANIFEST = f"{WORK}/manifest"
 STAGING = f"{WORK}/staging"
 MARKER = f"{WORK}/tables.json"
+JOBS = f"{WORK}/jobs"
 SUCCESS = "_SUCCESS"
 
 
@@ -84,6 +87,30 @@ class Report:
     stories: int = 0
     comparisons: int = 0
     tables_written: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time of the block to `seconds[stage]`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "files": self.files,
+                "files_skipped": self.files_skipped,
+                "runs": self.new_runs,
+                "outcomes": [[o, r, n] for (o, r), n in sorted(self.outcomes.items())],
+                "articles": self.articles,
+                "stories": self.stories,
+                "tables_written": self.tables_written,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            }
+        )
 
 
 # ---------------------------------------------------------------------- the session
@@ -129,7 +156,8 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
     per_run = max(1, int(settings["spark.files_per_run"]))
     for start in range(0, len(todo), per_run):
         chunk = todo[start : start + per_run]
-        report.new_runs.append(_document_run(spark, files, out, chunk, settings))
+        with report.timed("documents"):
+            report.new_runs.append(_document_run(spark, files, out, chunk, settings))
         report.runs += 1
     runs = _committed_runs(files, out)
     if not runs:
@@ -142,6 +170,8 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
     _corpus(spark, files, out, runs, settings, report)
     files.write_text(f"{out}/{MARKER}", marker)
     report.tables_written = True
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    files.write_text(f"{out}/{JOBS}/{stamp}.json", report.as_json() + "\n")
     return report
 
 
@@ -362,14 +392,18 @@ def _corpus(
         counted.map(lambda p: (str(p.result.outcome), p.result.reason)).countByValue()
     )
     docs = records.filter(lambda p: isinstance(p.result.record, Doc))
-    docs = _share_names(sc, _share_names(sc, docs))
-    docs = docs.persist(_memory_and_disk())
-    placed = _place(sc, docs, values)
-    copies = _exact_copies(records)
-    stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
-    _write_tables(spark, files, out, records, docs, placed, stories, runs[-1])
-    report.articles = docs.count()
-    report.stories = report.comparisons = stories.count()
+    with report.timed("names"):
+        docs = _share_names(sc, _share_names(sc, docs))
+        docs = docs.persist(_memory_and_disk())
+        report.articles = docs.count()
+    with report.timed("stories"):
+        placed = _place(sc, docs, values)
+        copies = _exact_copies(records)
+    with report.timed("compare"):
+        stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
+        report.stories = report.comparisons = stories.count()
+    with report.timed("write"):
+        _write_tables(spark, files, out, records, docs, placed, stories, runs[-1])
     for rdd in (records, docs, stories):
         rdd.unpersist()
 
@@ -409,15 +443,15 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     dated = sorted({work.day_block(d.toordinal(), block_days) for d in days.collect()})
 
     def featured(p: work.Processed) -> tuple[work.Processed, Any]:
-        return p, features_for([p.result.record], Settings(values))[0]
+        return p, features_for([work.doc_of(p)], Settings(values))[0]
 
     def members(pair: tuple[work.Processed, Any]) -> Iterator[tuple[str, work.Member]]:
         p, found = pair
-        doc = p.result.record
+        doc = work.doc_of(p)
         key = work.clustering_key(doc)
         origin, ident = doc.article.origin, doc.article.id
         for block, home in work.block_keys(key, block_days, window, dated):
-            yield block, work.Member(key, origin, ident, found, p.vector, home)
+            yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
     rarity = Rarity()
@@ -509,7 +543,7 @@ def _stories(
     repeats = sc.broadcast(copies)
 
     def keyed(p: work.Processed) -> tuple[str, tuple[Doc, str | None]]:
-        doc = p.result.record
+        doc = work.doc_of(p)
         place = where.value[doc.article.origin]
         return place.story, (doc, place.copy_of)
 
@@ -546,7 +580,7 @@ def _write_tables(
     def article(p: work.Processed) -> tuple[Any, ...]:
         from rashomon.compare import outlet_of
 
-        doc = p.result.record
+        doc = work.doc_of(p)
         copy_id = where.value[doc.article.origin].copy_id
         story = story_of.value.get(doc.article.origin)
         return tables.article_row(doc, p.source, outlet_of(doc).name, story, copy_id)

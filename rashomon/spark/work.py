@@ -181,6 +181,21 @@ def process_part(
             yield Processed(item.order, item.source, result, vector)
 
 
+def doc_of(processed: Processed) -> Doc:
+    """The Doc of a document that was annotated (the corpus stages see only those)."""
+    doc = processed.result.record
+    if not isinstance(doc, Doc):
+        raise TypeError(f"{processed.result.origin} has no annotated document")
+    return doc
+
+
+def vector_of(processed: Processed) -> np.ndarray:
+    """The lead vector of a document that was annotated."""
+    if processed.vector is None:
+        raise TypeError(f"{processed.result.origin} has no lead vector")
+    return processed.vector
+
+
 def _clean(pipeline: Any, item: Item) -> Result:
     if item.raw is None:
         assert item.failed is not None
