@@ -1,0 +1,214 @@
+"""What Spark's executors run (`rashomon.spark.work`) and the driver's merge of blocks, tested
+without Spark: partial counts merged equal one process's counts, blocks of days, the merge of
+stories across blocks."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from rashomon.annotate.entities import Resolver
+from rashomon.clean.templates import TemplateStore
+from rashomon.model import Outcome, RawDoc
+from rashomon.settings import Settings
+from rashomon.spark import work
+from rashomon.spark.job import merge_blocks
+from rashomon.stories import build_stories, embed_leads, features_for
+from rashomon.stories.cluster import Rarity
+
+VALUES = dict(Settings())
+
+
+def _warc(*pages: bytes) -> bytes:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for n, body in enumerate(pages):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+        record = writer.create_warc_record(
+            f"https://news.example/{n}",
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=headers,
+        )
+        writer.write_record(record)
+    return out.getvalue()
+
+
+PAGE = b"<html><head><title>A title</title></head><body><p>%s</p></body></html>"
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def test_a_warc_gives_one_item_per_page_in_order_then_the_file_read():
+    data = _warc(PAGE % b"one " * 40, PAGE % b"two " * 40)
+    found = list(work.read_input("run-1", 3, "/crawl/a.warc.gz", data, VALUES))
+    items, read = found[:-1], found[-1]
+    assert [i.order for i in items] == [("run-1", 3, 1), ("run-1", 3, 2)]
+    assert all(isinstance(i.raw, RawDoc) and i.failed is None for i in items)
+    assert [i.raw.origin for i in items] == ["/crawl/a.warc.gz#0", "/crawl/a.warc.gz#1"]
+    import hashlib
+
+    assert read == work.FileRead("/crawl/a.warc.gz", len(data), hashlib.sha256(data).hexdigest(), 2)
+
+
+def test_an_empty_file_is_one_failed_item_not_an_exception():
+    found = list(work.read_input("run-1", 0, "/crawl/empty.warc.gz", b"", VALUES))
+    assert len(found) == 2 and found[-1].documents == 1
+    failed = found[0].failed
+    assert failed is not None and failed.outcome is Outcome.FAILED and failed.reason == "empty"
+
+
+def test_a_damaged_archive_keeps_the_records_before_the_damage():
+    data = _warc(PAGE % b"one " * 40)
+    cut = _warc(PAGE % b"two " * 40)
+    found = list(work.read_input("r", 0, "/x.warc.gz", data + cut[: len(cut) // 2], VALUES))
+    assert found[0].raw is not None
+    assert found[1].failed is not None and found[1].failed.reason == "malformed"
+
+
+# ---------------------------------------------------------------------- merged counts
+
+
+def _lines(n: int) -> bytes:
+    furniture = "Subscribe to our newsletter\nShare this article\n"
+    body = f"Paragraph {n} says something different about event number {n}.\n" * 3
+    return (furniture + body + "All rights reserved\n").encode()
+
+
+def test_templates_learned_in_two_partitions_and_merged_equal_one_learning():
+    items = [
+        work.Item(
+            ("r", 0, n),
+            "/t",
+            raw=RawDoc.from_bytes(_lines(n), "text/plain", f"/t/{n}", url=f"https://a.example/{n}"),
+        )
+        for n in range(8)
+    ]
+    whole = work.learn_part(items, VALUES)[0]
+    merged = TemplateStore(Settings())
+    for part in (items[:3], items[3:]):
+        merged.merge(work.learn_part(part, VALUES)[0])
+    assert merged.to_json() == whole.to_json()
+    assert whole.is_furniture("a.example", "Share this article")
+
+
+def test_resolvers_merged_answer_as_one_resolver_given_every_doc(seed_docs):
+    docs = list(seed_docs.values())
+    whole = Resolver()
+    for doc in docs:
+        whole.add(doc.entities)
+    merged = work.resolver_part(docs[:1])[0].merge(work.resolver_part(docs[1:])[0])
+    entities = [e for doc in docs for e in doc.entities]
+    assert [merged.canonical(e) for e in entities] == [whole.canonical(e) for e in entities]
+
+
+def test_rarity_merged_equals_rarity_counted_at_once(seed_docs):
+    features = features_for(list(seed_docs.values()), Settings())
+    whole = work.rarity_part(features)[0]
+    merged = (
+        Rarity().merge(work.rarity_part(features[:1])[0]).merge(work.rarity_part(features[1:])[0])
+    )
+    assert np.array_equal(merged.term_df, whole.term_df)
+    assert merged.name_df == whole.name_df and merged.documents == whole.documents == 2
+
+
+# ---------------------------------------------------------------------- blocks of days
+
+
+def _key(day: date | None, origin: str = "o") -> work.ClusteringKey:
+    return (day is None, day.toordinal() if day else 0, origin)
+
+
+def test_a_report_is_at_home_in_its_block_and_context_in_the_next_when_close_to_it():
+    block_days, window = 7, 4
+    start = (date(2024, 3, 1).toordinal() // block_days + 1) * block_days  # a block's first day
+    early = date.fromordinal(start - block_days)  # first day of the block before
+    late = date.fromordinal(start - 2)
+    assert work.block_keys(_key(early), block_days, window, []) == [
+        (work.day_block(early.toordinal(), block_days), True)
+    ]
+    home, context = work.block_keys(_key(late), block_days, window, [])
+    assert home[1] and not context[1]
+    assert context[0] == work.day_block(start, block_days)
+
+
+def test_undated_reports_float_over_every_dated_block_or_are_at_home_alone():
+    assert work.block_keys(_key(None), 7, 4, ["d1", "d2"]) == [("d1", False), ("d2", False)]
+    assert work.block_keys(_key(None), 7, 4, []) == [("undated", True)]
+
+
+def _placing(origin, block, story, home=True, floating=False, joined=None, copy_of=None):
+    return work.Placing(origin, block, story, copy_of, None, home, floating, joined)
+
+
+def test_stories_sharing_a_report_across_blocks_are_one():
+    placed = merge_blocks(
+        [
+            _placing("a", "d1", 0),
+            _placing("b", "d1", 0, home=False),  # b is context in d1...
+            _placing("b", "d2", 3),  # ...and at home in d2, in story 3
+            _placing("c", "d2", 3),
+            _placing("d", "d2", 4),
+        ]
+    )
+    assert placed["a"].story == placed["b"].story == placed["c"].story
+    assert placed["d"].story != placed["a"].story
+
+
+def test_an_undated_report_keeps_the_story_it_fits_best():
+    placed = merge_blocks(
+        [
+            _placing("a", "d1", 0),
+            _placing("b", "d2", 0),
+            _placing("u", "d1", 0, home=False, floating=True, joined=0.6),
+            _placing("u", "d2", 0, home=False, floating=True, joined=0.9),
+        ]
+    )
+    assert placed["u"].story == placed["b"].story != placed["a"].story
+
+
+def test_an_undated_report_that_joined_nothing_is_one_story_with_those_that_joined_it():
+    placed = merge_blocks(
+        [
+            _placing("a", "d1", 0),
+            _placing("u", "d1", 1, home=False, floating=True),
+            _placing("u", "d2", 0, home=False, floating=True),
+            _placing("v", "d2", 0, home=False, floating=True, joined=0.8),
+        ]
+    )
+    assert placed["u"].story == placed["v"].story != placed["a"].story
+
+
+def test_a_block_clusters_as_the_local_pipeline_does(seed_docs):
+    settings = Settings()
+    docs = list(seed_docs.values())
+    features = features_for(docs, settings)
+    vectors = embed_leads(docs, settings)
+    rarity = work.rarity_part(features)[0]
+    members = [
+        work.Member(work.clustering_key(d), d.article.origin, d.article.id, f, v, True)
+        for d, f, v in zip(docs, features, vectors, strict=True)
+    ]
+    placings = work.cluster_block("d1", reversed(members), VALUES, rarity)
+    local = build_stories(docs, settings)
+    assert len(local) == 1 and len({p.story for p in placings}) == 1
+    copy = replace(docs[0], article=replace(docs[0].article, origin="copy", id="copy-id"))
+    extra = work.Member(
+        work.clustering_key(copy),
+        "copy",
+        "copy-id",
+        features_for([copy], settings)[0],
+        vectors[0],
+        True,
+    )
+    rarity.count(extra.features)
+    placings = work.cluster_block("d1", [*members, extra], VALUES, rarity)
+    copied = [p for p in placings if p.origin == "copy"][0]
+    assert copied.copy_of == docs[0].article.origin and copied.copy_id == docs[0].article.id
