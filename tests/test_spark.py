@@ -233,6 +233,7 @@ def test_a_rerun_with_nothing_new_does_nothing(spark, crawl: Path, output):
     before = sorted(p.name for p in (out / "articles").iterdir())
     report = job.run(spark, [str(crawl)], str(out), Settings())
     assert report.files == 0 and report.files_skipped == 3 and not report.tables_written
+    assert report.articles == len(_table(out, "articles")) and report.stories > 0
     assert sorted(p.name for p in (out / "articles").iterdir()) == before
 
 

@@ -139,6 +139,12 @@ def test_a_report_is_at_home_in_its_block_and_context_in_the_next_when_close_to_
     assert context[0] == work.day_block(start, block_days)
 
 
+def test_blocks_shorter_than_the_window_give_a_report_every_block_it_can_meet():
+    day = date(2024, 3, 5).toordinal()
+    blocks = work.block_keys(_key(date(2024, 3, 5)), 1, 4, [])
+    assert blocks == [(f"d{day}", True)] + [(f"d{day + k}", False) for k in range(1, 5)]
+
+
 def test_undated_reports_float_over_every_dated_block_or_are_at_home_alone():
     assert work.block_keys(_key(None), 7, 4, ["d1", "d2"]) == [("d1", False), ("d2", False)]
     assert work.block_keys(_key(None), 7, 4, []) == [("undated", True)]

@@ -20,9 +20,10 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    broadcast), blocks overlapping by `stories.window_days` and stories that share a report
    merged on the driver; each story is then built and compared (`groupByKey` per story,
    the local `story_of` and `compare_story`).
-4. **Output.** The tables of `rashomon.spark.tables` are written as Parquet beside their
-   final place and moved into it; a marker names the runs they cover, so a re-run with no
-   new input does nothing.
+4. **Output.** The tables of `rashomon.spark.tables` are written as Parquet under a staging
+   folder, then each replaces its old version (a delete and a rename: a reader at that
+   instant finds it missing; on object stores the rename copies); a marker names the runs
+   they cover, so a re-run with no new input does nothing.
 """
 
 from __future__ import annotations
@@ -133,7 +134,6 @@ def session(master: str | None = None, app: str = "rashomon") -> Any:
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.python.worker.reuse", "true")
-            .config("spark.sql.shuffle.partitions", "16")
         )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -162,17 +162,36 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
     runs = _committed_runs(files, out)
     if not runs:
         return report
-    marker = json.dumps({"runs": runs})
-    if files.read_text(f"{out}/{MARKER}") == marker and all(
-        files.exists(f"{out}/{t}") for t in tables.TABLES
-    ):
+    if _up_to_date(files, out, runs, report):
         return report
     _corpus(spark, files, out, runs, settings, report)
-    files.write_text(f"{out}/{MARKER}", marker)
+    marker = {"runs": runs, "articles": report.articles, "stories": report.stories}
+    files.write_text(f"{out}/{MARKER}", json.dumps(marker))
     report.tables_written = True
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     files.write_text(f"{out}/{JOBS}/{stamp}.json", report.as_json() + "\n")
     return report
+
+
+def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool:
+    """Whether the tables are there and cover exactly the committed runs (then the report
+    takes their counts from the marker)."""
+    text = files.read_text(f"{out}/{MARKER}")
+    marker = json.loads(text) if text else {}
+    if marker.get("runs") != runs or not all(files.exists(f"{out}/{t}") for t in tables.TABLES):
+        return False
+    report.articles = int(marker.get("articles", 0))
+    report.stories = report.comparisons = int(marker.get("stories", 0))
+    return True
+
+
+def _executor_settings(settings: Settings) -> dict[str, Any]:
+    """The settings executors run with: Spark gives the parallelism, so a task never starts
+    worker processes of its own (spaCy's n_process, the pipeline's workers)."""
+    values = dict(settings)
+    values["annotate.n_process"] = 1
+    values["pipeline.workers"] = 1
+    return values
 
 
 def _list_inputs(files: Files, inputs: Sequence[str], report: Report) -> list[Listed]:
@@ -241,7 +260,7 @@ def _document_run(
     Returns the run's name."""
     sc = spark.sparkContext
     run_name = _new_run_name()
-    values = dict(settings)
+    values = _executor_settings(settings)
     numbers = {f.uri: i for i, f in enumerate(chunk)}
     names = {f.uri: display_name(f.uri) for f in chunk}
     paths = ",".join(escape_path(f.uri) for f in chunk)
@@ -383,7 +402,7 @@ def _corpus(
     spark: Any, files: Files, out: str, runs: Sequence[str], settings: Settings, report: Report
 ) -> None:
     sc = spark.sparkContext
-    values = dict(settings)
+    values = _executor_settings(settings)
     records = _load_runs(sc, out, runs).repartition(_partitions(spark, settings))
     records = records.persist(_memory_and_disk())
     new = set(report.new_runs)

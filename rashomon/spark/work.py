@@ -240,9 +240,9 @@ def block_keys(
 ) -> list[tuple[str, bool]]:
     """The blocks a report is clustered in, each with whether it is the report's home.
 
-    A dated report's home is the block of its publication days; it is also context in the
-    next block when published within `window_days` of that block's start (reports that
-    close may be one story). An undated report joins stories whatever their dates, as the
+    A dated report's home is the block of its publication days; it is also context in each
+    later block that starts within `window_days` of it (reports that close may be one
+    story). An undated report joins stories whatever their dates, as the
     local clustering adds undated reports last: it floats in every dated block (never a
     home), or is at home in the "undated" block when no report is dated."""
     undated, day, _ = key
@@ -252,8 +252,10 @@ def block_keys(
         return [("undated", True)]
     block = day // block_days
     found = [(day_block(day, block_days), True)]
-    if (block + 1) * block_days - day <= window_days:
-        found.append((f"d{block + 1}", False))
+    later = block + 1
+    while later * block_days - day <= window_days:
+        found.append((f"d{later}", False))
+        later += 1
     return found
 
 
