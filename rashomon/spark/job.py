@@ -11,7 +11,8 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    content id) are processed once, the first by input order across every run, the others
    recorded as duplicates; outlets' page templates are learned from the run's plain-text
    documents (partial counts merged on the driver, then broadcast), and every document is
-   cleaned, annotated and its lead embedded. The run's results are saved (pickled records),
+   cleaned, annotated and its lead embedded. The run's results are saved (pickled records,
+   and apart, the content ids it processed, which later runs read to skip repeats),
    then the manifest names its files: a run without both is ignored and done again.
 3. **Corpus stages, over every committed run.** Names are shared across the corpus (the
    resolver's counts merged from every partition, twice, as the local pipeline resolves a
@@ -226,7 +227,9 @@ def _committed_runs(files: Files, out: str) -> list[str]:
     return [
         name
         for name in files.children(f"{out}/{RUNS}")
-        if name in manifests and files.exists(f"{out}/{RUNS}/{name}/{SUCCESS}")
+        if name in manifests
+        and files.exists(f"{out}/{RUNS}/{name}/records/{SUCCESS}")
+        and files.exists(f"{out}/{RUNS}/{name}/ids/{SUCCESS}")
     ]
 
 
@@ -282,7 +285,9 @@ def _document_run(
     templates = sc.broadcast(_learn_templates(sc, todo, values))
     processed = todo.mapPartitions(lambda part: work.process_part(part, values, templates.value))
     everything = processed.union(repeats)
-    everything.saveAsPickleFile(f"{out}/{RUNS}/{run_name}")
+    everything.saveAsPickleFile(f"{out}/{RUNS}/{run_name}/records")
+    firsts_here = todo.map(lambda i: (i.raw.id, (i.order, i.raw.origin)))
+    firsts_here.saveAsPickleFile(f"{out}/{RUNS}/{run_name}/ids")
     _write_manifest(files, out, run_name, chunk, reads, names)
     items.unpersist()
     todo.unpersist()
@@ -318,18 +323,16 @@ def _first_by_content(spark: Any, files: Files, out: str, documents: Any) -> Any
 
 
 def _earlier_documents(sc: Any, files: Files, out: str) -> Any:
+    """(content id, (order, origin)) of every document the committed runs processed, read
+    from their small id files rather than their records."""
     runs = _committed_runs(files, out)
     if not runs:
         return None
-    return (
-        _load_runs(sc, out, runs)
-        .filter(lambda p: p.result.id is not None)
-        .map(lambda p: (p.result.id, (p.order, p.result.origin)))
-    )
+    return _load_runs(sc, out, runs, "ids")
 
 
-def _load_runs(sc: Any, out: str, runs: Sequence[str]) -> Any:
-    return sc.pickleFile(",".join(escape_path(f"{out}/{RUNS}/{r}") for r in runs))
+def _load_runs(sc: Any, out: str, runs: Sequence[str], part: str = "records") -> Any:
+    return sc.pickleFile(",".join(escape_path(f"{out}/{RUNS}/{r}/{part}") for r in runs))
 
 
 def _split_repeats(documents: Any, firsts: Any, partitions: int) -> tuple[Any, Any]:
