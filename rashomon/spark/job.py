@@ -16,7 +16,9 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    then the manifest names its files: a run without both is ignored and done again.
 3. **Corpus stages, over every committed run.** Names are shared across the corpus (the
    resolver's counts merged from every partition, twice, as the local pipeline resolves a
-   window and then the corpus); stories are clustered per block of publication days
+   window and then the corpus); near-identical copies are found corpus-wide (MinHash bands
+   as keys, a `groupByKey` per bucket, the pairs folded on the driver) and join their
+   original's story; the other reports are clustered per block of publication days
    (`groupByKey`, the local `StoryIndex` in each, corpus-wide word and name rarity
    broadcast), blocks overlapping by `stories.window_days` and stories that share a report
    merged on the driver; each story is then built and compared (`groupByKey` per story,
@@ -41,6 +43,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from rashomon.errors import RashomonError
 from rashomon.model import Doc, Outcome, Result
@@ -481,14 +485,47 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     for part in counts.toLocalIterator():
         rarity.merge(part)
     shared = sc.broadcast(rarity)
-    by_block = with_features.flatMap(members)
+    copies = sc.broadcast(_near_copies(with_features, settings))
+    originals = with_features.filter(lambda pair: pair[1].source not in copies.value)
     placings = (
-        by_block.groupByKey()
+        originals.flatMap(members)
+        .groupByKey()
         .flatMap(lambda kv: work.cluster_block(kv[0], kv[1], values, shared.value))
         .collect()
     )
     with_features.unpersist()
-    return merge_blocks(placings)
+    placed = merge_blocks(placings)
+    for copy, (original, original_id) in copies.value.items():
+        placed[copy] = Place(placed[original].story, original, original_id)
+    return placed
+
+
+def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str, str]]:
+    """Copy origin -> (original origin, id) over the whole corpus: MinHash signatures banded
+    into keys as the local index bands them, the pairs of each bucket at least
+    `stories.duplicate_jaccard` alike, folded on the driver in clustering order."""
+    from datasketch import MinHashLSH
+
+    threshold = float(settings["stories.duplicate_jaccard"])
+    lsh = MinHashLSH(threshold=threshold, num_perm=int(settings["stories.num_perm"]))
+    ranges = list(lsh.hashranges)
+    limit = max(1, int(settings["spark.copy_candidates"]))
+
+    def signed(pair: tuple[work.Processed, Any]) -> list[work.Signed]:
+        p, found = pair
+        if found.signature is None:
+            return []
+        doc = work.doc_of(p)
+        hashes = np.asarray(found.signature.hashvalues, np.uint64)
+        return [work.Signed(work.clustering_key(doc), doc.article.origin, doc.article.id, hashes)]
+
+    buckets = (
+        with_features.flatMap(signed)
+        .flatMap(lambda s: [(key, s) for key in work.band_keys(s, ranges)])
+        .groupByKey()
+    )
+    pairs = buckets.flatMap(lambda kv: work.bucket_pairs(kv[1], threshold, limit))
+    return work.fold_copies(pairs.toLocalIterator())
 
 
 def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:

@@ -33,18 +33,23 @@ from rashomon.settings import Settings
 __all__ = [
     "FileRead",
     "Item",
+    "Alike",
     "Member",
     "Placing",
     "Processed",
+    "band_keys",
     "block_keys",
+    "bucket_pairs",
     "build_and_compare",
     "cluster_block",
     "clustering_key",
+    "fold_copies",
     "learn_part",
     "process_part",
     "rarity_part",
     "read_input",
     "resolver_part",
+    "Signed",
 ]
 
 log = logging.getLogger(__name__)
@@ -262,6 +267,76 @@ def block_keys(
 def day_block(day: int, block_days: int) -> str:
     """The home block of a report published on day `day` (an ordinal)."""
     return f"d{day // block_days}"
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A report as the near-duplicate stage sees it: where it stands, and its MinHash."""
+
+    key: ClusteringKey
+    origin: str
+    article_id: str
+    hashes: np.ndarray  # uint64 MinHash values, as the story features hold them
+
+
+@dataclass(frozen=True, slots=True)
+class Alike:
+    """Two reports of one band bucket at least `stories.duplicate_jaccard` alike."""
+
+    later: str
+    later_key: ClusteringKey
+    earlier: str
+    earlier_key: ClusteringKey
+    earlier_id: str
+    jaccard: float
+
+
+def band_keys(signed: Signed, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, bytes]]:
+    """The bucket of each band of a report's MinHash (the banding of datasketch's MinHashLSH
+    at the local index's threshold, so the same pairs meet)."""
+    return [(band, signed.hashes[start:end].tobytes()) for band, (start, end) in enumerate(ranges)]
+
+
+def bucket_pairs(members: Iterable[Signed], threshold: float, limit: int) -> list[Alike]:
+    """The pairs of a bucket's reports that are near-identical: each report against the
+    first `limit` reports before it in the clustering order (a bucket of thousands of
+    syndicated copies stays linear; their original comes first)."""
+    ordered = sorted(members, key=lambda m: m.key)
+    found = []
+    for j in range(1, len(ordered)):
+        later = ordered[j]
+        for earlier in ordered[: min(j, limit)]:
+            jaccard = float(np.count_nonzero(earlier.hashes == later.hashes)) / len(later.hashes)
+            if jaccard >= threshold:
+                found.append(
+                    Alike(
+                        later.origin,
+                        later.key,
+                        earlier.origin,
+                        earlier.key,
+                        earlier.article_id,
+                        jaccard,
+                    )
+                )
+    return found
+
+
+def fold_copies(pairs: Iterable[Alike]) -> dict[str, tuple[str, str]]:
+    """Copy origin -> (original origin, original id), as the local index folds copies: in
+    clustering order, a report repeats the most alike earlier report that is not itself a
+    copy (ties: the earliest)."""
+    options: dict[str, list[Alike]] = {}
+    keys: dict[str, ClusteringKey] = {}
+    for pair in pairs:
+        options.setdefault(pair.later, []).append(pair)
+        keys[pair.later] = pair.later_key
+    copies: dict[str, tuple[str, str]] = {}
+    for later in sorted(options, key=keys.__getitem__):
+        open_ = [p for p in options[later] if p.earlier not in copies]
+        if open_:
+            best = min(open_, key=lambda p: (-p.jaccard, p.earlier_key))
+            copies[later] = (best.earlier, best.earlier_id)
+    return copies
 
 
 @dataclass(frozen=True, slots=True)
