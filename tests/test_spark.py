@@ -91,6 +91,9 @@ def build_crawl(folder: Path) -> Path:
         for p in sorted(EXAMPLES.glob("0*.txt"))
     ]
     half = len(pages) // 2
+    url, html, content_type, kind = pages[2]
+    near = html.replace(b"</body>", b"<p>Updated with a correction.</p></body>", 1)
+    pages.append((url + "?updated", near, content_type, kind))  # a near-identical copy
     (folder / "a.warc.gz").write_bytes(_archive(pages[:half] + seeds[:1]))
     second = _archive(pages[half:] + seeds[1:] + [pages[0]])
     cut = _archive([pages[1]])
@@ -140,7 +143,7 @@ def test_every_input_document_is_recorded_as_the_local_pipeline_records_it(local
     assert sorted((r.origin, str(r.outcome), r.reason) for r in results) == sorted(
         (r["origin"], r["outcome"], r["reason"]) for r in inputs
     )
-    assert report.outcomes[("ok", "ok")] == PAGES + 2
+    assert report.outcomes[("ok", "ok")] == PAGES + 3
 
 
 def test_clean_texts_and_annotations_are_the_local_pipelines(local, output):
@@ -184,6 +187,18 @@ def test_a_repeated_page_is_a_copy_in_its_originals_story(output):
     first = repeats[0]["detail"].removeprefix("same content as ")
     story = [s for s in _table(out, "stories") if first in s["sources"]]
     assert len(story) == 1 and repeats[0]["origin"] in story[0]["sources"]
+
+
+def test_a_near_identical_copy_is_folded_into_its_originals_story(local, output):
+    comparisons, _, _ = local
+    out, _ = output
+    articles = {r["origin"]: r for r in _table(out, "articles")}
+    copies = [r for r in articles.values() if r["copy_of"]]
+    assert len(copies) == 1 and copies[0]["url"].endswith("?updated")
+    original = [r for r in articles.values() if r["id"] == copies[0]["copy_of"]][0]
+    assert original["story"] == copies[0]["story"]
+    local_pairs = {pair for c in comparisons for pair in c.story.duplicates}
+    assert (copies[0]["origin"], original["origin"]) in local_pairs
 
 
 def test_a_corrupt_record_and_an_empty_file_are_reported_not_fatal(output):

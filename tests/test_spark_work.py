@@ -218,3 +218,46 @@ def test_a_block_clusters_as_the_local_pipeline_does(seed_docs):
     placings = work.cluster_block("d1", [*members, extra], VALUES, rarity)
     copied = [p for p in placings if p.origin == "copy"][0]
     assert copied.copy_of == docs[0].article.origin and copied.copy_id == docs[0].article.id
+
+
+# ---------------------------------------------------------------------- near-identical copies
+
+
+def _signed(origin: str, day: int, hashes: list[int]) -> work.Signed:
+    key = (False, day, origin)
+    return work.Signed(key, origin, f"id-{origin}", np.array(hashes, np.uint64))
+
+
+def test_pairs_of_a_bucket_are_those_alike_enough_later_against_earlier():
+    a = _signed("a", 1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    b = _signed("b", 2, [1, 2, 3, 4, 5, 6, 7, 8, 0, 0])  # 0.8 like a
+    c = _signed("c", 3, [9] * 10)  # like nothing
+    pairs = work.bucket_pairs([c, b, a], 0.7, 100)
+    assert [(p.later, p.earlier, p.jaccard) for p in pairs] == [("b", "a", 0.8)]
+    assert work.bucket_pairs([a, b], 0.9, 100) == []
+
+
+def test_a_report_is_checked_against_at_most_the_limit_of_earlier_ones():
+    first = _signed("a", 1, [7] * 10)
+    copies = [_signed(f"c{n:02}", 2 + n, [7] * 10) for n in range(20)]
+    pairs = work.bucket_pairs([first, *copies], 0.7, 3)
+    assert max(sum(p.later == c.origin for p in pairs) for c in copies) == 3
+    assert all(any(p.later == c.origin and p.earlier == "a" for p in pairs) for c in copies)
+
+
+def test_copies_fold_into_the_most_alike_earlier_report_that_is_not_a_copy():
+    def alike(later, lday, earlier, eday, jaccard):
+        return work.Alike(
+            later, (False, lday, later), earlier, (False, eday, earlier), f"id-{earlier}", jaccard
+        )
+
+    copies = work.fold_copies(
+        [
+            alike("c", 3, "b", 2, 0.95),  # b is itself a copy of a: c cannot copy it
+            alike("c", 3, "a", 1, 0.75),
+            alike("b", 2, "a", 1, 0.9),
+            alike("e", 5, "d", 4, 0.8),
+            alike("e", 5, "a", 1, 0.8),  # a tie: the earliest wins
+        ]
+    )
+    assert copies == {"b": ("a", "id-a"), "c": ("a", "id-a"), "e": ("a", "id-a")}
