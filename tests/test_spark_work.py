@@ -145,9 +145,13 @@ def test_blocks_shorter_than_the_window_give_a_report_every_block_it_can_meet():
     assert blocks == [(f"d{day}", True)] + [(f"d{day + k}", False) for k in range(1, 5)]
 
 
-def test_undated_reports_float_over_every_dated_block_or_are_at_home_alone():
-    assert work.block_keys(_key(None), 7, 4, ["d1", "d2"]) == [("d1", False), ("d2", False)]
-    assert work.block_keys(_key(None), 7, 4, []) == [("undated", True)]
+def test_undated_reports_are_at_home_together_and_float_where_they_are_sent():
+    assert work.block_keys(_key(None), 7, 4, ["d1", "d2"]) == [
+        ("undated", True),
+        ("d1", False),
+        ("d2", False),
+    ]
+    assert work.block_keys(_key(None), 7, 4) == [("undated", True)]
 
 
 def _placing(origin, block, story, home=True, floating=False, joined=None, copy_of=None):
@@ -173,23 +177,36 @@ def test_an_undated_report_keeps_the_story_it_fits_best():
         [
             _placing("a", "d1", 0),
             _placing("b", "d2", 0),
+            _placing("u", "undated", 0),  # started a story among the undated
             _placing("u", "d1", 0, home=False, floating=True, joined=0.6),
             _placing("u", "d2", 0, home=False, floating=True, joined=0.9),
+            _placing("v", "undated", 0, joined=0.7),  # v joined u among the undated
         ]
     )
-    assert placed["u"].story == placed["b"].story != placed["a"].story
+    assert placed["u"].story == placed["b"].story == placed["v"].story != placed["a"].story
 
 
 def test_an_undated_report_that_joined_nothing_is_one_story_with_those_that_joined_it():
     placed = merge_blocks(
         [
             _placing("a", "d1", 0),
+            _placing("u", "undated", 0),
             _placing("u", "d1", 1, home=False, floating=True),
-            _placing("u", "d2", 0, home=False, floating=True),
-            _placing("v", "d2", 0, home=False, floating=True, joined=0.8),
+            _placing("v", "undated", 1),
+            _placing("v", "d1", 1, home=False, floating=True, joined=0.8),
         ]
     )
     assert placed["u"].story == placed["v"].story != placed["a"].story
+
+
+def test_an_undated_report_that_joined_an_undated_story_stays_in_it():
+    placed = merge_blocks(
+        [
+            _placing("u", "undated", 0),
+            _placing("v", "undated", 0, joined=0.8),
+        ]
+    )
+    assert placed["u"].story == placed["v"].story
 
 
 def test_a_block_clusters_as_the_local_pipeline_does(seed_docs):

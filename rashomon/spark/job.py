@@ -63,6 +63,7 @@ STAGING = f"{WORK}/staging"
 MARKER = f"{WORK}/tables.json"
 JOBS = f"{WORK}/jobs"
 SUCCESS = "_SUCCESS"
+UNDATED = work.UNDATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,9 +466,6 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     block_days = max(1, int(settings["spark.block_days"]))
     window = int(settings["stories.window_days"])
 
-    days = docs.map(lambda p: p.result.record.article.published).filter(bool)
-    dated = sorted({work.day_block(d.toordinal(), block_days) for d in days.collect()})
-
     def featured(p: work.Processed) -> tuple[work.Processed, Any]:
         return p, features_for([work.doc_of(p)], Settings(values))[0]
 
@@ -476,7 +474,8 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         doc = work.doc_of(p)
         key = work.clustering_key(doc)
         origin, ident = doc.article.origin, doc.article.id
-        for block, home in work.block_keys(key, block_days, window, dated):
+        floats = floating.value.get(origin, ())
+        for block, home in work.block_keys(key, block_days, window, floats):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
@@ -487,6 +486,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     shared = sc.broadcast(rarity)
     copies = sc.broadcast(_near_copies(with_features, settings))
     originals = with_features.filter(lambda pair: pair[1].source not in copies.value)
+    floating = sc.broadcast(_floats(originals, rarity, settings))
     placings = (
         originals.flatMap(members)
         .groupByKey()
@@ -498,6 +498,40 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     for copy, (original, original_id) in copies.value.items():
         placed[copy] = Place(placed[original].story, original, original_id)
     return placed
+
+
+def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[str]]:
+    """Undated origin -> the dated blocks it is also clustered in: those whose reports share
+    the most of its rarest names (the keys the local index gathers candidates by), at most
+    `spark.undated_blocks` of them. A report that shares no name with a block can still
+    meet it through a vector band locally; the cap keeps an undated report from costing a
+    pass over every block."""
+    block_days = max(1, int(settings["spark.block_days"]))
+    keys = int(settings["stories.name_keys"])
+    most = max(0, int(settings["spark.undated_blocks"]))
+    if most == 0:
+        return {}
+
+    def named_blocks(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
+        found = pair[1]
+        if found.published is None:
+            return []
+        block = work.day_block(found.published.toordinal(), block_days)
+        return [(name, block) for name in found.names]
+
+    def rare_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
+        found = pair[1]
+        if found.published is not None:
+            return []
+        rare = sorted(found.names, key=lambda name: (rarity.name_df[name], name))[:keys]
+        return [(name, found.source) for name in rare]
+
+    blocks = originals.flatMap(named_blocks).distinct()
+    shared = originals.flatMap(rare_names).join(blocks).map(lambda kv: (kv[1], 1))
+    counts = shared.reduceByKey(lambda a, b: a + b)
+    ranked = counts.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()
+    chosen = ranked.mapValues(lambda options: [b for _, b in sorted(options)[:most]])
+    return dict(chosen.collect())
 
 
 def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str, str]]:
@@ -529,11 +563,11 @@ def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str,
 
 
 def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
-    """Origin -> Place, from every block's placings. A report placed in two blocks (its home
-    and, as context, the next) makes their two stories one. An undated report placed in every
-    block keeps the story it fits best (or, when it started its own story everywhere, those
-    stories are one). Each report keeps what the block that placed it said of it being a
-    near-identical copy."""
+    """Origin -> Place, from every block's placings. A dated report placed in two blocks (its
+    home and, as context, a later one) makes their two stories one. An undated report (at
+    home among the undated, floating in a few dated blocks) keeps the story it fits best,
+    and the stories it started join it. Each report keeps what the block that decided its
+    story said of it being a near-identical copy."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:
@@ -564,13 +598,18 @@ def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
 
 
 def _kept(found: Sequence[work.Placing]) -> list[work.Placing]:
-    """The placings of one report that decide its story, the one saying where it is first."""
-    if not found[0].floating:
+    """The placings of one report that decide its story, the one saying where it is first.
+
+    A dated report: all of them, its home first. An undated report: the story it fits best
+    where it joined one, plus every story it started (the undated reports that joined it
+    there follow it)."""
+    if not any(p.block == UNDATED for p in found):
         return sorted(found, key=lambda p: not p.home)
-    joined = [p for p in found if p.joined is not None]
-    if not joined:
-        return sorted(found, key=lambda p: p.block)
-    return sorted(joined, key=lambda p: (-(p.joined or 0.0), p.block))[:1]
+    joined = sorted(
+        (p for p in found if p.joined is not None), key=lambda p: (-(p.joined or 0.0), p.block)
+    )
+    started = sorted((p for p in found if p.joined is None), key=lambda p: not p.home)
+    return joined[:1] + started
 
 
 def _exact_copies(records: Any) -> dict[str, list[tuple[str, str]]]:

@@ -60,6 +60,9 @@ Order = tuple[str, int, int]
 ClusteringKey = tuple[bool, int, str]
 """The local clustering order: undated last, then publication day, then origin."""
 
+UNDATED = "undated"
+"""The block every undated report is at home in."""
+
 
 @dataclass(frozen=True, slots=True)
 class FileRead:
@@ -241,20 +244,18 @@ def clustering_key(doc: Doc) -> ClusteringKey:
 
 
 def block_keys(
-    key: ClusteringKey, block_days: int, window_days: int, dated_blocks: Sequence[str]
+    key: ClusteringKey, block_days: int, window_days: int, floats: Sequence[str] = ()
 ) -> list[tuple[str, bool]]:
     """The blocks a report is clustered in, each with whether it is the report's home.
 
     A dated report's home is the block of its publication days; it is also context in each
     later block that starts within `window_days` of it (reports that close may be one
-    story). An undated report joins stories whatever their dates, as the
-    local clustering adds undated reports last: it floats in every dated block (never a
-    home), or is at home in the "undated" block when no report is dated."""
+    story). An undated report, which the local clustering adds last and lets join a story
+    of any date, is at home in the "undated" block with every other undated report, and
+    floats in the dated blocks `floats` names (those whose reports share its rarest names)."""
     undated, day, _ = key
     if undated:
-        if dated_blocks:
-            return [(block, False) for block in dated_blocks]
-        return [("undated", True)]
+        return [(UNDATED, True)] + [(block, False) for block in floats]
     block = day // block_days
     found = [(day_block(day, block_days), True)]
     later = block + 1
@@ -362,7 +363,7 @@ class Placing:
     copy_id: str | None
     home: bool
     floating: bool = False
-    joined: float | None = None  # a floating report: how well it fits the story it joined
+    joined: float | None = None  # an undated report: how well it fits the story it joined
 
 
 def cluster_block(
@@ -387,19 +388,20 @@ def cluster_block(
 def _place_one(
     index: Any, position: int, member: Member, ordered: Sequence[Member], block: str
 ) -> Placing:
-    """Add one report to the block's index; a floating (undated) report also says how well
-    it fits the story it joined, so the job keeps the block it fits best."""
-    floating = member.key[0] and not member.home
+    """Add one report to the block's index; an undated report also says how well it fits
+    the story it joined (None: it started one), so the job keeps the block it fits best."""
+    undated = member.key[0]
     stories_before = len(index.members)
-    fit = index.best(member.features, member.vector)[1] if floating else 0.0
+    fit = index.best(member.features, member.vector)[1] if undated else 0.0
     number = index.add(member.features, member.vector, counted=True)
     original = index.copies.get(position)
     copied = ordered[original] if original is not None else None
     joined = None
-    if floating and copied is not None:
+    if undated and copied is not None:
         joined = 1.0  # a near-identical copy: the surest fit there is
-    elif floating and number < stories_before:
+    elif undated and number < stories_before:
         joined = fit
+    floating = undated and not member.home
     return Placing(
         member.origin,
         block,
