@@ -1313,7 +1313,7 @@ def _outlet_from_signatures(lines: list[_Line]) -> str | None:
                 counts[name] += 1
     if not counts:
         return None
-    name, n = counts.most_common(1)[0]
+    name, n = min(counts.items(), key=lambda item: (-item[1], item[0]))  # ties: by name
     return name if n >= 2 else None
 
 

@@ -181,7 +181,7 @@ def place(docs: Sequence[Doc]) -> str | None:
         votes.update(seen)
     if not votes:
         return None
-    name, count = votes.most_common(1)[0]
+    name, count = min(votes.items(), key=lambda item: (-item[1], item[0]))  # ties: by name
     return name if count > len(docs) / 2 else None
 
 
