@@ -502,12 +502,13 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
 
 def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[str]]:
     """Undated origin -> the dated blocks it is also clustered in: those whose reports share
-    the most of its rarest names (the keys the local index gathers candidates by), at most
-    `spark.undated_blocks` of them. A report that shares no name with a block can still
-    meet it through a vector band locally; the cap keeps an undated report from costing a
-    pass over every block."""
+    the most of its names, each name weighted by its rarity, at most `spark.undated_blocks`
+    of them. Only names found in at least one other report and at most `stories.postings`
+    of them count (a name of every block tells no block apart). A report that shares no
+    name with a block can still meet it through a vector band locally; the cap keeps an
+    undated report from costing a pass over every block."""
     block_days = max(1, int(settings["spark.block_days"]))
-    keys = int(settings["stories.name_keys"])
+    postings = int(settings["stories.postings"])
     most = max(0, int(settings["spark.undated_blocks"]))
     if most == 0:
         return {}
@@ -519,17 +520,21 @@ def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[s
         block = work.day_block(found.published.toordinal(), block_days)
         return [(name, block) for name in found.names]
 
-    def rare_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
+    def telling_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, tuple[str, float]]]:
         found = pair[1]
         if found.published is not None:
             return []
-        rare = sorted(found.names, key=lambda name: (rarity.name_df[name], name))[:keys]
-        return [(name, found.source) for name in rare]
+        return [
+            (name, (found.source, rarity.name_weight(name)))
+            for name in sorted(found.names)
+            if 2 <= rarity.name_df[name] <= postings
+        ]
 
     blocks = originals.flatMap(named_blocks).distinct()
-    shared = originals.flatMap(rare_names).join(blocks).map(lambda kv: (kv[1], 1))
-    counts = shared.reduceByKey(lambda a, b: a + b)
-    ranked = counts.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()
+    shared = originals.flatMap(telling_names).join(blocks)
+    weights = shared.map(lambda kv: ((kv[1][0][0], kv[1][1]), kv[1][0][1]))
+    scores = weights.reduceByKey(lambda a, b: a + b)
+    ranked = scores.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()
     chosen = ranked.mapValues(lambda options: [b for _, b in sorted(options)[:most]])
     return dict(chosen.collect())
 

@@ -252,7 +252,7 @@ def block_keys(
     later block that starts within `window_days` of it (reports that close may be one
     story). An undated report, which the local clustering adds last and lets join a story
     of any date, is at home in the "undated" block with every other undated report, and
-    floats in the dated blocks `floats` names (those whose reports share its rarest names)."""
+    floats in the dated blocks `floats` names (those sharing the most of its names)."""
     undated, day, _ = key
     if undated:
         return [(UNDATED, True)] + [(block, False) for block in floats]
