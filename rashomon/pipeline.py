@@ -157,7 +157,9 @@ class Pipeline:
         if self._pool is None:
             names = [s.name for s in self.stages]
             self._pool = ProcessPoolExecutor(
-                workers, initializer=_worker_init, initargs=(dict(self.settings), names)
+                workers,
+                initializer=_worker_init,
+                initargs=(dict(self.settings), names, self.context.templates),
             )
         chunk = max(1, len(docs) // (workers * 4))
         return list(self._pool.map(_worker_run, docs, chunksize=chunk))
@@ -181,9 +183,11 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 _WORKER: Pipeline | None = None
 
 
-def _worker_init(values: dict[str, Any], stage_names: list[str]) -> None:
+def _worker_init(values: dict[str, Any], stage_names: list[str], templates: Any = None) -> None:
+    """A worker's pipeline, with a copy of the templates learned before the batch (what a
+    worker learns itself stays in the worker)."""
     global _WORKER
-    _WORKER = Pipeline(Settings(values), stage_names)
+    _WORKER = Pipeline(Settings(values), stage_names, templates=templates)
 
 
 def _worker_run(doc: RawDoc) -> Result:

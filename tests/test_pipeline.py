@@ -98,3 +98,28 @@ def test_worker_processes_give_the_same_articles_as_one_process(seed_paths):
     assert [r.outcome for r in two] == [Outcome.OK, Outcome.OK]
     assert [r.record.text for r in two] == [r.record.text for r in one]
     assert [r.record.removed for r in two] == [r.record.removed for r in one]
+
+
+def test_worker_processes_use_the_templates_learned_before_the_batch(tmp_path):
+    """Furniture learned from the batch's own documents leaves their texts in worker
+    processes too (a worker used to start with no templates and keep it)."""
+    import json
+
+    from rashomon.pipeline import clean_inputs
+
+    subjects = ["harbour", "railway", "library", "orchard", "bridge", "stadium", "museum", "pier"]
+    imprint = "The Springfield Courier is published by Example Media Group in Springfield."
+    lines = []
+    for n, subject in enumerate(subjects):
+        body = (
+            f"The council approved the new {subject} budget on Tuesday after a long debate. "
+            f"Residents said the {subject} had waited for repairs for more than ten years.\n\n"
+        ) * 2
+        lines.append(json.dumps({"url": f"https://news.example/{n}", "text": body + imprint}))
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = list(clean_inputs([str(path)], Settings()))
+    two = list(clean_inputs([str(path)], Settings().replace(pipeline__workers=2)))
+    assert [r.outcome for r in two] == [Outcome.OK] * len(subjects)
+    assert not any(imprint in r.record.text for r in one)
+    assert [r.record.text for r in two] == [r.record.text for r in one]
