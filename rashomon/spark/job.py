@@ -192,11 +192,13 @@ def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool
 
 
 def _executor_settings(settings: Settings) -> dict[str, Any]:
-    """The settings executors run with: Spark gives the parallelism, so a task never starts
-    worker processes of its own (spaCy's n_process, the pipeline's workers)."""
+    """The settings executors run with: Spark gives the parallelism (a task is one core), so
+    a task never starts worker processes (spaCy's n_process, the pipeline's workers) or
+    encoder threads of its own."""
     values = dict(settings)
     values["annotate.n_process"] = 1
     values["pipeline.workers"] = 1
+    values["stories.encoder_threads"] = 1
     return values
 
 
@@ -443,7 +445,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
 
     merged = Resolver()
     parts = docs.map(lambda p: p.result.record).mapPartitions(work.resolver_part)
-    for part in parts.toLocalIterator():
+    for part in parts.collect():  # partitions counted in parallel, merged here
         merged.merge(part)
     shared = sc.broadcast(merged)
     return docs.map(
@@ -481,7 +483,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     with_features = docs.map(featured).persist(_memory_and_disk())
     rarity = Rarity()
     counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
-    for part in counts.toLocalIterator():
+    for part in counts.collect():
         rarity.merge(part)
     shared = sc.broadcast(rarity)
     copies = sc.broadcast(_near_copies(with_features, settings))
@@ -501,12 +503,12 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
 
 
 def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[str]]:
-    """Undated origin -> the dated blocks it is also clustered in: those whose reports share
-    the most of its names, each name weighted by its rarity, at most `spark.undated_blocks`
-    of them. Only names found in at least one other report and at most `stories.postings`
-    of them count (a name of every block tells no block apart). A report that shares no
-    name with a block can still meet it through a vector band locally; the cap keeps an
-    undated report from costing a pass over every block."""
+    """Undated origin -> the dated blocks it is also clustered in: all of them when there
+    are at most `spark.undated_blocks`, else that many: those whose reports share the most
+    of its names, each name weighted by its rarity. Only names found in 2 to
+    `stories.postings` reports count (a name of every block tells no block apart). A report
+    that shares no name with a block can still meet it through a vector band locally; the
+    cap keeps an undated report from costing a pass over every block."""
     block_days = max(1, int(settings["spark.block_days"]))
     postings = int(settings["stories.postings"])
     most = max(0, int(settings["spark.undated_blocks"]))
@@ -531,6 +533,10 @@ def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[s
         ]
 
     blocks = originals.flatMap(named_blocks).distinct()
+    every = sorted(set(blocks.values().collect()))
+    if len(every) <= most:  # few blocks: every undated report meets all of them, as locally
+        undated = originals.filter(lambda pair: pair[1].published is None)
+        return dict(undated.map(lambda pair: (pair[1].source, every)).collect())
     shared = originals.flatMap(telling_names).join(blocks)
     weights = shared.map(lambda kv: ((kv[1][0][0], kv[1][1]), kv[1][0][1]))
     scores = weights.reduceByKey(lambda a, b: a + b)
@@ -564,7 +570,7 @@ def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str,
         .groupByKey()
     )
     pairs = buckets.flatMap(lambda kv: work.bucket_pairs(kv[1], threshold, limit))
-    return work.fold_copies(pairs.toLocalIterator())
+    return work.fold_copies(pairs.collect())
 
 
 def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
