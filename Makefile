@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_store_ingest.py
 	$(BIN)/python bench/bench_serve_load.py
 	$(BIN)/python bench/screenshot_web.py
+	$(BIN)/python bench/bench_spark.py
 
 clean-venv:
 	rm -rf $(VENV)
