@@ -126,32 +126,29 @@ def _key(day: date | None, origin: str = "o") -> work.ClusteringKey:
     return (day is None, day.toordinal() if day else 0, origin)
 
 
-def test_a_report_is_at_home_in_its_block_and_context_in_the_next_when_close_to_it():
-    block_days, window = 7, 4
-    start = (date(2024, 3, 1).toordinal() // block_days + 1) * block_days  # a block's first day
-    early = date.fromordinal(start - block_days)  # first day of the block before
-    late = date.fromordinal(start - 2)
-    assert work.block_keys(_key(early), block_days, window, []) == [
-        (work.day_block(early.toordinal(), block_days), True)
-    ]
-    home, context = work.block_keys(_key(late), block_days, window, [])
-    assert home[1] and not context[1]
-    assert context[0] == work.day_block(start, block_days)
+def test_days_are_packed_into_blocks_of_at_most_so_many_reports():
+    blocks = work.Blocks.of({10: 3, 11: 3, 12: 5, 20: 1, 21: 9, 22: 1}, 6)
+    assert blocks.starts == (10, 12, 21, 22)  # 12 would overflow b0; 21 alone is over 6
+    assert [blocks.of_day(d) for d in (10, 11, 12, 19, 20, 21, 22)] == [
+        "b0", "b0", "b1", "b1", "b1", "b2", "b3",
+    ]  # fmt: skip
+    assert work.Blocks.of({5: 1, 900: 1}, 100).starts == (5,)  # one block, however far apart
 
 
-def test_blocks_shorter_than_the_window_give_a_report_every_block_it_can_meet():
-    day = date(2024, 3, 5).toordinal()
-    blocks = work.block_keys(_key(date(2024, 3, 5)), 1, 4, [])
-    assert blocks == [(f"d{day}", True)] + [(f"d{day + k}", False) for k in range(1, 5)]
+def test_a_report_is_context_in_every_later_block_that_starts_within_the_window():
+    blocks = work.Blocks((10, 12, 13, 20))
+    assert blocks.keys(11, 4) == [("b0", True), ("b1", False), ("b2", False)]
+    assert blocks.keys(13, 4) == [("b2", True)]  # b3 starts 7 days later
+    assert work.block_keys((False, 17, "o"), blocks, 4) == [("b2", True), ("b3", False)]
 
 
-def test_undated_reports_are_at_home_together_and_float_where_they_are_sent():
-    assert work.block_keys(_key(None), 7, 4, ["d1", "d2"]) == [
+def test_undated_reports_end_the_only_block_or_float_from_their_own():
+    assert work.block_keys(_key(None), work.Blocks((5,)), 4) == [("b0", True)]
+    assert work.block_keys(_key(None), work.Blocks(()), 4) == [("undated", True)]
+    assert work.block_keys(_key(None), work.Blocks((5, 40)), 4, ["b1"]) == [
         ("undated", True),
-        ("d1", False),
-        ("d2", False),
+        ("b1", False),
     ]
-    assert work.block_keys(_key(None), 7, 4) == [("undated", True)]
 
 
 def _placing(origin, block, story, home=True, floating=False, joined=None, copy_of=None):

@@ -465,7 +465,6 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     from rashomon.stories.cluster import Rarity
 
     settings = Settings(values)
-    block_days = max(1, int(settings["spark.block_days"]))
     window = int(settings["stories.window_days"])
 
     def featured(p: work.Processed) -> tuple[work.Processed, Any]:
@@ -477,7 +476,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         key = work.clustering_key(doc)
         origin, ident = doc.article.origin, doc.article.id
         floats = floating.value.get(origin, ())
-        for block, home in work.block_keys(key, block_days, window, floats):
+        for block, home in work.block_keys(key, blocks.value, window, floats):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
@@ -488,7 +487,10 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     shared = sc.broadcast(rarity)
     copies = sc.broadcast(_near_copies(with_features, settings))
     originals = with_features.filter(lambda pair: pair[1].source not in copies.value)
-    floating = sc.broadcast(_floats(originals, rarity, settings))
+    days = originals.filter(lambda pair: pair[1].published is not None)
+    per_day = days.map(lambda pair: pair[1].published.toordinal()).countByValue()
+    blocks = sc.broadcast(work.Blocks.of(per_day, max(1, int(settings["spark.block_docs"]))))
+    floating = sc.broadcast(_floats(originals, rarity, blocks.value, settings))
     placings = (
         originals.flatMap(members)
         .groupByKey()
@@ -502,24 +504,25 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     return placed
 
 
-def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[str]]:
+def _floats(
+    originals: Any, rarity: Any, blocks: work.Blocks, settings: Settings
+) -> dict[str, list[str]]:
     """Undated origin -> the dated blocks it is also clustered in: all of them when there
     are at most `spark.undated_blocks`, else that many: those whose reports share the most
     of its names, each name weighted by its rarity. Only names found in 2 to
     `stories.postings` reports count (a name of every block tells no block apart). A report
     that shares no name with a block can still meet it through a vector band locally; the
     cap keeps an undated report from costing a pass over every block."""
-    block_days = max(1, int(settings["spark.block_days"]))
     postings = int(settings["stories.postings"])
     most = max(0, int(settings["spark.undated_blocks"]))
-    if most == 0:
+    if most == 0 or len(blocks) <= 1:  # one block: undated reports are at home in it
         return {}
 
     def named_blocks(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
         found = pair[1]
         if found.published is None:
             return []
-        block = work.day_block(found.published.toordinal(), block_days)
+        block = blocks.of_day(found.published.toordinal())
         return [(name, block) for name in found.names]
 
     def telling_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, tuple[str, float]]]:
@@ -532,12 +535,12 @@ def _floats(originals: Any, rarity: Any, settings: Settings) -> dict[str, list[s
             if 2 <= rarity.name_df[name] <= postings
         ]
 
-    blocks = originals.flatMap(named_blocks).distinct()
-    every = sorted(set(blocks.values().collect()))
-    if len(every) <= most:  # few blocks: every undated report meets all of them, as locally
+    if len(blocks) <= most:  # few blocks: every undated report meets all of them
+        every = [blocks.name(i) for i in range(len(blocks))]
         undated = originals.filter(lambda pair: pair[1].published is None)
         return dict(undated.map(lambda pair: (pair[1].source, every)).collect())
-    shared = originals.flatMap(telling_names).join(blocks)
+    named = originals.flatMap(named_blocks).distinct()
+    shared = originals.flatMap(telling_names).join(named)
     weights = shared.map(lambda kv: ((kv[1][0][0], kv[1][1]), kv[1][0][1]))
     scores = weights.reduceByKey(lambda a, b: a + b)
     ranked = scores.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()

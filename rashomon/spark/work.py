@@ -19,7 +19,8 @@ import hashlib
 import io
 import logging
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
@@ -38,6 +39,7 @@ __all__ = [
     "Placing",
     "Processed",
     "band_keys",
+    "Blocks",
     "block_keys",
     "bucket_pairs",
     "build_and_compare",
@@ -243,31 +245,64 @@ def clustering_key(doc: Doc) -> ClusteringKey:
     return (published is None, published.toordinal() if published else 0, doc.article.origin)
 
 
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    """Blocks of consecutive publication days, each holding at most `spark.block_docs`
+    reports (a day with more is a block of its own): block i covers the days from
+    `starts[i]` to the day before `starts[i + 1]`."""
+
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, per_day: Mapping[int, int], most: int) -> Blocks:
+        """Blocks of the days with reports (`per_day`: day ordinal -> reports)."""
+        starts: list[int] = []
+        held = 0
+        for day in sorted(per_day):
+            if not starts or held + per_day[day] > most:
+                starts.append(day)
+                held = 0
+            held += per_day[day]
+        return cls(tuple(starts))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def name(self, index: int) -> str:
+        return f"b{index}"
+
+    def of_day(self, day: int) -> str:
+        """The block a report published on `day` is at home in."""
+        return self.name(max(0, bisect_right(self.starts, day) - 1))
+
+    def keys(self, day: int, window_days: int) -> list[tuple[str, bool]]:
+        """The home block of a report of `day`, then, as context, every later block that
+        starts within `window_days` of it (reports that close may be one story)."""
+        home = max(0, bisect_right(self.starts, day) - 1)
+        found = [(self.name(home), True)]
+        later = home + 1
+        while later < len(self.starts) and self.starts[later] - day <= window_days:
+            found.append((self.name(later), False))
+            later += 1
+        return found
+
+
 def block_keys(
-    key: ClusteringKey, block_days: int, window_days: int, floats: Sequence[str] = ()
+    key: ClusteringKey, blocks: Blocks, window_days: int, floats: Sequence[str] = ()
 ) -> list[tuple[str, bool]]:
     """The blocks a report is clustered in, each with whether it is the report's home.
 
-    A dated report's home is the block of its publication days; it is also context in each
-    later block that starts within `window_days` of it (reports that close may be one
-    story). An undated report, which the local clustering adds last and lets join a story
-    of any date, is at home in the "undated" block with every other undated report, and
-    floats in the dated blocks `floats` names (those sharing the most of its names)."""
+    A dated report: its home block and, as context, the later blocks within `window_days`.
+    An undated report, which the local clustering adds last and lets join a story of any
+    date: with one dated block, at home at the end of it, exactly as locally; with more, at
+    home in the "undated" block with every other undated report, and floating in the dated
+    blocks `floats` names (those sharing the most of its names)."""
     undated, day, _ = key
-    if undated:
-        return [(UNDATED, True)] + [(block, False) for block in floats]
-    block = day // block_days
-    found = [(day_block(day, block_days), True)]
-    later = block + 1
-    while later * block_days - day <= window_days:
-        found.append((f"d{later}", False))
-        later += 1
-    return found
-
-
-def day_block(day: int, block_days: int) -> str:
-    """The home block of a report published on day `day` (an ordinal)."""
-    return f"d{day // block_days}"
+    if not undated:
+        return blocks.keys(day, window_days)
+    if len(blocks) == 1:
+        return [(blocks.name(0), True)]
+    return [(UNDATED, True)] + [(block, False) for block in floats]
 
 
 @dataclass(frozen=True, slots=True)
