@@ -112,7 +112,9 @@ class Store:
         self.close()
 
 
-def _article_row(doc: Doc, outlet: str) -> tuple[object, ...]:
+def _article_row(doc: Doc, outlet: str, doc_json: str | None = None) -> tuple[object, ...]:
+    """The columns `_INSERT_ARTICLE` takes; `doc_json` is the Doc's codec JSON when the
+    caller holds it already (an import keeps it as written)."""
     a = doc.article
     published = a.published.isoformat() if a.published else None
     return (
@@ -126,7 +128,7 @@ def _article_row(doc: Doc, outlet: str) -> tuple[object, ...]:
         a.language,
         now(),
         a.text,
-        codec.dumps(doc),
+        codec.dumps(doc) if doc_json is None else doc_json,
     )
 
 

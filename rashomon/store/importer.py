@@ -36,7 +36,7 @@ from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
 from rashomon.spark.tables import arrow_schema
-from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, codec
+from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row, codec
 from rashomon.store.stories import features_row, now, story_id_of, verdict_counts
 from rashomon.stories import Features, features_for
 from rashomon.stories.cluster import order_for_clustering
@@ -374,25 +374,6 @@ def _stored_dim(connection: sqlite3.Connection) -> int | None:
     """How many numbers the store's lead vectors have (None while it has none)."""
     row = connection.execute("SELECT length(vector) FROM story_features LIMIT 1").fetchone()
     return None if row is None else row[0] // np.dtype(np.float32).itemsize
-
-
-def _article_row(doc: Doc, outlet: str, doc_text: str) -> tuple[object, ...]:
-    """The articles columns `_INSERT_ARTICLE` takes; the Doc's codec JSON kept as written."""
-    a = doc.article
-    published = a.published.isoformat() if a.published else None
-    return (
-        a.id,
-        a.origin,
-        a.url,
-        outlet,
-        a.title,
-        a.byline,
-        published,
-        a.language,
-        now(),
-        a.text,
-        doc_text,
-    )
 
 
 def _story_row(story: Story, row: dict[str, Any], stamp: str) -> tuple[object, ...]:
