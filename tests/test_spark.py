@@ -276,7 +276,7 @@ def test_an_interrupted_job_resumes_to_every_record_exactly_once(
     manifest = out / "_work" / "manifest"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
-        if manifest.is_dir() and any(manifest.iterdir()):
+        if manifest.is_dir() and any(manifest.glob("*.jsonl")):
             break
         time.sleep(0.2)
     assert process.poll() is None, "the job ended before it could be interrupted"

@@ -106,13 +106,19 @@ class Files:
             raise OSError(f"could not move {source} to {target}")
 
     def write_text(self, uri: str, text: str) -> None:
-        """Write a small file whole (a marker); a file already there is replaced."""
-        path, fs = self._path(uri)
+        """Write a small file (a manifest, a marker) whole: into a `.partial` file beside it,
+        then renamed into place, so a process killed meanwhile never leaves half of it under
+        its name. A file already there is replaced."""
+        partial = uri + ".partial"
+        path, fs = self._path(partial)
         stream = fs.create(path, True)
         try:
             stream.write(bytearray(text.encode("utf-8")))
         finally:
             stream.close()
+        if self.exists(uri):
+            self.delete(uri)
+        self.rename(partial, uri)
 
     def read_text(self, uri: str) -> str | None:
         """A small file's text, or None when it does not exist."""

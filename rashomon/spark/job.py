@@ -183,7 +183,10 @@ def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool
     """Whether the tables are there and cover exactly the committed runs (then the report
     takes their counts from the marker)."""
     text = files.read_text(f"{out}/{MARKER}")
-    marker = json.loads(text) if text else {}
+    try:
+        marker = json.loads(text) if text else {}
+    except ValueError:
+        return False  # an unreadable marker: the tables are rebuilt
     if marker.get("runs") != runs or not all(files.exists(f"{out}/{t}") for t in tables.TABLES):
         return False
     report.articles = int(marker.get("articles", 0))
@@ -220,6 +223,8 @@ def _manifest(spark: Any, files: Files, out: str) -> dict[str, tuple[int, int]]:
     """Input URI -> (size, modified) of every file a committed run processed."""
     done: dict[str, tuple[int, int]] = {}
     for name in files.children(f"{out}/{MANIFEST}"):
+        if not name.endswith(".jsonl"):
+            continue  # a manifest still being written (.partial)
         text = files.read_text(f"{out}/{MANIFEST}/{name}")
         for line in (text or "").splitlines():
             if line.strip():
@@ -230,7 +235,8 @@ def _manifest(spark: Any, files: Files, out: str) -> dict[str, tuple[int, int]]:
 
 def _committed_runs(files: Files, out: str) -> list[str]:
     """Runs whose results and manifest were both written, in the order they ran."""
-    manifests = {name.removesuffix(".jsonl") for name in files.children(f"{out}/{MANIFEST}")}
+    names = files.children(f"{out}/{MANIFEST}")
+    manifests = {name.removesuffix(".jsonl") for name in names if name.endswith(".jsonl")}
     return [
         name
         for name in files.children(f"{out}/{RUNS}")
