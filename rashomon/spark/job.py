@@ -92,7 +92,6 @@ class Report:
     missing: list[tuple[str, str]] = field(default_factory=list)
     articles: int = 0
     stories: int = 0
-    comparisons: int = 0
     tables_written: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -190,7 +189,7 @@ def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool
     if marker.get("runs") != runs or not all(files.exists(f"{out}/{t}") for t in tables.TABLES):
         return False
     report.articles = int(marker.get("articles", 0))
-    report.stories = report.comparisons = int(marker.get("stories", 0))
+    report.stories = int(marker.get("stories", 0))
     return True
 
 
@@ -428,15 +427,16 @@ def _corpus(
     )
     docs = records.filter(lambda p: isinstance(p.result.record, Doc))
     with report.timed("names"):
-        docs = _share_names(sc, _share_names(sc, docs))
-        docs = docs.persist(_memory_and_disk())
+        once = _share_names(sc, docs)
+        docs = _share_names(sc, once)
         report.articles = docs.count()
+        once.unpersist()
     with report.timed("stories"):
         placed = _place(sc, docs, values)
-        copies = _exact_copies(records)
+        copies = _exact_copies(records, docs)
     with report.timed("compare"):
         stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
-        report.stories = report.comparisons = stories.count()
+        report.stories = stories.count()
     with report.timed("write"):
         _write_tables(spark, files, out, records, docs, placed, stories, runs[-1])
     for rdd in (records, docs, stories):
@@ -445,7 +445,8 @@ def _corpus(
 
 def _share_names(sc: Any, docs: Any) -> Any:
     """The docs with names shared across the corpus: every partition's resolver counts
-    merged on the driver, the merged resolver broadcast and asked for each doc."""
+    merged on the driver, the merged resolver broadcast and asked for each doc. The result
+    is persisted, as the next pass reads it twice (its counts, then its rewrite)."""
     from rashomon.annotate.corpus import rewrite
     from rashomon.annotate.entities import Resolver
 
@@ -461,7 +462,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
             work.with_record(p.result, rewrite(p.result.record, shared.value)),
             p.vector,
         )
-    )
+    ).persist(_memory_and_disk())
 
 
 def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
@@ -474,7 +475,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     window = int(settings["stories.window_days"])
 
     def featured(p: work.Processed) -> tuple[work.Processed, Any]:
-        return p, features_for([work.doc_of(p)], Settings(values))[0]
+        return p, features_for([work.doc_of(p)], settings)[0]
 
     def members(pair: tuple[work.Processed, Any]) -> Iterator[tuple[str, work.Member]]:
         p, found = pair
@@ -632,18 +633,16 @@ def _kept(found: Sequence[work.Placing]) -> list[work.Placing]:
     return joined[:1] + started
 
 
-def _exact_copies(records: Any) -> dict[str, list[tuple[str, str]]]:
+def _exact_copies(records: Any, docs: Any) -> dict[str, list[tuple[str, str]]]:
     """First origin -> its (copy origin, first origin) pairs, in input order: inputs that
-    repeat another byte for byte (processed once), listed in their original's story."""
-    duplicates = (
-        records.filter(lambda p: p.result.reason == "duplicate")
-        .map(lambda p: (p.order, p.result.origin, p.result.detail))
-        .collect()
+    repeat an article byte for byte (processed once), found by content id as the local
+    pipeline finds them, to be listed in their original's story."""
+    repeats = records.filter(lambda p: p.result.reason == "duplicate").map(
+        lambda p: (p.result.id, (p.order, p.result.origin))
     )
+    firsts = docs.map(lambda p: (p.result.id, p.result.origin))
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    prefix = "same content as "
-    for _, origin, detail in sorted(duplicates):
-        first = detail.removeprefix(prefix)
+    for _, ((_, origin), first) in sorted(repeats.join(firsts).collect(), key=lambda kv: kv[1]):
         found[first].append((origin, first))
     return dict(found)
 

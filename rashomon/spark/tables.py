@@ -37,6 +37,7 @@ import pyarrow as pa
 from rashomon.model import Comparison, Doc, Result, Story
 from rashomon.store import codec
 from rashomon.store.export import plain
+from rashomon.store.stories import verdict_counts
 
 __all__ = [
     "SCHEMAS",
@@ -137,11 +138,8 @@ def input_row(result: Result, source: str, run: str) -> tuple[Any, ...]:
     )
 
 
-def verdict_counts(comparison: Comparison | None) -> tuple[int, int, int]:
-    counts = {"agree": 0, "only_in": 0, "contradict": 0}
-    for group in comparison.groups if comparison is not None else ():
-        if group.verdict in counts:
-            counts[group.verdict] += 1
+def _verdicts(comparison: Comparison | None) -> tuple[int, int, int]:
+    counts = verdict_counts(comparison.groups if comparison is not None else ())
     return counts["agree"], counts["only_in"], counts["contradict"]
 
 
@@ -158,7 +156,7 @@ def story_row(
         known[-1] if known else None,
         len(story.articles),
         len(story.outlets),
-        *verdict_counts(comparison),
+        *_verdicts(comparison),
         list(story.articles),
         list(story.outlets),
         list(story.participants),
@@ -172,7 +170,7 @@ def comparison_row(comparison: Comparison) -> tuple[Any, ...]:
     """The `comparisons` row of one story's comparison."""
     return (
         comparison.story.id,
-        *verdict_counts(comparison),
+        *_verdicts(comparison),
         len(comparison.headlines),
         codec.dumps(comparison),
     )
