@@ -3,6 +3,7 @@
     RashomonError
     ├── SettingsError           an unknown setting, a bad value, an unreadable settings file
     ├── RegistryError           an outlet registry file with a malformed row (names file, line)
+    ├── ModelError              a trained model file that is missing, empty or not a model
     ├── StageError              a pipeline built wrong (a stage reads what no stage writes)
     └── InputError              one input document is bad; the batch goes on without it
         ├── EmptyInput          no bytes, or only whitespace
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "MalformedInput",
     "MissingInput",
+    "ModelError",
     "NoArticle",
     "RashomonError",
     "RefusedURL",
@@ -49,6 +51,11 @@ class RashomonError(Exception):
 class RegistryError(RashomonError):
     """A data table (the outlet registry, a word list) that cannot be read or has a malformed
     row; the message names the file and the line."""
+
+
+class ModelError(RashomonError):
+    """A trained model file (the attribution tagger's) that is missing, empty or unreadable;
+    the message names the file."""
 
 
 class SettingsError(RashomonError):

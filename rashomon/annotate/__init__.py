@@ -4,7 +4,9 @@ Each layer is made by its own module from one spaCy parse of `Article.text`:
 
     entities.find_entities(sdoc)                      -> Mentions (names, pronouns, ...)
     times.find_times(sdoc, anchor)                    -> list[TimeExpr]
-    quotes.find_quotes(sdoc, mentions)                -> list[Quote]
+    quotes.find_quotes(sdoc, mentions)                -> list[Quote] (the rules)
+    learned.learned_quotes(tagger, sdoc, mentions, rule_quotes) -> list[Quote] (the trained
+        tagger of `annotate.attribution_model`, English; the rules' quotes are its features)
     claims.find_claims(sdoc, quotes, mentions, times) -> list[Claim]
 
 Every span is a character offset into `Article.text`.
@@ -24,8 +26,9 @@ from dataclasses import replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from rashomon.annotate import claims, entities, quotes, times
+from rashomon.annotate import claims, entities, learned, quotes, times
 from rashomon.annotate.nlp import load, sentences_of
+from rashomon.annotate.tagger import Tagger, load_tagger
 from rashomon.model import Article, Doc, Quote
 from rashomon.settings import Settings
 
@@ -39,11 +42,15 @@ log = logging.getLogger(__name__)
 SENTENCE = re.compile(r"[^\s].*?(?:[.!?。！？]+[”\"»’)]*(?=\s)|\n\n|$)", re.S)
 
 
-def annotate_parsed(article: Article, sdoc: SpacyDoc) -> Doc:
-    """All layers for one article whose text spaCy has parsed into `sdoc`."""
+def annotate_parsed(article: Article, sdoc: SpacyDoc, tagger: Tagger | None = None) -> Doc:
+    """All layers for one article whose text spaCy has parsed into `sdoc`; with a trained
+    attribution `tagger` its quotes come from the tagger, the rules' quotes being its
+    features (`learned.learned_quotes`), else from the rules alone."""
     mentions = entities.find_entities(sdoc)
     found_times = times.find_times(sdoc, article.published)
     found_quotes = quotes.find_quotes(sdoc, mentions)
+    if tagger is not None:
+        found_quotes = learned.learned_quotes(tagger, sdoc, mentions, found_quotes)
     found_claims = claims.find_claims(sdoc, found_quotes, mentions, found_times)
     doc = Doc(
         article=article,
@@ -64,6 +71,7 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
     memory. A layer that fails on one article yields the exception in its place (logged) and
     the stream goes on."""
     nlp = load(settings["annotate.model"])
+    tagger = load_tagger(settings["annotate.attribution_model"])
     zone = max(1, int(settings["annotate.zone_size"]))
     natasha = set(settings["annotate.natasha_languages"])
     readable = set(settings["annotate.languages"]) - natasha
@@ -80,7 +88,7 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
             for article in window:
                 sdoc = done.pop(id(article), None)
                 if sdoc is not None:
-                    yield _annotate_or_error(article, sdoc)
+                    yield _annotate_or_error(article, sdoc, tagger)
                 elif article.language in natasha:
                     yield _natasha_or_error(article)
                 else:
@@ -131,9 +139,9 @@ def _natasha_or_error(article: Article) -> Doc | Exception:
         return error
 
 
-def _annotate_or_error(article: Article, sdoc: SpacyDoc) -> Doc | Exception:
+def _annotate_or_error(article: Article, sdoc: SpacyDoc, tagger: Tagger | None) -> Doc | Exception:
     try:
-        return annotate_parsed(article, sdoc)
+        return annotate_parsed(article, sdoc, tagger)
     except Exception as error:  # one article's bug must not stop the stream
         log.exception("annotating %s failed", article.origin)
         return error

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["find_quotes", "find_marked"]
+__all__ = ["context_of", "find_marked", "find_quotes", "name_of", "strip_span"]
 
 
 @lru_cache(maxsize=1)
@@ -726,21 +726,9 @@ class _Context:
 
 def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     """Direct and indirect quotes of one parsed article, in text order."""
-    text = text_of(sdoc)
-    marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
-    marked = [s for s in marked if not _a_title(text, *s)]
-    inside = _Inside(marked)
-    sents = sentences_of(sdoc)
-    context = _Context(
-        sdoc,
-        mentions,
-        [s.start_char for s in sents],
-        [s.end_char for s in sents],
-        inside,
-        text,
-        sents,
-    )
-    frames = _drop_nested(_frames(sdoc, inside))
+    context = context_of(sdoc, mentions)
+    marked = list(context.inside.spans)
+    frames = _drop_nested(_frames(sdoc, context.inside))
     quotes, marked = _mixed_quotes(marked, frames, context)
     quotes += _direct_quotes(marked, frames, context)
     quotes += _indirect_quotes(frames, marked, context)
@@ -748,6 +736,33 @@ def find_quotes(sdoc: SpacyDoc, mentions: Any) -> list[Quote]:
     quotes = _continue_unattributed(quotes, context)
     quotes = [_through_semicolon(q, context) for q in quotes]
     return _continuations(quotes, context)
+
+
+def context_of(sdoc: SpacyDoc, mentions: Any) -> _Context:
+    """What naming a phrase needs: the text, its sentences, the quote marks that count."""
+    text = text_of(sdoc)
+    marked = [s for s in find_marked(text) if _words(text[s[0] : s[1]]) >= MIN_QUOTE_WORDS]
+    marked = [s for s in marked if not _a_title(text, *s)]
+    sents = sentences_of(sdoc)
+    return _Context(
+        sdoc,
+        mentions,
+        [s.start_char for s in sents],
+        [s.end_char for s in sents],
+        _Inside(marked),
+        text,
+        sents,
+    )
+
+
+def name_of(span: tuple[int, int], context: _Context) -> tuple[str | None, bool]:
+    """The canonical name of the phrase at `span` and whether it is an unnamed source."""
+    return _name(span, context)
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`start`..`end` without the spaces and quote marks around it (None when nothing is left)."""
+    return _strip_span(text, start, end)
 
 
 def _a_title(text: str, start: int, end: int) -> bool:
