@@ -39,8 +39,8 @@ from rashomon.annotate.tagger import (
     sequences_of,
     write_model,
 )
-from rashomon.model import Quote
 from rashomon.errors import MalformedInput
+from rashomon.model import Quote
 from rashomon.settings import Settings
 
 __all__ = ["Example", "Scores", "TrainParams", "prepare", "score", "train_attribution"]
