@@ -21,7 +21,6 @@ from rashomon.errors import MalformedInput, MissingInput
 __all__ = ["Annotated", "GoldRelation", "read_folder"]
 
 Pieces = tuple[tuple[int, int], ...]
-_ROLES = {"source": "source", "cue": "cue", "content": "content"}
 _T_START = re.compile(r"^T\d+\t")
 _E_START = re.compile(r"^E\d+\t")
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t.*)?$")
@@ -76,8 +75,8 @@ def parse_ann(ann: str, text: str, path: Path) -> tuple[GoldRelation, ...]:
         roles: dict[str, list[tuple[int, int]]] = {"source": [], "cue": [], "content": []}
         for argument in line.split("\t", 1)[-1].split():
             role, _, tid = argument.partition(":")
-            key = _ROLES.get(role.rstrip("0123456789").lower())
-            if key is not None and tid in spans:
+            key = role.rstrip("0123456789").lower()  # Content2 is more of the content
+            if key in roles and tid in spans:
                 roles[key].extend(spans[tid])
         if roles["content"]:
             out.append(

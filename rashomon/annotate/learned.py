@@ -12,6 +12,7 @@ the speaker of the quote before it keeps that speaker, as a continuation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rashomon.annotate import quotes as rules
@@ -85,8 +86,6 @@ def _quote(relation: Relation, rule: Quote | None, context: Any) -> Quote:
 def _continues(found: list[Quote]) -> list[Quote]:
     """A quote with neither cue nor source carries on the speaker of the nearest quote
     before it that names the same speaker with a cue."""
-    from dataclasses import replace
-
     out: list[Quote] = []
     for quote in found:
         if quote.cue_span is None and quote.speaker_span is None and quote.speaker is not None:

@@ -100,20 +100,46 @@ class _Arrays:
     """The parse as plain Python lists of spaCy hashes, read once per document."""
 
     def __init__(self, sdoc: SpacyDoc, cues: frozenset[int]) -> None:
-        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IS_SPACE, LEMMA, LOWER, SHAPE, TAG
+        from spacy.attrs import (
+            DEP,
+            ENT_IOB,
+            ENT_TYPE,
+            HEAD,
+            IDX,
+            IS_SPACE,
+            LEMMA,
+            LENGTH,
+            LOWER,
+            SENT_START,
+            SHAPE,
+            TAG,
+        )
 
-        columns = [LOWER, LEMMA, TAG, DEP, HEAD, ENT_IOB, ENT_TYPE, SHAPE, IS_SPACE]
+        columns = [
+            LOWER,
+            LEMMA,
+            TAG,
+            DEP,
+            HEAD,
+            ENT_IOB,
+            ENT_TYPE,
+            SHAPE,
+            IS_SPACE,
+            IDX,
+            LENGTH,
+            SENT_START,
+        ]
         array = sdoc.to_array(columns).astype("int64") if len(sdoc) else None
         rows: list[list[int]] = array.T.tolist() if array is not None else [[] for _ in columns]
-        self.lower, self.lemma, self.tag, self.dep, head, iob, ent, self.shape, space = rows
+        self.lower, self.lemma, self.tag, self.dep, head, iob, ent, self.shape, space = rows[:9]
+        self.idx, lengths, starts = rows[9:]
         self.n = len(self.lower)
         self.head = [i + h for i, h in enumerate(head)]
         self.ent = [e if b in (1, 3) else 0 for e, b in zip(ent, iob, strict=True)]
         self.begins = [b == 3 for b in iob]
         self.space = [bool(s) for s in space]
-        self.idx = [t.idx for t in sdoc]
-        self.ends = [t.idx + len(t) for t in sdoc]
-        self.sent_start = [bool(t.is_sent_start) for t in sdoc]
+        self.ends = [i + n for i, n in zip(self.idx, lengths, strict=True)]
+        self.sent_start = [s == 1 for s in starts]
         self.cue = [lem in cues for lem in self.lemma]
 
 
