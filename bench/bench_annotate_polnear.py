@@ -20,13 +20,15 @@ developers improving the quote finder. Samples are drawn with a fixed seed.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
 import time
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,6 +37,8 @@ import polnear  # noqa: E402
 
 from rashomon.annotate import annotate_texts  # noqa: E402
 from rashomon.annotate.nlp import load as load_model  # noqa: E402
+from rashomon.annotate.tagger import BUILTIN  # noqa: E402
+from rashomon.annotate.train import ROLE_NAMES, fold_spread  # noqa: E402
 from rashomon.model import Doc, Quote  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 
@@ -280,11 +284,41 @@ def print_errors(
 # ---------------------------------------------------------------- main
 
 
+def _report_of(model: str) -> dict[str, Any] | None:
+    """The training report written beside a model (MODEL.json), if there is one."""
+    if model == BUILTIN:
+        path = Path(str(resources.files("rashomon").joinpath("data", "attribution.model")))
+    else:
+        path = Path(model).expanduser()
+    report = path.with_name(path.name + ".json")
+    return json.loads(report.read_text("utf-8")) if report.is_file() else None
+
+
+def cross_validation_lines(model: str) -> str:
+    """The model's k-fold figures on its training data (mean ± sd), to read beside the held-out
+    figure above: a dev figure far above the folds' would mean dev was tuned on."""
+    report = _report_of(model)
+    if not report or not report.get("folds"):
+        return "\n(no cross-validation report beside the model)"
+    folds = report["folds"]
+    lines = [f"\n{len(folds)}-fold cross-validation on the training data ({report['data']}):"]
+    for role in ROLE_NAMES:
+        cells = []
+        for kind in ("exact", "overlap"):
+            mean, sd = fold_spread(folds, role, kind, "f1")
+            cells.append(f"{kind} F1 {100 * mean:.1f} ±{100 * sd:.1f}")
+        lines.append(f"  {role:8s} " + "   ".join(cells))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="dev", help="dev (default), train for development")
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
     parser.add_argument("--errors", type=int, default=0, help="print N misses and N false pos.")
+    parser.add_argument(
+        "--model", default=None, help="attribution model (default: the setting; '' = rules)"
+    )
     parser.add_argument("--errors-of", choices=("rashomon", "baseline"), default="rashomon")
     args = parser.parse_args()
 
@@ -301,9 +335,17 @@ def main() -> None:
     nlp = spacy.load(settings["annotate.model"])  # the anchor runs on the model as shipped
     load_model(settings["annotate.model"])("Warm up the pipeline, said the benchmark.")
 
+    model = args.model if args.model is not None else settings["annotate.attribution_model"]
+    learned = settings.replace(**{"annotate.attribution_model": model})
+    rules_only = settings.replace(**{"annotate.attribution_model": ""})
+
     start = time.perf_counter()
-    docs = annotate_texts(texts, settings)
+    docs = annotate_texts(texts, learned)
     ours_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    rule_docs = annotate_texts(texts, rules_only) if model else docs
+    rules_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
     base_quotes = [
@@ -313,6 +355,7 @@ def main() -> None:
     base_seconds = time.perf_counter() - start
 
     ours = polnear.score_articles(articles, [d.quotes for d in docs])
+    rules = polnear.score_articles(articles, [d.quotes for d in rule_docs])
     base = polnear.score_articles(articles, base_quotes)
 
     relations = sum(len(a.attributions) for a in articles)
@@ -331,13 +374,21 @@ def main() -> None:
     )
     print(header)
     print("  " + "-" * (len(header) - 2))
-    print_table("rashomon annotate_texts", ours, ours_seconds)
+    if model:
+        print_table(f"rashomon, learned tagger ({model})", ours, ours_seconds)
+        print_table("rashomon, rules alone", rules, rules_seconds)
+    else:
+        print_table("rashomon, rules alone (no attribution model)", ours, ours_seconds)
     print_table("baseline (quote marks + said + nearest PERSON/ORG)", base, base_seconds)
     print(f"\nreference: {polnear.REFERENCE}")
     print(goal_line("rashomon", ours))
+    if model:
+        print(goal_line("rules", rules))
     print(goal_line("baseline", base))
     print(by_kind(articles, [d.quotes for d in docs], "rashomon"))
     print(by_kind(articles, base_quotes, "baseline"))
+    if model:
+        print(cross_validation_lines(model))
     if not any(d.quotes for d in docs):
         print("note: rashomon found no quotes at all (is quotes.find_quotes still a placeholder?)")
 

@@ -10,7 +10,7 @@ Texts: the PolNeAR train and dev articles (bench/polnear.py) and the AEB gold bo
 Speed, in one process on the same texts, after a warm-up of both: (a) the spaCy model of
 `annotate.model` alone, `nlp.pipe(batch_size=32)`; (b) rashomon's `annotate_many` over Article
 objects. Each is timed `--rounds` times, the order alternating between rounds, best kept.
-Prints seconds, docs/s and the overhead b/a - 1 against the goal (at most 25%). Then each
+Prints seconds, docs/s and the overhead b/a - 1 against the goal (at most 35%, Issue 17). Then each
 layer on pre-parsed docs (entities.find_entities, times.find_times, quotes.find_quotes,
 claims.find_claims), so the expensive layer shows.
 
@@ -41,11 +41,13 @@ import polnear  # noqa: E402
 from memory import peak_mb, rss_mb  # noqa: E402
 
 from rashomon.annotate import annotate_many, claims, entities, quotes, times  # noqa: E402
+from rashomon.annotate.learned import learned_quotes  # noqa: E402
 from rashomon.annotate.nlp import load as load_model  # noqa: E402
+from rashomon.annotate.tagger import load_tagger  # noqa: E402
 from rashomon.model import Article  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 
-GOAL_OVERHEAD = 0.25
+GOAL_OVERHEAD = 0.35  # Issue 17: the trained tagger may cost up to +35 % over spaCy alone
 FLAT = 0.10  # RSS growth after warm-up counted as flat
 
 
@@ -144,6 +146,17 @@ def speed(texts: list[str], settings: Settings, rounds: int) -> None:
             quotes.find_quotes(d, m) for d, m in zip(sdocs, mentions, strict=True)
         )
     )
+    rule_quote_count = sum(len(q) for q in found_quotes)
+    tagger = load_tagger(settings["annotate.attribution_model"])
+    if tagger is not None:
+        tagged: list[object] = []
+        layer["tagger (learned_quotes)"] = timed(
+            lambda: tagged.extend(
+                learned_quotes(tagger, d, m, q)
+                for d, m, q in zip(sdocs, mentions, found_quotes, strict=True)
+            )
+        )
+        found_quotes[:] = tagged
     layer["claims.find_claims"] = timed(
         lambda: [
             claims.find_claims(d, q, m, t)
@@ -153,8 +166,10 @@ def speed(texts: list[str], settings: Settings, rounds: int) -> None:
     counts = {
         "entities.find_entities": sum(len(m.entities) for m in mentions),  # type: ignore[attr-defined]
         "times.find_times": sum(len(t) for t in found_times),
-        "quotes.find_quotes": sum(len(q) for q in found_quotes),
+        "quotes.find_quotes": rule_quote_count,
     }
+    if tagger is not None:
+        counts["tagger (learned_quotes)"] = sum(len(q) for q in found_quotes)
     print("\nper layer on pre-parsed docs (share: of spaCy-alone time):")
     for name, seconds in layer.items():
         found = f"{counts[name]:7d} found" if name in counts else ""

@@ -681,10 +681,12 @@ def _print_training(report: dict[str, Any], output: Path) -> None:
         "overlap R",
         "overlap F1",
     ):
-        table.add_column(column, justify="left" if column in ("data", "role") else "right")
+        justify = "left" if column in ("data", "role") else "right"
+        table.add_column(column, justify=justify, no_wrap=True)
     for row in summary_rows(report):
         table.add_row(*row)
-    Console(soft_wrap=True).print(table)
+    # a file or pipe gets the whole table on one line a row, not squeezed into 80 columns
+    Console(soft_wrap=True, width=None if sys.stdout.isatty() else 132).print(table)
     err.print(
         f"wrote {output} ({report['bytes'] / 1e6:.1f} MB) and {output}.json; use it with "
         f'annotate.attribution_model = "{output}"',

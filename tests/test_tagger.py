@@ -58,7 +58,7 @@ def test_a_bad_model_file_is_an_error_naming_it(tmp_path: Path, content: bytes) 
 
 def test_training_writes_a_model_that_tags(tmp_path: Path) -> None:
     output = tmp_path / "tiny.model"
-    params = TrainParams(iterations=30, folds=2, min_freq=1)
+    params = TrainParams(iterations=30, folds=2, min_freq=1, c1=0.05, c2=0.01)
     report = train_attribution(_folder(tmp_path), output, Settings(), params)
     assert output.is_file() and (tmp_path / "tiny.model.json").is_file()
     assert len(report["folds"]) == 2
@@ -68,6 +68,64 @@ def test_training_writes_a_model_that_tags(tmp_path: Path) -> None:
     from rashomon.annotate.nlp import load
 
     sdoc = load(Settings()["annotate.model"])(TEXT)
+    relations = tagger.relations(sdoc, [])  # the tagger alone, without the rules' roles
+    assert any(r.source and TEXT[slice(*r.source)] == "The mayor" for r in relations)
     mentions = entities.find_entities(sdoc)
     found = learned_quotes(tagger, sdoc, mentions, quotes.find_quotes(sdoc, mentions))
     assert any(q.speaker_span and TEXT[slice(*q.speaker_span)] == "The mayor" for q in found)
+
+
+class _Silent:
+    """A tagger that finds nothing: what learned_quotes keeps is the rules' fallback."""
+
+    def relations(self, sdoc: object, rule_quotes: object) -> list:
+        return []
+
+
+def _parsed(text: str) -> tuple:
+    from rashomon.annotate import entities, quotes
+    from rashomon.annotate.nlp import load
+
+    sdoc = load(Settings()["annotate.model"])(text)
+    mentions = entities.find_entities(sdoc)
+    return sdoc, mentions, quotes.find_quotes(sdoc, mentions)
+
+
+def test_the_rules_quotes_the_tagger_left_out_are_kept() -> None:
+    from rashomon.annotate.learned import learned_quotes
+
+    sdoc, mentions, rule_quotes = _parsed(TEXT)
+    assert rule_quotes
+    kept = learned_quotes(_Silent(), sdoc, mentions, rule_quotes)  # type: ignore[arg-type]
+    assert [(q.start, q.end, q.speaker) for q in kept] == [
+        (q.start, q.end, q.speaker) for q in rule_quotes
+    ]
+    assert all(q.continues is None or q.continues < k for k, q in enumerate(kept))
+
+
+def _builtin_or_skip() -> Tagger:
+    from importlib import resources
+
+    if not resources.files("rashomon").joinpath("data", "attribution.model").is_file():
+        pytest.skip("no packaged attribution model")
+    tagger = load_tagger("builtin")
+    assert tagger is not None
+    return tagger
+
+
+def test_the_packaged_model_keeps_the_relay_chain_and_the_addressee() -> None:
+    from rashomon.annotate.learned import learned_quotes
+
+    tagger = _builtin_or_skip()
+    text = (
+        "The rebels shelled the airport overnight, Colonel Ivan Petrov said, according to the "
+        "ministry.\n\nThe governor told reporters that the bridge would reopen in May.\n"
+    )
+    sdoc, mentions, rule_quotes = _parsed(text)
+    found = learned_quotes(tagger, sdoc, mentions, rule_quotes)
+    relayed = [q for q in found if "airport" in q.text]
+    assert relayed and "Petrov" in (relayed[0].speaker or "")
+    assert any("ministry" in v for v in relayed[0].via)
+    told = [q for q in found if "bridge" in q.text]
+    assert told and told[0].cue == "told" and told[0].addressee == "reporters"
+    assert all(q.produced_by for q in found)

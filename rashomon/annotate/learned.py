@@ -7,6 +7,9 @@ the addressee, the relay chain ("X said, according to the ministry": speaker X, 
 ministry) and whether the source is unnamed. A source the rules did not see is named by the
 entity layer (`quotes.name_of`). A content with no source of its own that the rules give to
 the speaker of the quote before it keeps that speaker, as a continuation.
+
+Where the rules found a quote, theirs is kept; the tagger adds the quotes over words the
+rules left out (`learned_quotes`).
 """
 
 from __future__ import annotations
@@ -58,9 +61,21 @@ def _speaker(relation: Relation, rule: Quote | None, context: Any) -> tuple[str 
     return rules.name_of(relation.source, context)
 
 
+_OPENING_MARKS = '“"‘«„'
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The content without the quote marks and spaces around it (PolNeAR's contents include
+    the marks; the rules' quotes, and so the claims, do not)."""
+    first = start
+    while first < end and (text[first].isspace() or text[first] in _OPENING_MARKS):
+        first += 1
+    return rules.strip_span(text, first, end) or (start, end)
+
+
 def _quote(relation: Relation, rule: Quote | None, context: Any) -> Quote:
     text = context.text
-    start, end = rules.strip_span(text, *relation.content) or relation.content
+    start, end = _trimmed(text, *relation.content)
     speaker, anonymous = _speaker(relation, rule, context)
     same_frame = rule is not None and (
         relation.cue is None or _overlap(relation.cue, rule.cue_span) or rule.cue_span is None
@@ -83,24 +98,71 @@ def _quote(relation: Relation, rule: Quote | None, context: Any) -> Quote:
     )
 
 
-def _continues(found: list[Quote]) -> list[Quote]:
-    """A quote with neither cue nor source carries on the speaker of the nearest quote
+# a content opening with one of these names who passed the words on ("as cited by the
+# ministry", "according to officials"), not the words: 30 of PolNeAR train's 23,289 gold
+# contents open so, while the tagger's misreadings of a relay clause do
+_RELAY_OPENERS = ("by", "according", "citing", "via")
+
+
+def _a_relay(text: str, relation: Relation) -> bool:
+    words = text[slice(*relation.content)].lstrip(_OPENING_MARKS + " ").split(maxsplit=1)
+    return bool(words) and words[0].lower() in _RELAY_OPENERS
+
+
+def _continued(quote: Quote, before: Sequence[Quote]) -> Quote:
+    """A tagged quote with neither cue nor source carries on the speaker of the nearest quote
     before it that names the same speaker with a cue."""
+    if quote.cue_span is not None or quote.speaker_span is not None or quote.speaker is None:
+        return quote
+    earlier = [i for i, q in enumerate(before) if q.speaker == quote.speaker and q.cue_span]
+    return replace(quote, continues=earlier[-1] if earlier else None)
+
+
+def _merged(rule_quotes: Sequence[Quote], added: Sequence[Quote]) -> list[Quote]:
+    """Both lists in text order; the rules' `continues` renumbered for the merged list."""
+    order = sorted(
+        [(q.start, 0, k) for k, q in enumerate(rule_quotes)]
+        + [(q.start, 1, k) for k, q in enumerate(added)]
+    )
+    moved = {k: n for n, (_, origin, k) in enumerate(order) if origin == 0}
     out: list[Quote] = []
-    for quote in found:
-        if quote.cue_span is None and quote.speaker_span is None and quote.speaker is not None:
-            before = [i for i, q in enumerate(out) if q.speaker == quote.speaker and q.cue_span]
-            quote = replace(quote, continues=before[-1] if before else None)
+    for _, origin, k in order:
+        if origin == 0:
+            quote = rule_quotes[k]
+            if quote.continues is not None:
+                quote = replace(quote, continues=moved[quote.continues])
+        else:
+            quote = _continued(added[k], out)
         out.append(quote)
     return out
+
+
+def _claimed(quote: Quote, rule_quotes: Sequence[Quote]) -> bool:
+    """The rules already read these words or this cue (a cue introduces one attribution:
+    "Santos said nothing more" after her quote is not a second one)."""
+    return any(
+        _overlap((quote.start, quote.end), (q.start, q.end)) or _overlap(quote.cue_span, q.cue_span)
+        for q in rule_quotes
+    )
 
 
 def learned_quotes(
     tagger: Tagger, sdoc: SpacyDoc, mentions: Any, rule_quotes: Sequence[Quote]
 ) -> list[Quote]:
-    """The tagger's quotes of one parsed article, in text order."""
+    """The rules' quotes and, added to them, the tagger's quotes over words the rules left out,
+    in text order. The rules keep what they find (their spans follow the product's conventions:
+    contents inside the marks, the bare verb as cue, passive frames unnamed); the tagger, whose
+    spans follow PolNeAR's, adds the attributions they miss. Measured on a held-out fold of
+    PolNeAR train, this gives about the overlap F1 of the tagger first with the rules as
+    fallback (content 1.4 points lower, source and cue half a point higher) and keeps every
+    behaviour the rules are tested for. An added quote must name
+    its source: PolNeAR also annotates beliefs with no one behind them ("the lake is known to
+    be cold"), which are not anyone's words here (a point of content F1 on that fold)."""
     context = rules.context_of(sdoc, mentions)
-    relations = tagger.relations(sdoc, rule_quotes)
-    found = [_quote(r, _rule_for(r, rule_quotes), context) for r in relations]
-    found.sort(key=lambda q: q.start)
-    return _continues(found)
+    relations = [r for r in tagger.relations(sdoc, rule_quotes) if not _a_relay(context.text, r)]
+    added = [
+        quote
+        for quote in (_quote(r, _rule_for(r, rule_quotes), context) for r in relations)
+        if quote.speaker is not None and not _claimed(quote, rule_quotes)
+    ]
+    return _merged(rule_quotes, added)

@@ -29,6 +29,7 @@ from typing import Any
 
 from rashomon.annotate import entities, quotes
 from rashomon.annotate.brat import Annotated, GoldRelation, read_folder
+from rashomon.annotate.learned import learned_quotes
 from rashomon.annotate.nlp import load
 from rashomon.annotate.tagger import (
     FEATURE_VERSION,
@@ -51,9 +52,9 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class TrainParams:
-    c1: float = 0.05
-    c2: float = 0.01
-    iterations: int = 120
+    c1: float = 1.0  # strong L1 and L2: on a held-out train fold, c1 .05 → 1.0 gained 1-2
+    c2: float = 0.2  # points of F1 per role and shrank the model from 3.2 to 1.4 MB
+    iterations: int = 100
     min_freq: int = 2
     folds: int = 5
     seed: int = 13
@@ -74,6 +75,7 @@ class Example:
     relations: tuple[GoldRelation, ...]
     sequences: list[Sequence_] = field(default_factory=list)
     labels: list[list[str]] = field(default_factory=list)
+    mentions: Any = None  # the entity layer's mentions, for naming the quotes' speakers
 
 
 # ---------------------------------------------------------------- data
@@ -114,8 +116,13 @@ def prepare(
     for n, (article, sdoc) in enumerate(
         zip(annotated, nlp.pipe(texts, batch_size=16), strict=True)
     ):
-        rule_quotes = quotes.find_quotes(sdoc, entities.find_entities(sdoc))
-        out.append(Example(article.name, article.text, sdoc, rule_quotes, article.relations))
+        mentions = entities.find_entities(sdoc)
+        rule_quotes = quotes.find_quotes(sdoc, mentions)
+        out.append(
+            Example(
+                article.name, article.text, sdoc, rule_quotes, article.relations, mentions=mentions
+            )
+        )
         if progress:
             progress("parse", n + 1, len(annotated))
     return out
@@ -264,11 +271,13 @@ def score_relations(
 
 
 def score(tagger: Tagger, examples: Sequence[Example]) -> Scores:
-    """Span P/R/F1 of the tagger's relations against the gold ones of `examples`."""
+    """Span P/R/F1 of the quotes annotate gives with this tagger (its relations and the rules'
+    fallback) against the gold relations of `examples`."""
     scores = Scores()
     for example in examples:
-        found = tagger.relations(example.sdoc, example.rule_quotes)
-        score_relations(example.text, found, example.relations, scores)
+        found = learned_quotes(tagger, example.sdoc, example.mentions, example.rule_quotes)
+        relations = [Relation((q.start, q.end), q.cue_span, q.speaker_span) for q in found]
+        score_relations(example.text, relations, example.relations, scores)
     return scores
 
 
