@@ -681,8 +681,9 @@ def _print_training(report: dict[str, Any], output: Path) -> None:
         "overlap R",
         "overlap F1",
     ):
-        justify = "left" if column in ("data", "role") else "right"
-        table.add_column(column, justify=justify, no_wrap=True)
+        table.add_column(
+            column, justify="left" if column in ("data", "role") else "right", no_wrap=True
+        )
     for row in summary_rows(report):
         table.add_row(*row)
     # a file or pipe gets the whole table on one line a row, not squeezed into 80 columns

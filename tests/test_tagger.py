@@ -129,3 +129,15 @@ def test_the_packaged_model_keeps_the_relay_chain_and_the_addressee() -> None:
     told = [q for q in found if "bridge" in q.text]
     assert told and told[0].cue == "told" and told[0].addressee == "reporters"
     assert all(q.produced_by for q in found)
+
+
+def test_training_on_files_without_relations_names_the_folder(tmp_path: Path) -> None:
+    from rashomon.errors import MalformedInput
+
+    data = tmp_path / "unlabelled"
+    data.mkdir()
+    (data / "a.txt").write_text(TEXT, "utf-8")
+    (data / "a.ann").write_text("", "utf-8")
+    with pytest.raises(MalformedInput, match="unlabelled: no attribution relations"):
+        train_attribution(data, tmp_path / "x.model", Settings(), TrainParams(folds=0))
+    assert not (tmp_path / "x.model").exists()

@@ -91,7 +91,7 @@ def builtin_cues() -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def cue_hashes(words: frozenset[str]) -> frozenset[int]:
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 
     return frozenset(hash_string(w) for w in words)
 

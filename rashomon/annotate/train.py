@@ -297,7 +297,7 @@ def fit(
     cues = learn_cues(examples, params)
     featurize(examples, cues, params.dense)
 
-    class _Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+    class _Trainer(pycrfsuite.Trainer):
         def on_iteration(self, log: str, info: dict[str, Any]) -> None:
             if progress:
                 progress(stage, min(int(info.get("num", 0)), params.iterations), params.iterations)
@@ -368,7 +368,7 @@ def train_attribution(
     started = time.perf_counter()
     examples = prepare(read_folder(data), settings, progress)
     if not any(e.relations for e in examples):
-        raise MalformedInput(f"{data}: no attribution relations to learn from")
+        raise MalformedInput(str(data), "no attribution relations to learn from")
     report: dict[str, Any] = {
         "features": FEATURE_VERSION,
         "data": str(data),
