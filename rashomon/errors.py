@@ -18,7 +18,9 @@
             └── RefusedURL      a URL refused by policy (private address, bad scheme)
 
 Each InputError carries `source` (the input as the user named it) and `reason`, a short code
-that the CLI's summary table counts by.
+that the CLI's summary table counts by. `source` and the message are always valid text: a
+byte of a file name that is not UTF-8 is shown as `\\xNN`, so the error can be printed and
+stored.
 """
 
 from __future__ import annotations
@@ -77,9 +79,19 @@ class InputError(RashomonError):
     reason = "bad-input"
 
     def __init__(self, source: str, message: str) -> None:
-        self.source = source
-        self.message = message
-        super().__init__(f"{source}: {message}")
+        self.source = _printable(source)
+        self.message = _printable(message)
+        super().__init__(f"{self.source}: {self.message}")
+
+
+def _printable(text: str) -> str:
+    """`text` with the bytes Python keeps as surrogates (an undecodable file name) written
+    as `\\xNN`, and any other lone surrogate as `\\udNNN`."""
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 class EmptyInput(InputError):
@@ -124,3 +136,4 @@ class UnreadableInput(InputError):
     """A file or folder that exists but cannot be read (permissions, an I/O error)."""
 
     reason = "unreadable"
+
