@@ -14,8 +14,9 @@
         ├── NoArticle           the cleaner found no article text in it
         ├── MissingInput        a path that does not exist, a glob that matches nothing
         ├── UnreadableInput     a file or folder that exists but cannot be read
-        └── FetchError          a URL could not be fetched
-            └── RefusedURL      a URL refused by policy (private address, bad scheme)
+        ├── FetchError          a URL could not be fetched
+        │   └── RefusedURL      a URL refused by policy (private address, bad scheme)
+        └── ReaderCrash         reading it failed in a way no check foresaw (a bug)
 
 Each InputError carries `source` (the input as the user named it) and `reason`, a short code
 that the CLI's summary table counts by. `source` and the message are always valid text: a
@@ -35,6 +36,7 @@ __all__ = [
     "ModelError",
     "NoArticle",
     "RashomonError",
+    "ReaderCrash",
     "RefusedURL",
     "RegistryError",
     "SettingsError",
@@ -137,3 +139,10 @@ class UnreadableInput(InputError):
 
     reason = "unreadable"
 
+
+class ReaderCrash(InputError):
+    """Reading the input raised an exception that no check foresaw: a bug in rashomon or a
+    library, recorded against the input (the message names the exception) so that the batch
+    goes on; the pipeline counts a crash in a stage under the same reason."""
+
+    reason = "internal-error"
