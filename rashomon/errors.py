@@ -12,7 +12,7 @@
         ├── DecodeError         bytes that no text encoding explains
         ├── MalformedInput      HTML, WARC, feed or JSONL that cannot be parsed
         ├── NoArticle           the cleaner found no article text in it
-        ├── MissingInput        a path that does not exist, a glob that matches nothing
+        ├── MissingInput        a path that does not exist, a glob or folder with no files
         ├── UnreadableInput     a file or folder that exists but cannot be read
         ├── FetchError          a URL could not be fetched
         │   └── RefusedURL      a URL refused by policy (private address, bad scheme)
@@ -129,7 +129,7 @@ class RefusedURL(FetchError):
 
 
 class MissingInput(InputError):
-    """A path that does not exist, or a glob that matches nothing."""
+    """A path that does not exist, or a glob or folder that gives no file to read."""
 
     reason = "missing"
 
