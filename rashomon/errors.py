@@ -12,13 +12,16 @@
         ├── DecodeError         bytes that no text encoding explains
         ├── MalformedInput      HTML, WARC, feed or JSONL that cannot be parsed
         ├── NoArticle           the cleaner found no article text in it
-        ├── MissingInput        a path that does not exist, a glob that matches nothing
+        ├── MissingInput        a path that does not exist, a glob or folder with no files
         ├── UnreadableInput     a file or folder that exists but cannot be read
-        └── FetchError          a URL could not be fetched
-            └── RefusedURL      a URL refused by policy (private address, bad scheme)
+        ├── FetchError          a URL could not be fetched
+        │   └── RefusedURL      a URL refused by policy (private address, bad scheme)
+        └── ReaderCrash         reading it failed in a way no check foresaw (a bug)
 
 Each InputError carries `source` (the input as the user named it) and `reason`, a short code
-that the CLI's summary table counts by.
+that the CLI's summary table counts by. `source` and the message are always valid text: a
+byte of a file name that is not UTF-8 is shown as `\\xNN`, so the error can be printed and
+stored.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "ModelError",
     "NoArticle",
     "RashomonError",
+    "ReaderCrash",
     "RefusedURL",
     "RegistryError",
     "SettingsError",
@@ -77,9 +81,19 @@ class InputError(RashomonError):
     reason = "bad-input"
 
     def __init__(self, source: str, message: str) -> None:
-        self.source = source
-        self.message = message
-        super().__init__(f"{source}: {message}")
+        self.source = _printable(source)
+        self.message = _printable(message)
+        super().__init__(f"{self.source}: {self.message}")
+
+
+def _printable(text: str) -> str:
+    """`text` with the bytes Python keeps as surrogates (an undecodable file name) written
+    as `\\xNN`, and any other lone surrogate as `\\udNNN`."""
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 class EmptyInput(InputError):
@@ -115,7 +129,7 @@ class RefusedURL(FetchError):
 
 
 class MissingInput(InputError):
-    """A path that does not exist, or a glob that matches nothing."""
+    """A path that does not exist, or a glob or folder that gives no file to read."""
 
     reason = "missing"
 
@@ -124,3 +138,11 @@ class UnreadableInput(InputError):
     """A file or folder that exists but cannot be read (permissions, an I/O error)."""
 
     reason = "unreadable"
+
+
+class ReaderCrash(InputError):
+    """Reading the input raised an exception that no check foresaw: a bug in rashomon or a
+    library, recorded against the input (the message names the exception) so that the batch
+    goes on; the pipeline counts a crash in a stage under the same reason."""
+
+    reason = "internal-error"

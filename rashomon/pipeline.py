@@ -247,8 +247,8 @@ def learn_templates(inputs: Iterable[str], settings: Settings, store: Any) -> in
             clean_text(
                 decode(item), url=item.url, hints=item.hints, settings=settings, templates=store
             )
-        except InputError:
-            continue  # reported when the batch is cleaned for real
+        except Exception:  # an InputError, or a crash: either is recorded when the batch
+            continue  # is cleaned for real
     return len(seen)
 
 

@@ -12,12 +12,14 @@ Windows-1252, …) declared for bytes that are valid UTF-8 with non-ASCII in the
 UTF-8, since such a declaration is usually a server default and multi-byte UTF-8 sequences
 almost never occur by chance in single-byte text; and, as in browsers (WHATWG Encoding),
 "iso-8859-1" and "ascii" are read as Windows-1252. A decoding full of control characters
-is not believed, whatever produced it.
+is not believed, whatever produced it. A declared label that names no charset is passed
+over: an unknown one, and a Python codec that is not a text encoding (rot13, base64, idna).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 from charset_normalizer import from_bytes
@@ -51,6 +53,7 @@ _WHATWG_ALIASES = {
     "gbk": "gb18030",
 }
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_ESCAPE_CODECS = frozenset({"unicode-escape", "raw-unicode-escape"})
 # control characters text does not hold (tab, newlines, form feed, vertical tab and ESC are
 # allowed); DEL counts too
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -140,15 +143,31 @@ def _candidates(raw: RawDoc, body: bytes) -> list[str]:
 
 
 def _codec(label: str | None) -> str | None:
-    """The Python codec for a charset label, browser aliases applied; None if unknown."""
+    """The Python codec for a charset label, browser aliases applied; None if unknown or
+    not a charset."""
     if not label:
         return None
     label = label.strip().lower()
     label = _WHATWG_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    return name if _is_charset(name) else None
+
+
+@functools.cache
+def _is_charset(codec: str) -> bool:
+    """False for codecs that are no document's charset: bytes-to-bytes ones (base64, rot13,
+    zlib), Python's escape codecs, and those that cannot decode arbitrary bytes even with
+    errors="replace" (idna, punycode, undefined)."""
+    if codec in _ESCAPE_CODECS:
+        return False
+    try:
+        _HIGH_BYTES.decode(codec, errors="replace")
+    except (LookupError, UnicodeError):
+        return False
+    return True
 
 
 def _is_single_byte(codec: str) -> bool:

@@ -3,19 +3,21 @@
 Inputs are file paths, folders, globs, `-` for standard input, and http(s) URLs. Files may be
 plain text, HTML (gzipped or not), WARC archives, RSS/Atom feeds or JSON Lines; see
 `rashomon.ingest.files` for how a kind is told. Everything is yielded lazily, and a bad input
-is yielded as its InputError (never raised), so one bad document never stops a batch. Dedup is
-not done here: the pipeline does it by RawDoc id.
+is yielded as its InputError (never raised), so one bad document never stops a batch; a reader
+that crashes on an input is recorded as a ReaderCrash for it, and the next input is read.
+Dedup is not done here: the pipeline does it by RawDoc id.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import BinaryIO
 
-from rashomon.errors import EmptyInput, InputError, UnsupportedInput
+from rashomon.errors import EmptyInput, InputError, ReaderCrash, UnsupportedInput
 from rashomon.ingest.feeds import read_feed
 from rashomon.ingest.fetch import Fetcher
 from rashomon.ingest.files import STDIN, expand, read_file, read_stream
@@ -24,6 +26,8 @@ from rashomon.model import RawDoc
 from rashomon.settings import Settings
 
 __all__ = ["STDIN", "Fetcher", "ingest", "is_url"]
+
+log = logging.getLogger(__name__)
 
 _Fetch = Callable[[str], RawDoc]
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -59,7 +63,7 @@ def ingest(
 
     try:
         for item in inputs:
-            yield from _one(item, settings, stdin, fetch)
+            yield from _guarded(item, _one(item, settings, stdin, fetch))
     finally:
         for made in own:
             made.close()
@@ -81,7 +85,17 @@ def _one(
             if isinstance(found, InputError):
                 yield found
             else:
-                yield from read_file(found, settings, fetch)
+                yield from _guarded(str(found), read_file(found, settings, fetch))
+
+
+def _guarded(source: str, items: Iterator[RawDoc | InputError]) -> Iterator[RawDoc | InputError]:
+    """The items of one input; should reading it crash, the items read so far, then one
+    ReaderCrash naming `source` (a bug must not stop the batch)."""
+    try:
+        yield from items
+    except Exception as exc:
+        log.exception("reading %s crashed", source)
+        yield ReaderCrash(source, f"internal error while reading it: {type(exc).__name__}: {exc}")
 
 
 def _url(url: str, fetch: _Fetch) -> Iterator[RawDoc | InputError]:

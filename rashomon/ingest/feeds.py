@@ -3,11 +3,14 @@
 A feed item becomes a document when it carries the article (full content, else its
 summary); the feed's title, the item's title, date and author travel with it as Hints.
 feedparser is lenient on purpose: a feed with small errors but readable items is read;
-only a feed with errors and no items at all is recorded as malformed.
+only a feed with errors and no items at all is recorded as malformed, and so is a feed with
+a character reference to no character (`&#x110000;`, a surrogate), on which feedparser fails.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,9 +25,19 @@ from rashomon.model import Hints, RawDoc
 
 __all__ = ["read_feed"]
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+_SURROGATES = range(0xD800, 0xE000)
+
 
 def read_feed(data: bytes, source: str) -> Iterator[RawDoc | InputError]:
     """Each item of the feed in `data` as a RawDoc with origin `source#item-N` (N from 0)."""
+    bad = _bad_reference(data)
+    if bad is not None:
+        yield MalformedInput(
+            source,
+            f"not a readable RSS or Atom feed (the character reference {bad} names no character)",
+        )
+        return
     parsed = feedparser.parse(data)  # bytes, never a str: feedparser fetches str URLs
     if parsed.bozo and not parsed.entries:
         problem = str(parsed.get("bozo_exception") or "unreadable")
@@ -37,6 +50,22 @@ def read_feed(data: bytes, source: str) -> Iterator[RawDoc | InputError]:
     language = _language(parsed.feed.get("language"))
     for index, entry in enumerate(parsed.entries):
         yield _item(entry, f"{source}#item-{index}", outlet, language)
+
+
+def _bad_reference(data: bytes) -> str | None:
+    """The first numeric character reference in the feed past U+10FFFF or to a surrogate
+    (`&#x110000;`, `&#xD800;`), as written; None when there is none."""
+    for found in _CHAR_REF.finditer(data):
+        hexadecimal, decimal = found.groups()
+        digits = (hexadecimal or decimal).lstrip(b"0") or b"0"
+        point = int(digits, 16 if hexadecimal else 10) if len(digits) <= 8 else sys.maxsize
+        if point > 0x10FFFF or point in _SURROGATES:
+            return _shown(found.group().decode("ascii"))
+    return None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _item(entry: Any, origin: str, outlet: str | None, language: str | None) -> RawDoc | InputError:

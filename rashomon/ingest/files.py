@@ -2,7 +2,10 @@
 
 A folder is walked recursively in name order, hidden files and folders left out, symbolic
 links followed only when `ingest.follow_symlinks` is on (a path the user names directly is
-always read, link or not). A glob (`*.html`, `**/*.txt`) is expanded the same way.
+always read, link or not). A glob (`*.html`, `**/*.txt`) is expanded the same way. A folder
+or glob that gives no file to read is recorded as missing, never passed over in silence; a
+file whose name is not valid UTF-8 is refused by name, since its name could not be shown,
+written out or stored.
 
 Each file's kind comes from its name, checked against its first bytes; WARC and JSONL files
 are streamed, never read whole; a single document or a feed is read whole, but never more
@@ -62,6 +65,19 @@ Fetch = Callable[[str], RawDoc]
 
 def expand(item: str, settings: Settings) -> Iterator[Path | InputError]:
     """The files one typed input names: itself, the files under a folder, a glob's matches."""
+    found = False
+    for path in _expand(item, settings):
+        found = True
+        yield path
+    if not found:
+        where = "in this folder" if Path(item).expanduser().is_dir() else "among its matches"
+        yield MissingInput(item, f"no files to read {where} ({_LEFT_OUT})")
+
+
+_LEFT_OUT = "hidden ones, and symbolic links unless ingest.follow_symlinks is on, are left out"
+
+
+def _expand(item: str, settings: Settings) -> Iterator[Path | InputError]:
     follow = settings["ingest.follow_symlinks"]
     path = Path(item).expanduser()
     if path.is_dir():
@@ -125,6 +141,9 @@ def read_file(
 ) -> Iterator[RawDoc | InputError]:
     """The documents in one file (one, or many for a WARC, feed or JSONL file)."""
     source = str(path)
+    if not _is_text(source):
+        yield UnsupportedInput(source, "the file name is not valid UTF-8 (rename it to read it)")
+        return
     try:
         stream = path.open("rb")
         info = os.fstat(stream.fileno())
@@ -134,6 +153,15 @@ def read_file(
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
     with stream:
         yield from read_stream(stream, source, settings, fetch, name=path.name, size=size)
+
+
+def _is_text(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (Python holds them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_stream(

@@ -2,12 +2,14 @@
 
 Each object carries the document as `html` or `text`, or only its `url` (then it is fetched),
 with optional metadata: `title`, `published`, `outlet`, `byline` (or `author`), `language`.
-A bad line is recorded as bad, naming `path:line N`, and the lines after it are still read.
+A bad line is recorded as bad, naming `path:line N`, and the lines after it are still read;
+a file of blank lines only is recorded as empty.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
@@ -31,11 +33,8 @@ def read_jsonl(
     InputError that line deserves. `fetch` gets the URL of an object with only a `url`."""
     line_limit = settings["ingest.max_jsonl_line_bytes"]
     body_limit = settings["ingest.max_bytes"]
-    number = 0
-    while True:
-        line = stream.readline(line_limit + 1)
-        if not line:
-            return
+    number = blank = 0
+    while line := stream.readline(line_limit + 1):
         number += 1
         origin = f"{source}:line {number}"
         if len(line) > line_limit and not line.endswith(b"\n"):
@@ -45,11 +44,14 @@ def read_jsonl(
             )
             continue
         if not line.strip():
+            blank += 1
             continue
         try:
             yield _document(line, origin, body_limit, fetch)
         except InputError as exc:
             yield exc
+    if blank == number:
+        yield EmptyInput(source, "no JSON objects in it, only blank lines")
 
 
 def _skip_rest_of_line(stream: BinaryIO) -> None:
@@ -86,6 +88,11 @@ def _object(line: bytes, origin: str) -> dict[str, Any]:
         raise MalformedInput(origin, "not UTF-8 text (JSON Lines must be UTF-8)") from None
     except json.JSONDecodeError as exc:
         raise MalformedInput(origin, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise MalformedInput(origin, "JSON nested too deeply to read") from None
+    except ValueError:  # json turns a long run of digits into an int, which Python limits
+        digits = sys.get_int_max_str_digits()
+        raise MalformedInput(origin, f"a JSON number of over {digits:,} digits") from None
     if not isinstance(item, dict):
         raise MalformedInput(origin, f"expected a JSON object, got {type(item).__name__}")
     return item
@@ -97,7 +104,13 @@ def _field(item: dict[str, Any], key: str, origin: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise MalformedInput(origin, f"`{key}` must be a string, got {type(value).__name__}")
-    return value.strip() or None
+    return _valid_text(value).strip() or None
+
+
+def _valid_text(value: str) -> str:
+    """The string with any lone surrogate (JSON allows `\\ud800`) made a `?`: such a string
+    is not text and cannot be written out or stored."""
+    return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _from_text(

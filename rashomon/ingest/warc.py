@@ -3,8 +3,10 @@
 A WARC holds everything a crawler saw: requests, metadata, images, scripts, redirects and
 error pages. Only `response` (and `resource`) records that carry an HTML or plain-text page
 with a 2xx status become documents; the rest are passed over without a word, since they
-are the normal content of an archive and not bad input. A damaged archive yields the
-documents read before the damage, then one MalformedInput for the rest.
+are the normal content of an archive and not bad input; an archive with no page at all is
+recorded as empty. A page record without a WARC-Target-URI is recorded as malformed and the
+archive goes on. A damaged archive (cut short, a Content-Length no record can have) yields
+the documents read before the damage, then one MalformedInput for the rest.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
-from rashomon.errors import InputError, MalformedInput, TooLarge
+from rashomon.errors import EmptyInput, InputError, MalformedInput, TooLarge
 from rashomon.ingest.sniff import check_document, split_content_type
 from rashomon.model import RawDoc
 from rashomon.settings import Settings
@@ -32,13 +35,25 @@ PAGE_TYPES = {
 """Content types of the records that are read, and the media type each becomes."""
 
 _DOCUMENT_RECORDS = ("response", "resource")
+_MAX_DIGITS = 18  # a Content-Length of 10**18 bytes (an exabyte) is already past any file
 
 
 def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[RawDoc | InputError]:
     """Each page in the archive on `stream`, as a RawDoc with origin `source#N` (N counts
     every record in the archive from 0, so `#N` finds the record again), url the record's
     WARC-Target-URI and fetched_at its WARC-Date."""
-    limit = settings["ingest.max_bytes"]
+    told = 0
+    for found in _pages(stream, source, settings["ingest.max_bytes"]):
+        told += 1
+        yield found
+    if told == 0:
+        yield EmptyInput(source, f"no pages in the WARC archive (no {_PAGE})")
+
+
+_PAGE = "HTML or text response or resource record with a 2xx status"
+
+
+def _pages(stream: BinaryIO, source: str, limit: int) -> Iterator[RawDoc | InputError]:
     index = -1
     try:
         for index, record in enumerate(_Archive(stream)):
@@ -52,6 +67,8 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
                 yield found
     except _CutShort:
         yield MalformedInput(f"{source}#{index + 1}", f"WARC archive is cut short {_after(index)}")
+    except _BadLength as exc:
+        yield MalformedInput(f"{source}#{index + 1}", f"WARC record {index + 1} {exc}")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
         where = f"{source}#{index + 1}"
         yield MalformedInput(where, f"WARC archive is damaged {_after(index)}: {_say(exc)}")
@@ -65,9 +82,42 @@ class _CutShort(Exception):
     """The archive's gzip data ends in the middle of a member."""
 
 
+class _BadLength(Exception):
+    """A record's Content-Length is not a length a record can have; the records after it
+    cannot be found."""
+
+
+class _Loader(ArcWarcRecordLoader):
+    """warcio's record loader, made to refuse a Content-Length no file can hold (warcio fails
+    on it with an OverflowError) and to pass over a record without a WARC-Target-URI (warcio
+    fails on it with an AttributeError; `_page` records it)."""
+
+    def _detect_type_load_headers(self, *args: Any, **kwargs: Any) -> Any:
+        found = super()._detect_type_load_headers(*args, **kwargs)
+        _check_length(found[1].get_header("Content-Length"))
+        return found
+
+    def load_http_headers(self, rec_type: Any, uri: Any, stream: Any, length: Any) -> Any:
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+def _check_length(value: str | None) -> None:
+    if value is None:
+        return  # a header cut short: _cut_short reports it
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_DIGITS:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise _BadLength(f"has a Content-Length of {shown!r}, not a length a record can have")
+
+
 class _Archive(ArchiveIterator):
     """warcio's iterator, made to notice a gzipped archive that ends mid-record: warcio takes
-    the end of the data there for the end of the archive and stops without a word."""
+    the end of the data there for the end of the archive and stops without a word. Its
+    records are read by `_Loader`."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__(stream)
+        self.loader = _Loader(verify_http=False, arc2warc=False)
 
     def _next_record(self, next_line: Any) -> Any:
         try:
@@ -96,6 +146,9 @@ def _page(record: Any, origin: str, limit: int) -> RawDoc | InputError | None:
     for a record that is not a page."""
     if record.rec_type not in _DOCUMENT_RECORDS:
         return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not url:
+        return MalformedInput(origin, f"WARC {record.rec_type} record without a WARC-Target-URI")
     content_type, charset = _content_type(record)
     media_type = PAGE_TYPES.get(content_type)
     if media_type is None or not _status_ok(record):
@@ -111,7 +164,7 @@ def _page(record: Any, origin: str, limit: int) -> RawDoc | InputError | None:
         body,
         media_type,
         origin,
-        url=record.rec_headers.get_header("WARC-Target-URI"),
+        url=url,
         fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
         encoding=charset,
     )
