@@ -141,3 +141,12 @@ def test_training_on_files_without_relations_names_the_folder(tmp_path: Path) ->
     with pytest.raises(MalformedInput, match="unlabelled: no attribution relations"):
         train_attribution(data, tmp_path / "x.model", Settings(), TrainParams(folds=0))
     assert not (tmp_path / "x.model").exists()
+
+
+def test_the_same_training_writes_the_same_bytes(tmp_path: Path) -> None:
+    data = _folder(tmp_path)
+    params = TrainParams(iterations=20, folds=0, min_freq=1, c1=0.05, c2=0.01)
+    first, second = tmp_path / "first.model", tmp_path / "second.model"
+    train_attribution(data, first, Settings(), params)
+    train_attribution(data, second, Settings(), params)
+    assert first.read_bytes() == second.read_bytes()

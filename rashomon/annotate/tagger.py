@@ -388,10 +388,17 @@ MODEL_MEMBERS = ("meta.json", "model.crf")
 
 
 def write_model(path: Path, meta: dict[str, Any], weights: bytes) -> None:
-    """The model archive at `path`: `meta` and the CRFsuite `weights`."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("meta.json", json.dumps({"format": FEATURE_VERSION, **meta}, indent=1))
-        archive.writestr("model.crf", weights)
+    """The model archive at `path`: `meta` and the CRFsuite `weights`. The members carry a
+    fixed date, so the same training gives the same bytes."""
+    meta_bytes = json.dumps({"format": FEATURE_VERSION, **meta}, indent=1).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in (("meta.json", meta_bytes), ("model.crf", weights)):
+            member = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, data)
+
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
 
 
 def _read_model(path: Path) -> tuple[dict[str, Any], bytes]:
