@@ -26,6 +26,7 @@ from rashomon import __version__
 from rashomon.errors import RashomonError, SettingsError
 from rashomon.model import Outcome, Result
 from rashomon.pipeline import annotate_inputs, clean_inputs, story_inputs
+from rashomon.report import one_line
 from rashomon.settings import Settings, declared, settings_markdown
 
 app = typer.Typer(
@@ -83,6 +84,7 @@ def main_options(
         typer.Option(
             "--setting",
             "-s",
+            metavar="NAME=VALUE",
             help="Override one setting, NAME=VALUE (repeatable); `rashomon settings` lists them.",
         ),
     ] = None,
@@ -313,6 +315,12 @@ def compare(
 
 DbOpt = Annotated[
     Path, typer.Option("--db", help="The store: a SQLite file, created when missing.")
+]
+ServedDbOpt = Annotated[
+    Path,
+    typer.Option(
+        "--db", help="The store to serve: a SQLite file that must exist (`rashomon ingest`)."
+    ),
 ]
 
 
@@ -549,8 +557,14 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
         with path.open("w", encoding="utf-8") as handle:
             yield handle
         return
+    if not path.parent.is_dir():
+        raise RashomonError(f"cannot write {path}: the folder {path.parent} does not exist")
     tmp = path.with_name(path.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as handle:
+    try:
+        handle = tmp.open("w", encoding="utf-8")
+    except OSError as error:
+        raise RashomonError(f"cannot write {path}: {error.strerror}") from None
+    with handle:
         yield handle
     tmp.replace(path)
 
@@ -568,7 +582,7 @@ def _watch(
             counts[(str(result.outcome), result.reason)] += 1
             if result.outcome is Outcome.FAILED:
                 bar.console.print(
-                    f"✗ {result.origin}: {result.detail}",
+                    f"✗ {one_line(result.origin)}: {one_line(result.detail)}",
                     highlight=False,
                     markup=False,
                     soft_wrap=True,
@@ -764,7 +778,7 @@ def _spark_job(inputs: list[str], output: str, settings: Settings, master: str) 
 @app.command()
 def serve(
     ctx: typer.Context,
-    db: DbOpt = Path("news.db"),
+    db: ServedDbOpt = Path("news.db"),
     host: Annotated[
         str, typer.Option(help="Address to listen on; beyond loopback a write token is required.")
     ] = "127.0.0.1",
@@ -817,25 +831,51 @@ def serve(
 @app.command("settings")
 def settings_cmd(
     ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME...]",
+            help="Settings to explain in full: a name or a prefix such as `clean.`.",
+            show_default=False,
+        ),
+    ] = None,
     markdown: Annotated[
         bool,
         typer.Option("--markdown", help="Print the settings reference (docs/settings.md) instead."),
     ] = False,
 ) -> None:
-    """List every setting with its current value, its default and what it does."""
+    """List every setting on one line (its value, and its default when that differs); with
+    NAMEs, each matching setting in full: value, default and what it does."""
     if markdown:
         print(settings_markdown(), end="")
         return
     state: State = ctx.obj
     current = state.settings()
-    table = Table(show_lines=False)
-    table.add_column("setting", no_wrap=True)
-    table.add_column("value")
-    table.add_column("default")
-    table.add_column("help")
-    for name, setting in sorted(declared().items()):
-        table.add_row(name, repr(current[name]), repr(setting.default), setting.help)
+    settings = sorted(declared().items())
+    if names:
+        chosen = [(n, d) for n, d in settings if any(n == k or n.startswith(k) for k in names)]
+        if not chosen:
+            err.print(f"error: no setting named {' or '.join(names)}", highlight=False)
+            raise typer.Exit(2)
+        for name, setting in chosen:
+            print(f"{name} = {current[name]!r}  (default {setting.default!r})")
+            print(f"    {setting.help}\n")
+        return
+    rows = []
+    for name, setting in settings:
+        value = repr(current[name])
+        if current[name] != setting.default:
+            value += f" (default {setting.default!r})"
+        rows.append((name, value, setting.help))
+    table = Table(box=None, show_header=True, pad_edge=False)
+    table.add_column("setting", no_wrap=True, min_width=max(len(r[0]) for r in rows))
+    width = min(24, max(len(r[1]) for r in rows))
+    table.add_column("value", no_wrap=True, overflow="ellipsis", min_width=width, max_width=40)
+    table.add_column("help", no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
+    err.print("`rashomon settings NAME` explains one in full.", highlight=False)
 
 
 def main() -> None:

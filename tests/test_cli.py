@@ -356,3 +356,57 @@ def test_output_to_a_pipe_or_device_is_written_not_replaced(tmp_path: Path, seed
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert json.loads(got[0].decode())["outcome"] == "ok"
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_output_into_a_missing_folder_is_refused_before_any_work(seed_paths, tmp_path):
+    target = tmp_path / "no-such-folder" / "out.jsonl"
+    result = runner.invoke(app, ["clean", str(seed_paths[0]), "-f", "jsonl", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "no-such-folder" in result.output and "does not exist" in result.output
+    assert "Traceback" not in result.output and not target.parent.exists()
+
+
+def test_a_failure_line_cannot_write_escape_sequences_or_forge_a_line(tmp_path):
+    from rashomon.report import one_line as _shown
+
+    forged = "bad\x1b[2K\rname\n✓ all good"
+    assert "\x1b" not in _shown(forged) and "\n" not in _shown(forged)
+    assert _shown(forged) == "bad\\x1b[2K\\rname\\n✓ all good"
+    assert _shown("Zürich \u202egpj.exe") == "Zürich \\u202egpj.exe"
+    page = tmp_path / "evil\x1b[31m\nname.html"
+    page.write_bytes(b"")
+    result = runner.invoke(app, ["clean", str(page)])
+    assert result.exit_code == 1
+    assert "\x1b[31m" not in result.output and "evil\\x1b[31m\\nname.html" in result.output
+
+
+def test_settings_lists_one_line_each_and_explains_one_in_full():
+    result = runner.invoke(app, ["-s", "clean.min_chars=150", "settings"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == len(declared()) + 1  # a header, then one line a setting
+    assert any("clean.min_chars" in line and "(default 200)" in line for line in lines)
+    full = runner.invoke(app, ["settings", "annotate.attribution_model"])
+    assert full.exit_code == 0 and "rashomon train attribution" in full.stdout
+    assert runner.invoke(app, ["settings", "no.such"]).exit_code == 2
+
+
+def test_help_names_what_an_option_takes():
+    top = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).output
+    assert "NAME=VALUE" in top and "list[str]" not in top
+    serve = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
+    assert "must exist" in serve and "created when missing" not in serve
+
+
+def test_the_headline_verdict_is_never_cut(seed_paths):
+    result = runner.invoke(app, ["compare", *map(str, seed_paths)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    table = result.stdout[result.stdout.index("Headlines") :]
+    verdicts = [w for w in ("supported", "partly", "unsupported") if w in table]
+    assert verdicts and "unsuppo…" not in table and "suppor…" not in table
+
+
+def test_text_reports_escape_control_characters_but_keep_lines():
+    from rashomon.report import terminal_safe
+
+    assert terminal_safe("a\tb\nc\x1b]0;title\x07d\re") == "a\tb\nc\\x1b]0;title\\x07d\\re"

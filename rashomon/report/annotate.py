@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from rashomon.model import Doc, Quote, Result, TimeExpr
 from rashomon.report import clean as clean_report
+from rashomon.report import one_line, terminal_safe
 from rashomon.report.clean import md_escape
 
 __all__ = ["FORMATS", "record", "write"]
@@ -110,10 +111,13 @@ def _claim_groups(doc: Doc) -> dict[str, list[str]]:
 def _text(result: Result) -> str:
     doc = result.record if isinstance(result.record, Doc) else None
     if doc is None:
-        return f"# {result.origin}\n[{result.outcome}: {result.reason}] {result.detail}\n\n"
+        return terminal_safe(
+            f"# {one_line(result.origin)}\n[{result.outcome}: {result.reason}] "
+            f"{one_line(result.detail)}\n\n"
+        )
     article = doc.article
     lines = [
-        f"# {result.origin}",
+        f"# {one_line(result.origin)}",
         f"title: {article.title or '-'}",
         f"outlet: {article.outlet or '-'}   published: {article.published or '-'}   "
         f"language: {article.language or '-'}",
@@ -132,7 +136,7 @@ def _text(result: Result) -> str:
     ]
     for stance, texts in _claim_groups(doc).items():
         lines += [f"  {stance} ({len(texts)}):", *(f"    - {t}" for t in texts)]
-    return "\n".join(lines) + "\n\n"
+    return terminal_safe("\n".join(lines) + "\n\n")
 
 
 def _markdown(result: Result) -> str:

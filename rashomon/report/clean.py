@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from rashomon.model import Article, Result
+from rashomon.report import one_line, terminal_safe
 
 __all__ = ["FORMATS", "record", "write", "write_results"]
 
@@ -94,7 +95,10 @@ def write_results(
 def _text(result: Result, show_removed: bool) -> str:
     article = result.record if isinstance(result.record, Article) else None
     if article is None:
-        return f"# {result.origin}\n[{result.outcome}: {result.reason}] {result.detail}\n\n"
+        return terminal_safe(
+            f"# {one_line(result.origin)}\n[{result.outcome}: {result.reason}] "
+            f"{one_line(result.detail)}\n\n"
+        )
     meta = [
         f"outlet: {article.outlet or '-'}",
         f"published: {article.published or '-'}",
@@ -103,12 +107,19 @@ def _text(result: Result, show_removed: bool) -> str:
     ]
     for flagged in article.foreign_paragraphs:
         meta.append(f"paragraph {flagged.index + 1} is in another language: {flagged.language}")
-    lines = [f"# {result.origin}", f"title: {article.title or '-'}", *meta, "", article.text, ""]
+    lines = [
+        f"# {one_line(result.origin)}",
+        f"title: {one_line(article.title or '-')}",
+        *meta,
+        "",
+        article.text,
+        "",
+    ]
     if show_removed:
         lines.append(f"-- removed ({len(article.removed)} lines) --")
         lines += [f"[{r.reason}] {r.text}" for r in article.removed]
         lines.append("")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})

@@ -292,8 +292,11 @@ def _note(g: ClaimGroup, short: Mapping[str, str]) -> Text:
 
 def _headline_table(c: Comparison) -> Table:
     table = Table(title="Headlines", expand=True)
-    for name, ratio in (("headline", 3), ("own body", 1), ("best evidence", 3), ("elsewhere", 3)):
-        table.add_column(name, ratio=ratio)
+    table.add_column("headline", ratio=3)
+    # the verdict is never cut ("unsupported 0.11" whole, at any width)
+    table.add_column("own body", min_width=len("unsupported 0.00"), no_wrap=True)
+    for name in ("best evidence", "elsewhere"):
+        table.add_column(name, ratio=3)
     for h in c.headlines:
         headline = Text(h.headline + (" (worded as a quotation)" if h.quotation else ""))
         verdict = Text(f"{h.verdict} {h.score:.2f}", style=_VERDICT_STYLE[h.verdict])
