@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -879,8 +880,20 @@ def settings_cmd(
 
 
 def main() -> None:
-    """Entry point of the `rashomon` script."""
-    app()
+    """Entry point of the `rashomon` script. Exit codes: 0 done, 1 done but some input
+    failed (each has its outcome), 2 the run itself failed (a usage error, or a bug: its
+    traceback goes to stderr, for a report)."""
+    try:
+        app()
+    except Exception:
+        traceback.print_exc()
+        err.print(
+            "error: rashomon itself failed (a bug, not your input); exit code 2. "
+            "The traceback above helps a bug report.",
+            highlight=False,
+            markup=False,
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -410,3 +410,19 @@ def test_text_reports_escape_control_characters_but_keep_lines():
     from rashomon.report import terminal_safe
 
     assert terminal_safe("a\tb\nc\x1b]0;title\x07d\re") == "a\tb\nc\\x1b]0;title\\x07d\\re"
+
+
+def test_a_bug_exits_2_apart_from_failed_inputs(monkeypatch, capsys):
+    import pytest
+
+    from rashomon import cli
+
+    def broken() -> str:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "settings_markdown", broken)
+    monkeypatch.setattr(sys, "argv", ["rashomon", "settings", "--markdown"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 2
+    assert "RuntimeError: a bug" in capsys.readouterr().err
