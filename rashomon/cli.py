@@ -141,6 +141,15 @@ FormatOpt = Annotated[
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write results to FILE instead of stdout.")
 ]
+OutletOpt = Annotated[
+    str,
+    typer.Option(
+        "--outlet",
+        metavar="NAME",
+        help="The outlet of every input, over what the pages say (setting clean.outlet).",
+        show_default=False,
+    ),
+]
 AllowPrivateOpt = Annotated[
     bool,
     typer.Option(
@@ -168,6 +177,7 @@ def clean(
         ),
     ] = False,
     allow_private: AllowPrivateOpt = False,
+    outlet: OutletOpt = "",
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -187,7 +197,7 @@ def clean(
     from rashomon.report.clean import write
 
     state: State = ctx.obj
-    extra = ["fetch.allow_private=true"] if allow_private else []
+    extra = _input_overrides(allow_private, outlet)
     if templates is not None:
         extra.append(f"clean.text.templates={templates}")
     settings = state.settings(*extra)
@@ -216,6 +226,7 @@ def annotate(
         ),
     ] = False,
     allow_private: AllowPrivateOpt = False,
+    outlet: OutletOpt = "",
     progress: ProgressOpt = True,
 ) -> None:
     """Clean each input, then find its entities, time expressions, quotes (speaker, cue,
@@ -227,7 +238,7 @@ def annotate(
     from rashomon.report.annotate import write
 
     state: State = ctx.obj
-    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    settings = state.settings(*_input_overrides(allow_private, outlet))
     stdin = getattr(sys.stdin, "buffer", None)
     _run(
         lambda: annotate_inputs(paths, settings, stdin=stdin, raw_text=as_is),
@@ -256,6 +267,7 @@ def stories(
     output: OutputOpt = None,
     as_is: AsIsOpt = False,
     allow_private: AllowPrivateOpt = False,
+    outlet: OutletOpt = "",
     progress: ProgressOpt = True,
 ) -> None:
     """Group the reports into stories, one per event, across outlets and languages: each
@@ -270,7 +282,7 @@ def stories(
         found, results = story_inputs(paths, settings, **inputs)
         write(found, results, fmt.value, out)
 
-    _grouping_command(ctx, paths, output, as_is, allow_private, progress, run)
+    _grouping_command(ctx, paths, output, as_is, (allow_private, outlet), progress, run)
 
 
 CompareFormatOpt = Annotated[
@@ -292,6 +304,7 @@ def compare(
     output: OutputOpt = None,
     as_is: AsIsOpt = False,
     allow_private: AllowPrivateOpt = False,
+    outlet: OutletOpt = "",
     progress: ProgressOpt = True,
 ) -> None:
     """Group the reports into stories and lay each story's accounts side by side: which
@@ -311,7 +324,7 @@ def compare(
         shown = int(settings["compare.only_in_shown"])
         write(comparisons, docs, results, fmt.value, out, shown)
 
-    _grouping_command(ctx, paths, output, as_is, allow_private, progress, run)
+    _grouping_command(ctx, paths, output, as_is, (allow_private, outlet), progress, run)
 
 
 DbOpt = Annotated[
@@ -332,6 +345,7 @@ def ingest(
     db: DbOpt = Path("news.db"),
     as_is: AsIsOpt = False,
     allow_private: AllowPrivateOpt = False,
+    outlet: OutletOpt = "",
     progress: ProgressOpt = True,
 ) -> None:
     """Add the inputs to a store, updating its stories and comparisons as they come.
@@ -345,7 +359,7 @@ def ingest(
     from rashomon.store.ingest import ingest_into
 
     state: State = ctx.obj
-    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    settings = state.settings(*_input_overrides(allow_private, outlet))
     counts: Counter[tuple[str, str]] = Counter()
     show = progress and len(paths) > 0
     with _usage_errors(), Store(db, settings) as store:
@@ -468,20 +482,29 @@ def import_cmd(
     )
 
 
+def _input_overrides(allow_private: bool, outlet: str) -> list[str]:
+    """The settings that --allow-private and --outlet stand for."""
+    overrides = ["fetch.allow_private=true"] if allow_private else []
+    if outlet.strip():
+        overrides.append(f"clean.outlet={outlet.strip()}")
+    return overrides
+
+
 def _grouping_command(
     ctx: typer.Context,
     paths: list[str],
     output: Path | None,
     as_is: bool,
-    allow_private: bool,
+    access: tuple[bool, str],
     progress: bool,
     run: Callable[..., None],
 ) -> None:
     """What `stories` and `compare` share: settings, stdin, the annotating and grouping
     progress bars, usage errors, the output file and the summary of outcomes. `run(settings,
-    out, stdin=, raw_text=, watch=, progress=)` does the command's own work."""
+    out, stdin=, raw_text=, watch=, progress=)` does the command's own work. `access` is
+    (--allow-private, --outlet)."""
     state: State = ctx.obj
-    settings = state.settings(*(["fetch.allow_private=true"] if allow_private else []))
+    settings = state.settings(*_input_overrides(*access))
     counts: Counter[tuple[str, str]] = Counter()
     show = progress and len(paths) > 0
     with _usage_errors(), _open_output(output) as out, _counter_bar(show, "grouping") as grouped:

@@ -2,10 +2,14 @@
 
 HTML goes to the HTML extractor (trafilatura with a fallback), plain text to our own line
 classifier; both return a `Cleaned`, which is assembled here into the Article with its
-language and the paragraphs written in another language flagged.
+language and the paragraphs written in another language flagged. A text's first lines may
+declare its URL and outlet (`rashomon.clean.declared`); the setting `clean.outlet`, when set,
+names the outlet of every document of the run, over what the pages say.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rashomon.clean.base import Cleaned
 from rashomon.clean.language import article_languages
@@ -40,15 +44,20 @@ def clean(raw: RawDoc, settings: Settings, *, templates: object | None = None) -
 def clean_text_document(
     text: str, raw: RawDoc, settings: Settings, templates: object | None
 ) -> Cleaned:
+    from rashomon.clean.declared import declared_source
     from rashomon.clean.text import clean_text
 
-    return clean_text(
+    declared = declared_source(text)
+    cleaned = clean_text(
         text,
-        url=raw.url,
+        url=raw.url or declared.url,
         hints=raw.hints,
         settings=settings,
         templates=templates,  # type: ignore[arg-type]
     )
+    if declared.outlet:
+        cleaned = replace(cleaned, outlet=declared.outlet)  # a `Source:` label beats a guess
+    return cleaned
 
 
 def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
@@ -66,7 +75,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         text=body,
         title=cleaned.title or hints.title,
         url=raw.url or cleaned.url or cleaned.canonical_url,
-        outlet=cleaned.outlet or hints.outlet,
+        outlet=settings["clean.outlet"] or cleaned.outlet or hints.outlet,
         byline=cleaned.byline or hints.byline,
         published=cleaned.published or parse_date(hints.published),
         language=language or cleaned.declared_language or hints.language,
