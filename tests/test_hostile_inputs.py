@@ -221,6 +221,27 @@ def test_a_charset_that_is_no_text_encoding_is_passed_over(tmp_path: Path, case:
     assert mine[0].record is not None and word in mine[0].record.text.lower()
 
 
+# inputs with a flaw that still hold a page, which is read: name -> (file name, its bytes, a
+# word of its clean text)
+READ: dict[str, tuple[str, bytes, str]] = {
+    "html with a stray NUL": ("nul.html", PAGE[:60] + b"\x00" + PAGE[60:], "bridge"),
+    "text with a few NULs": ("nul.txt", NOTES.replace(b" ", b"\x00 ", 3), "bridge"),
+    "unnamed text with a NUL": ("notes", NOTES[:20] + b"\x00" + NOTES[20:], "bridge"),
+}
+
+
+@pytest.mark.parametrize("case", READ)
+def test_a_flawed_input_that_holds_a_page_is_read(tmp_path: Path, case: str) -> None:
+    name, data, word = READ[case]
+    mine = str(batch(tmp_path / "in", name, data))
+    found = results(tmp_path / "in")
+    assert_good_ones_ok(found)
+    (result,) = [r for r in found if r.origin.startswith(mine)]
+    assert result.outcome is Outcome.OK, result
+    assert result.record is not None and word in result.record.text
+    assert "\x00" not in result.record.text and "\ufffd" not in result.record.text[:20]
+
+
 def stored(db: Path) -> tuple[set[str], list[sqlite3.Row]]:
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row

@@ -54,6 +54,7 @@ _WHATWG_ALIASES = {
 }
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _ESCAPE_CODECS = frozenset({"unicode-escape", "raw-unicode-escape"})
+_STRAY_NULS = 8  # NUL characters a text may hold (and lose) and still be believed
 # control characters text does not hold (tab, newlines, form feed, vertical tab and ESC are
 # allowed); DEL counts too
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -92,7 +93,9 @@ def declared_charset(raw: RawDoc) -> str | None:
 
 def normalise_newlines(text: str) -> str:
     """\\r\\n and \\r (and the Unicode line and paragraph separators) become \\n; a stray
-    byte-order mark at the start goes."""
+    byte-order mark at the start goes, and so do NUL characters (a few stray NUL bytes do
+    not make a page binary; see `rashomon.ingest.sniff`)."""
+    text = text.replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return text.removeprefix("\ufeff")
@@ -198,7 +201,10 @@ def _try(body: bytes, encoding: str) -> str | None:
 
 def _plausible(text: str) -> bool:
     """False when more than 1% of the characters are control characters that text does not
-    hold (a sign that binary was decoded by an encoding that accepts any byte)."""
+    hold (a sign that binary was decoded by an encoding that accepts any byte). A few stray
+    NULs are not counted: they are dropped from the text."""
+    if text.count("\x00") <= _STRAY_NULS:
+        text = text.replace("\x00", "")
     if not text:
         return True
     if len(text) > 80_000:  # the head and the tail tell binary from text; no need to scan all

@@ -118,6 +118,7 @@ _SKIPPABLE = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL 
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w:.-]*)")
 _FEED_ROOTS = {"rss", "feed", "rdf:rdf"}
 # Control bytes that text does not contain (tab, newlines, form feed and escape allowed).
+_STRAY_NULS = 8  # NUL bytes a text's first HEAD_BYTES may hold and still be text
 _CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B} | {0x7F}
 
 
@@ -174,9 +175,19 @@ def binary_kind(head: bytes) -> str | None:
         return "an MP4/MOV video or HEIC image"
     if is_gzip(head):
         return "a gzip-compressed file"
-    if not _has_wide_bom(head) and b"\x00" in head[:HEAD_BYTES]:
+    if not _has_wide_bom(head) and not _stray_nuls_only(head[:HEAD_BYTES]):
         return "a binary file (it has NUL bytes)"
     return None
+
+
+def _stray_nuls_only(head: bytes) -> bool:
+    """True when the bytes have no NUL, or a few stray ones in what is otherwise text (a
+    page saved with a NUL in it is still a page; the decoder drops them). Binaries have
+    NULs by the hundred."""
+    nuls = head.count(b"\x00")
+    if nuls == 0:
+        return True
+    return nuls <= _STRAY_NULS and looks_like_text(head.replace(b"\x00", b""))
 
 
 def first_element(head: bytes) -> str | None:
