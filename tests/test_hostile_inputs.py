@@ -221,12 +221,18 @@ def test_a_charset_that_is_no_text_encoding_is_passed_over(tmp_path: Path, case:
     assert mine[0].record is not None and word in mine[0].record.text.lower()
 
 
+CAFE = "Le café de la place ferme lundi — a dit le maire de la ville.\n".encode() * 3
+MAYOR = "Мэр города заявил, что мост закроют в понедельник.\n".encode()
+
 # inputs with a flaw that still hold a page, which is read: name -> (file name, its bytes, a
 # word of its clean text)
 READ: dict[str, tuple[str, bytes, str]] = {
     "html with a stray NUL": ("nul.html", PAGE[:60] + b"\x00" + PAGE[60:], "bridge"),
     "text with a few NULs": ("nul.txt", NOTES.replace(b" ", b"\x00 ", 3), "bridge"),
     "unnamed text with a NUL": ("notes", NOTES[:20] + b"\x00" + NOTES[20:], "bridge"),
+    "utf-8 text with one bad byte": ("cafe.txt", CAFE[:40] + b"\xff" + CAFE[40:], "café"),
+    "utf-8 text cut in a character": ("mer.txt", MAYOR[:-3] + MAYOR, "понедельник"),
+    "utf-8 page with a bad byte": ("cafe.html", b"<p>" + CAFE + b"\x81</p>", "café"),
 }
 
 
