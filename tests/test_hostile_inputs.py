@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -71,6 +72,14 @@ def feed(title: str) -> bytes:
     ).encode()
 
 
+# the Internet Archive's ARC format (before WARC): a version block, then one record
+ARC = (
+    b"filedesc://IA-001102.arc 0.0.0.0 19960923142103 text/plain 76\n"
+    b"1 0 Alexa Internet\nURL IP-address Archive-date Content-type Archive-length\n\n"
+    b"http://news.example/a 192.0.2.1 19960923142103 text/html 202\n"
+    b"HTTP/1.0 200 OK\nContent-Type: text/html\n\n" + PAGE + b"\n"
+)
+
 # name -> (file name, its bytes, the reason of the one failure, words of its detail)
 FAILING: dict[str, tuple[str | bytes, bytes, str, str]] = {
     "deeply nested json": ("bad.jsonl", b"[" * 100_000 + b"\n", "malformed", "nested too deeply"),
@@ -121,6 +130,11 @@ FAILING: dict[str, tuple[str | bytes, bytes, str, str]] = {
         "no pages in the WARC archive",
     ),
     "blank jsonl file": ("bad.jsonl", b"\n\n   \n\n", "empty", "only blank lines"),
+    "arc file": ("old.arc", ARC, "unsupported", "an ARC archive"),
+    "gzipped arc named .html.gz": ("old.html.gz", gzip.compress(ARC), "unsupported", "ARC archive"),
+    "json string": ("bad.json", b'"The bridge closes."\n', "unsupported", "a JSON str, not an"),
+    "json cut short": ("bad.json", b'{\n  "text": "The bridge\n', "malformed", "at line 2"),
+    "empty json array": ("bad.json", b"[\n]\n", "empty", "an empty JSON array"),
     "file name not utf-8": (b"bad\xff.html", PAGE, "unsupported", "not valid UTF-8"),
 }
 
@@ -221,6 +235,7 @@ def test_a_charset_that_is_no_text_encoding_is_passed_over(tmp_path: Path, case:
     assert mine[0].record is not None and word in mine[0].record.text.lower()
 
 
+HTTP = http_response(PAGE)
 CAFE = "Le café de la place ferme lundi — a dit le maire de la ville.\n".encode() * 3
 MAYOR = "Мэр города заявил, что мост закроют в понедельник.\n".encode()
 
@@ -233,7 +248,27 @@ READ: dict[str, tuple[str, bytes, str]] = {
     "utf-8 text with one bad byte": ("cafe.txt", CAFE[:40] + b"\xff" + CAFE[40:], "café"),
     "utf-8 text cut in a character": ("mer.txt", MAYOR[:-3] + MAYOR, "понедельник"),
     "utf-8 page with a bad byte": ("cafe.html", b"<p>" + CAFE + b"\x81</p>", "café"),
+    "gzipped warc named .html.gz": ("page.html.gz", gzip.compress(response_record(HTTP)), "bridge"),
+    "warc named .txt": ("page.txt", response_record(HTTP), "bridge"),
+    "json object over lines": ("one.json", b'{\n  "text": "%s"\n}\n' % NOTES.strip(), "bridge"),
+    "json without its name": ("one", b'{\n  "text": "%s"\n}\n' % NOTES.strip(), "bridge"),
 }
+
+
+def test_a_json_array_of_objects_is_read_item_by_item(tmp_path: Path) -> None:
+    items = [{"text": NOTES.decode()}, {"html": PAGE.decode(), "url": "https://news.example/a"}]
+    mine = str(batch(tmp_path / "in", "two.json", json.dumps(items, indent=2).encode()))
+    found = results(tmp_path / "in")
+    assert_good_ones_ok(found)
+    ours = [(r.origin, r.outcome) for r in found if r.origin.startswith(mine)]
+    assert ours == [(f"{mine}:item 1", Outcome.OK), (f"{mine}:item 2", Outcome.OK)]
+
+
+def test_a_json_file_of_json_lines_is_read_as_json_lines(tmp_path: Path) -> None:
+    lines = b'{"text": "%s"}\n{"html": "%s"}\n' % (NOTES.strip(), PAGE.replace(b'"', b"'"))
+    mine = str(batch(tmp_path / "in", "lines.json", lines))
+    ours = [(r.origin, r.outcome) for r in results(tmp_path / "in") if r.origin.startswith(mine)]
+    assert ours == [(f"{mine}:line 1", Outcome.OK), (f"{mine}:line 2", Outcome.OK)]
 
 
 @pytest.mark.parametrize("case", READ)
@@ -245,7 +280,9 @@ def test_a_flawed_input_that_holds_a_page_is_read(tmp_path: Path, case: str) -> 
     (result,) = [r for r in found if r.origin.startswith(mine)]
     assert result.outcome is Outcome.OK, result
     assert result.record is not None and word in result.record.text
-    assert "\x00" not in result.record.text and "\ufffd" not in result.record.text[:20]
+    text = result.record.text
+    assert "\x00" not in text and "\ufffd" not in text[:20]
+    assert "WARC" not in text and '"text":' not in text  # the container, not its page
 
 
 def stored(db: Path) -> tuple[set[str], list[sqlite3.Row]]:

@@ -62,6 +62,9 @@ class Kind(StrEnum):
     WARC = "warc"
     FEED = "feed"
     JSONL = "jsonl"
+    JSON = "json"
+    ARC = "arc"
+    """The Internet Archive's format before WARC, told by its bytes, to be refused."""
 
 
 _NAME_KINDS: dict[str, Kind] = {
@@ -75,6 +78,7 @@ _NAME_KINDS: dict[str, Kind] = {
     ".xml": Kind.FEED,
     ".jsonl": Kind.JSONL,
     ".ndjson": Kind.JSONL,
+    ".json": Kind.JSON,
 }
 
 # (offset, magic bytes, what it is). Checked in order; the first match names the file. Magic
@@ -229,17 +233,29 @@ def _looks_like_jsonl(head: bytes) -> bool:
     )
 
 
+_JSON_DOCUMENT = re.compile(rb'\s*[\[{]\s*[\[{"\]}]')
+
+
+def _looks_like_json(head: bytes) -> bool:
+    """True for an array or object opening as JSON does (`[{`, `{"`), not as text may."""
+    return _JSON_DOCUMENT.match(strip_bom(head)) is not None
+
+
 def kind_from_content(head: bytes) -> Kind:
     """The kind of an input told by its first bytes alone (already decompressed)."""
     body = strip_bom(head)
     if body.startswith(b"WARC/"):
         return Kind.WARC
+    if body.startswith(b"filedesc://"):
+        return Kind.ARC
     if looks_like_feed(body):
         return Kind.FEED
     if looks_like_html(body):
         return Kind.HTML
     if _looks_like_jsonl(body):
         return Kind.JSONL
+    if _looks_like_json(body):
+        return Kind.JSON
     return Kind.TEXT
 
 
