@@ -72,6 +72,8 @@ def feed(title: str) -> bytes:
     ).encode()
 
 
+HTTP = http_response(PAGE)
+
 # the Internet Archive's ARC format (before WARC): a version block, then one record
 ARC = (
     b"filedesc://IA-001102.arc 0.0.0.0 19960923142103 text/plain 76\n"
@@ -130,6 +132,24 @@ FAILING: dict[str, tuple[str | bytes, bytes, str, str]] = {
         "no pages in the WARC archive",
     ),
     "blank jsonl file": ("bad.jsonl", b"\n\n   \n\n", "empty", "only blank lines"),
+    "warc record with a short content-length": (
+        "bad.warc",
+        response_record(HTTP, Content_Length=str(len(HTTP) - 40)),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
+    "warc record with a long content-length": (
+        "bad.warc",
+        response_record(HTTP, Content_Length=str(len(HTTP) + 40)) + response_record(HTTP),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
+    "gzipped warc record with a short content-length": (
+        "bad.warc.gz",
+        gzip.compress(response_record(HTTP, Content_Length=str(len(HTTP) - 9))),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
     "arc file": ("old.arc", ARC, "unsupported", "an ARC archive"),
     "gzipped arc named .html.gz": ("old.html.gz", gzip.compress(ARC), "unsupported", "ARC archive"),
     "json string": ("bad.json", b'"The bridge closes."\n', "unsupported", "a JSON str, not an"),
@@ -235,7 +255,6 @@ def test_a_charset_that_is_no_text_encoding_is_passed_over(tmp_path: Path, case:
     assert mine[0].record is not None and word in mine[0].record.text.lower()
 
 
-HTTP = http_response(PAGE)
 CAFE = "Le café de la place ferme lundi — a dit le maire de la ville.\n".encode() * 3
 MAYOR = "Мэр города заявил, что мост закроют в понедельник.\n".encode()
 
