@@ -28,6 +28,8 @@ from rashomon.ingest.files import read_stream
 from rashomon.model import Hints, Outcome, RawDoc, Result
 from rashomon.pipeline import clean_inputs
 from rashomon.settings import Settings
+from rashomon.store import Store
+from rashomon.store.ingest import ingest_into
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GOOD = sorted(EXAMPLES.glob("0*.txt"))
@@ -302,6 +304,19 @@ def test_a_flawed_input_that_holds_a_page_is_read(tmp_path: Path, case: str) -> 
     text = result.record.text
     assert "\x00" not in text and "\ufffd" not in text[:20]
     assert "WARC" not in text and '"text":' not in text  # the container, not its page
+
+
+def test_a_rerun_keeps_the_ok_of_inputs_stored_before(tmp_path: Path) -> None:
+    copy = batch(tmp_path / "in", "copy.txt", GOOD[0].read_bytes())  # a duplicate in the run
+    db, settings = tmp_path / "news.db", Settings()
+    ok = {GOOD[0].name: ("ok", "ok"), GOOD[1].name: ("ok", "ok")}
+    for copy_ends in (("skipped", "duplicate"), ("skipped", "stored")):
+        with Store(db, settings) as store:
+            totals = ingest_into(store, [str(tmp_path / "in")], settings)
+        _, inputs = stored(db)
+        outcomes = {Path(r["origin"]).name: (r["outcome"], r["reason"]) for r in inputs}
+        assert outcomes == {**ok, copy.name: copy_ends}
+    assert totals.added.stored == 0 and totals.added.skipped == 3  # what the re-run did
 
 
 def stored(db: Path) -> tuple[set[str], list[sqlite3.Row]]:
