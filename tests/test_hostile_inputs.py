@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -27,6 +28,8 @@ from rashomon.ingest.files import read_stream
 from rashomon.model import Hints, Outcome, RawDoc, Result
 from rashomon.pipeline import clean_inputs
 from rashomon.settings import Settings
+from rashomon.store import Store
+from rashomon.store.ingest import ingest_into
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GOOD = sorted(EXAMPLES.glob("0*.txt"))
@@ -70,6 +73,16 @@ def feed(title: str) -> bytes:
         "</item></channel></rss>"
     ).encode()
 
+
+HTTP = http_response(PAGE)
+
+# the Internet Archive's ARC format (before WARC): a version block, then one record
+ARC = (
+    b"filedesc://IA-001102.arc 0.0.0.0 19960923142103 text/plain 76\n"
+    b"1 0 Alexa Internet\nURL IP-address Archive-date Content-type Archive-length\n\n"
+    b"http://news.example/a 192.0.2.1 19960923142103 text/html 202\n"
+    b"HTTP/1.0 200 OK\nContent-Type: text/html\n\n" + PAGE + b"\n"
+)
 
 # name -> (file name, its bytes, the reason of the one failure, words of its detail)
 FAILING: dict[str, tuple[str | bytes, bytes, str, str]] = {
@@ -121,6 +134,29 @@ FAILING: dict[str, tuple[str | bytes, bytes, str, str]] = {
         "no pages in the WARC archive",
     ),
     "blank jsonl file": ("bad.jsonl", b"\n\n   \n\n", "empty", "only blank lines"),
+    "warc record with a short content-length": (
+        "bad.warc",
+        response_record(HTTP, Content_Length=str(len(HTTP) - 40)),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
+    "warc record with a long content-length": (
+        "bad.warc",
+        response_record(HTTP, Content_Length=str(len(HTTP) + 40)) + response_record(HTTP),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
+    "gzipped warc record with a short content-length": (
+        "bad.warc.gz",
+        gzip.compress(response_record(HTTP, Content_Length=str(len(HTTP) - 9))),
+        "malformed",
+        "WARC record 0 does not end where its Content-Length",
+    ),
+    "arc file": ("old.arc", ARC, "unsupported", "an ARC archive"),
+    "gzipped arc named .html.gz": ("old.html.gz", gzip.compress(ARC), "unsupported", "ARC archive"),
+    "json string": ("bad.json", b'"The bridge closes."\n', "unsupported", "a JSON str, not an"),
+    "json cut short": ("bad.json", b'{\n  "text": "The bridge\n', "malformed", "at line 2"),
+    "empty json array": ("bad.json", b"[\n]\n", "empty", "an empty JSON array"),
     "file name not utf-8": (b"bad\xff.html", PAGE, "unsupported", "not valid UTF-8"),
 }
 
@@ -219,6 +255,68 @@ def test_a_charset_that_is_no_text_encoding_is_passed_over(tmp_path: Path, case:
     assert len(mine) == 1, mine
     assert mine[0].outcome is Outcome.OK, mine[0]
     assert mine[0].record is not None and word in mine[0].record.text.lower()
+
+
+CAFE = "Le café de la place ferme lundi — a dit le maire de la ville.\n".encode() * 3
+MAYOR = "Мэр города заявил, что мост закроют в понедельник.\n".encode()
+
+# inputs with a flaw that still hold a page, which is read: name -> (file name, its bytes, a
+# word of its clean text)
+READ: dict[str, tuple[str, bytes, str]] = {
+    "html with a stray NUL": ("nul.html", PAGE[:60] + b"\x00" + PAGE[60:], "bridge"),
+    "text with a few NULs": ("nul.txt", NOTES.replace(b" ", b"\x00 ", 3), "bridge"),
+    "unnamed text with a NUL": ("notes", NOTES[:20] + b"\x00" + NOTES[20:], "bridge"),
+    "utf-8 text with one bad byte": ("cafe.txt", CAFE[:40] + b"\xff" + CAFE[40:], "café"),
+    "utf-8 text cut in a character": ("mer.txt", MAYOR[:-3] + MAYOR, "понедельник"),
+    "utf-8 page with a bad byte": ("cafe.html", b"<p>" + CAFE + b"\x81</p>", "café"),
+    "gzipped warc named .html.gz": ("page.html.gz", gzip.compress(response_record(HTTP)), "bridge"),
+    "warc named .txt": ("page.txt", response_record(HTTP), "bridge"),
+    "json object over lines": ("one.json", b'{\n  "text": "%s"\n}\n' % NOTES.strip(), "bridge"),
+    "json without its name": ("one", b'{\n  "text": "%s"\n}\n' % NOTES.strip(), "bridge"),
+}
+
+
+def test_a_json_array_of_objects_is_read_item_by_item(tmp_path: Path) -> None:
+    items = [{"text": NOTES.decode()}, {"html": PAGE.decode(), "url": "https://news.example/a"}]
+    mine = str(batch(tmp_path / "in", "two.json", json.dumps(items, indent=2).encode()))
+    found = results(tmp_path / "in")
+    assert_good_ones_ok(found)
+    ours = [(r.origin, r.outcome) for r in found if r.origin.startswith(mine)]
+    assert ours == [(f"{mine}:item 1", Outcome.OK), (f"{mine}:item 2", Outcome.OK)]
+
+
+def test_a_json_file_of_json_lines_is_read_as_json_lines(tmp_path: Path) -> None:
+    lines = b'{"text": "%s"}\n{"html": "%s"}\n' % (NOTES.strip(), PAGE.replace(b'"', b"'"))
+    mine = str(batch(tmp_path / "in", "lines.json", lines))
+    ours = [(r.origin, r.outcome) for r in results(tmp_path / "in") if r.origin.startswith(mine)]
+    assert ours == [(f"{mine}:line 1", Outcome.OK), (f"{mine}:line 2", Outcome.OK)]
+
+
+@pytest.mark.parametrize("case", READ)
+def test_a_flawed_input_that_holds_a_page_is_read(tmp_path: Path, case: str) -> None:
+    name, data, word = READ[case]
+    mine = str(batch(tmp_path / "in", name, data))
+    found = results(tmp_path / "in")
+    assert_good_ones_ok(found)
+    (result,) = [r for r in found if r.origin.startswith(mine)]
+    assert result.outcome is Outcome.OK, result
+    assert result.record is not None and word in result.record.text
+    text = result.record.text
+    assert "\x00" not in text and "\ufffd" not in text[:20]
+    assert "WARC" not in text and '"text":' not in text  # the container, not its page
+
+
+def test_a_rerun_keeps_the_ok_of_inputs_stored_before(tmp_path: Path) -> None:
+    copy = batch(tmp_path / "in", "copy.txt", GOOD[0].read_bytes())  # a duplicate in the run
+    db, settings = tmp_path / "news.db", Settings()
+    ok = {GOOD[0].name: ("ok", "ok"), GOOD[1].name: ("ok", "ok")}
+    for copy_ends in (("skipped", "duplicate"), ("skipped", "stored")):
+        with Store(db, settings) as store:
+            totals = ingest_into(store, [str(tmp_path / "in")], settings)
+        _, inputs = stored(db)
+        outcomes = {Path(r["origin"]).name: (r["outcome"], r["reason"]) for r in inputs}
+        assert outcomes == {**ok, copy.name: copy_ends}
+    assert totals.added.stored == 0 and totals.added.skipped == 3  # what the re-run did
 
 
 def stored(db: Path) -> tuple[set[str], list[sqlite3.Row]]:

@@ -5,7 +5,10 @@ Order of evidence:
 2. the charset declared by the container (`RawDoc.encoding`: the HTTP header of a fetch or a
    WARC record), then, for HTML, `<meta charset>` / `http-equiv` / the XML declaration;
 3. UTF-8, strictly;
-4. charset-normalizer's best guess.
+4. UTF-8 with a few bad bytes replaced by U+FFFD, when good multi-byte characters
+   outnumber them two to one (one bad byte must not make a UTF-8 text unreadable or
+   mojibake);
+5. charset-normalizer's best guess.
 
 Two exceptions, both from how pages are served in practice: a single-byte charset (Latin-1,
 Windows-1252, …) declared for bytes that are valid UTF-8 with non-ASCII in them loses to
@@ -54,6 +57,8 @@ _WHATWG_ALIASES = {
 }
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _ESCAPE_CODECS = frozenset({"unicode-escape", "raw-unicode-escape"})
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
+_STRAY_NULS = 8  # NUL characters a text may hold (and lose) and still be believed
 # control characters text does not hold (tab, newlines, form feed, vertical tab and ESC are
 # allowed); DEL counts too
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -72,6 +77,9 @@ def decode(raw: RawDoc) -> str:
         text = _try(body, encoding)
         if text is not None:
             return normalise_newlines(text)
+    mended = _nearly_utf8(body)
+    if mended is not None and _plausible(mended):
+        return normalise_newlines(mended)
     guess = _guess(body)
     if guess is not None and _plausible(guess):
         return normalise_newlines(guess)
@@ -92,10 +100,24 @@ def declared_charset(raw: RawDoc) -> str | None:
 
 def normalise_newlines(text: str) -> str:
     """\\r\\n and \\r (and the Unicode line and paragraph separators) become \\n; a stray
-    byte-order mark at the start goes."""
+    byte-order mark at the start goes, and so do NUL characters (a few stray NUL bytes do
+    not make a page binary; see `rashomon.ingest.sniff`)."""
+    text = text.replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return text.removeprefix("\ufeff")
+
+
+def _nearly_utf8(body: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a character cut in two, one stray byte) read as UTF-8,
+    each bad byte a U+FFFD; None unless the good multi-byte characters outnumber the bad
+    bytes at least two to one (a legacy single-byte text has no good ones)."""
+    text = body.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(text))
+    good = sum(1 for char in text if ord(char) > 0x7F) - bad
+    if bad == 0 or good < 2 * bad:
+        return None
+    return _ESCAPED.sub("\ufffd", text)
 
 
 def _guess(body: bytes) -> str | None:
@@ -198,7 +220,10 @@ def _try(body: bytes, encoding: str) -> str | None:
 
 def _plausible(text: str) -> bool:
     """False when more than 1% of the characters are control characters that text does not
-    hold (a sign that binary was decoded by an encoding that accepts any byte)."""
+    hold (a sign that binary was decoded by an encoding that accepts any byte). A few stray
+    NULs are not counted: they are dropped from the text."""
+    if text.count("\x00") <= _STRAY_NULS:
+        text = text.replace("\x00", "")
     if not text:
         return True
     if len(text) > 80_000:  # the head and the tail tell binary from text; no need to scan all

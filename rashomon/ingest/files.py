@@ -35,7 +35,7 @@ from rashomon.errors import (
     UnsupportedInput,
 )
 from rashomon.ingest.feeds import read_feed
-from rashomon.ingest.jsonl import read_jsonl
+from rashomon.ingest.jsonl import read_json, read_jsonl
 from rashomon.ingest.sniff import (
     HEAD_BYTES,
     Kind,
@@ -190,19 +190,27 @@ def read_stream(
         return
     if kind is Kind.WARC:
         yield from read_warc(stream, source, settings)
+    elif kind is Kind.ARC:
+        yield UnsupportedInput(source, _ARC)
     elif kind is Kind.JSONL:
         yield from _jsonl(stream, gzipped, source, settings, fetch)
     else:
-        yield from _whole(stream, gzipped, size, kind, promised, source, settings)
+        yield from _whole(stream, gzipped, size, (kind, promised), source, settings, fetch)
+
+
+_ARC = (
+    "an ARC archive (the Internet Archive's format before WARC), which is not read: "
+    "convert it to WARC first (`warcio recompress` does)"
+)
 
 
 def _kind(promised: Kind | None, head: bytes, source: str) -> Kind:
     """The kind to read an input as: what its name says, unless its bytes say otherwise in a
     way the name cannot explain (an `.xml` file that is an HTML page)."""
     sniffed = kind_from_content(head)
-    if promised is None:
-        return sniffed
-    if promised is Kind.WARC and sniffed is not Kind.WARC:
+    if promised is None or sniffed in (Kind.WARC, Kind.ARC):
+        return sniffed  # an archive's header is no accident, whatever the name
+    if promised is Kind.WARC:
         raise MalformedInput(source, "not a WARC archive (it does not open with a WARC header)")
     if promised is Kind.FEED and sniffed is not Kind.FEED:
         if sniffed is Kind.HTML:
@@ -229,12 +237,14 @@ def _whole(
     stream: BinaryIO,
     gzipped: bool,
     size: int | None,
-    kind: Kind,
-    promised: Kind | None,
+    kinds: tuple[Kind, Kind | None],
     source: str,
     settings: Settings,
+    fetch: Fetch | None,
 ) -> Iterator[RawDoc | InputError]:
-    """A document or feed read whole, within the size limit."""
+    """A document, feed or JSON document read whole, within the size limit; `kinds` is the
+    kind it is read as and the kind its name promised."""
+    kind, promised = kinds
     limit = settings["ingest.max_bytes"]
     try:
         if size is not None and size > limit:
@@ -245,6 +255,9 @@ def _whole(
             body = read_capped(stream, limit, source)
         if kind is Kind.FEED:
             yield from read_feed(body, source)
+            return
+        if kind is Kind.JSON:
+            yield from read_json(body, source, settings, fetch)
             return
         named = promised in (Kind.HTML, Kind.TEXT)
         check_document(body, source, named=named)

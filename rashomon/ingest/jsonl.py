@@ -4,21 +4,26 @@ Each object carries the document as `html` or `text`, or only its `url` (then it
 with optional metadata: `title`, `published`, `outlet`, `byline` (or `author`), `language`.
 A bad line is recorded as bad, naming `path:line N`, and the lines after it are still read;
 a file of blank lines only is recorded as empty.
+
+A `.json` file (or one whose bytes open as JSON does) holds one JSON document instead, read
+whole: one such object, or an array of them (each named `path:item N`). One that turns out
+to hold one object a line is read as JSON Lines.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
-from rashomon.errors import EmptyInput, InputError, MalformedInput, TooLarge
+from rashomon.errors import EmptyInput, InputError, MalformedInput, TooLarge, UnsupportedInput
 from rashomon.model import Hints, RawDoc
 from rashomon.settings import Settings
 
-__all__ = ["FIELDS", "read_jsonl"]
+__all__ = ["FIELDS", "read_json", "read_jsonl"]
 
 FIELDS = ("html", "text", "url", "title", "published", "outlet", "byline", "author", "language")
 """The keys read from each object; any others are ignored."""
@@ -54,6 +59,44 @@ def read_jsonl(
         yield EmptyInput(source, "no JSON objects in it, only blank lines")
 
 
+def read_json(
+    body: bytes, source: str, settings: Settings, fetch: Fetch | None = None
+) -> Iterator[RawDoc | InputError]:
+    """The documents of one JSON document: an object, or an array of objects (origin
+    `source:item N`, N from 1); each object is read as a JSON Lines object is."""
+    limit = settings["ingest.max_bytes"]
+    try:
+        document = _parse(body, source)
+    except _ExtraData:  # one JSON value after another: JSON Lines
+        yield from read_jsonl(io.BytesIO(body), source, settings, fetch)
+        return
+    except InputError as exc:
+        yield exc
+        return
+    if isinstance(document, dict):
+        yield from _documents([(source, document)], limit, fetch)
+    elif not isinstance(document, list):
+        kind = type(document).__name__
+        yield UnsupportedInput(source, f"a JSON {kind}, not an object or an array of objects")
+    elif not document:
+        yield EmptyInput(source, "an empty JSON array")
+    else:
+        items = [(f"{source}:item {n}", item) for n, item in enumerate(document, 1)]
+        yield from _documents(items, limit, fetch)
+
+
+def _documents(
+    items: list[tuple[str, Any]], limit: int, fetch: Fetch | None
+) -> Iterator[RawDoc | InputError]:
+    for origin, item in items:
+        try:
+            if not isinstance(item, dict):
+                raise MalformedInput(origin, f"expected a JSON object, got {type(item).__name__}")
+            yield _from_item(item, origin, limit, fetch)
+        except InputError as exc:
+            yield exc
+
+
 def _skip_rest_of_line(stream: BinaryIO) -> None:
     while True:
         part = stream.readline(65536)
@@ -62,7 +105,10 @@ def _skip_rest_of_line(stream: BinaryIO) -> None:
 
 
 def _document(line: bytes, origin: str, limit: int, fetch: Fetch | None) -> RawDoc:
-    item = _object(line, origin)
+    return _from_item(_object(line, origin), origin, limit, fetch)
+
+
+def _from_item(item: dict[str, Any], origin: str, limit: int, fetch: Fetch | None) -> RawDoc:
     hints = Hints(
         title=_field(item, "title", origin),
         published=_field(item, "published", origin),
@@ -82,20 +128,32 @@ def _document(line: bytes, origin: str, limit: int, fetch: Fetch | None) -> RawD
 
 
 def _object(line: bytes, origin: str) -> dict[str, Any]:
+    item = _parse(line, origin)
+    if not isinstance(item, dict):
+        raise MalformedInput(origin, f"expected a JSON object, got {type(item).__name__}")
+    return item
+
+
+class _ExtraData(MalformedInput):
+    """More JSON after the first value."""
+
+
+def _parse(data: bytes, origin: str) -> Any:
     try:
-        item = json.loads(line)
+        return json.loads(data)
     except UnicodeDecodeError:
         raise MalformedInput(origin, "not UTF-8 text (JSON Lines must be UTF-8)") from None
     except json.JSONDecodeError as exc:
-        raise MalformedInput(origin, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        where = (
+            f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        )
+        error = _ExtraData if exc.msg == "Extra data" else MalformedInput
+        raise error(origin, f"not valid JSON ({exc.msg} at {where})") from None
     except RecursionError:
         raise MalformedInput(origin, "JSON nested too deeply to read") from None
     except ValueError:  # json turns a long run of digits into an int, which Python limits
         digits = sys.get_int_max_str_digits()
         raise MalformedInput(origin, f"a JSON number of over {digits:,} digits") from None
-    if not isinstance(item, dict):
-        raise MalformedInput(origin, f"expected a JSON object, got {type(item).__name__}")
-    return item
 
 
 def _field(item: dict[str, Any], key: str, origin: str) -> str | None:

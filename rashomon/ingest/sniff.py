@@ -62,6 +62,9 @@ class Kind(StrEnum):
     WARC = "warc"
     FEED = "feed"
     JSONL = "jsonl"
+    JSON = "json"
+    ARC = "arc"
+    """The Internet Archive's format before WARC, told by its bytes, to be refused."""
 
 
 _NAME_KINDS: dict[str, Kind] = {
@@ -75,6 +78,7 @@ _NAME_KINDS: dict[str, Kind] = {
     ".xml": Kind.FEED,
     ".jsonl": Kind.JSONL,
     ".ndjson": Kind.JSONL,
+    ".json": Kind.JSON,
 }
 
 # (offset, magic bytes, what it is). Checked in order; the first match names the file. Magic
@@ -118,6 +122,7 @@ _SKIPPABLE = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL 
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w:.-]*)")
 _FEED_ROOTS = {"rss", "feed", "rdf:rdf"}
 # Control bytes that text does not contain (tab, newlines, form feed and escape allowed).
+_STRAY_NULS = 8  # NUL bytes a text's first HEAD_BYTES may hold and still be text
 _CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B} | {0x7F}
 
 
@@ -174,9 +179,19 @@ def binary_kind(head: bytes) -> str | None:
         return "an MP4/MOV video or HEIC image"
     if is_gzip(head):
         return "a gzip-compressed file"
-    if not _has_wide_bom(head) and b"\x00" in head[:HEAD_BYTES]:
+    if not _has_wide_bom(head) and not _stray_nuls_only(head[:HEAD_BYTES]):
         return "a binary file (it has NUL bytes)"
     return None
+
+
+def _stray_nuls_only(head: bytes) -> bool:
+    """True when the bytes have no NUL, or a few stray ones in what is otherwise text (a
+    page saved with a NUL in it is still a page; the decoder drops them). Binaries have
+    NULs by the hundred."""
+    nuls = head.count(b"\x00")
+    if nuls == 0:
+        return True
+    return nuls <= _STRAY_NULS and looks_like_text(head.replace(b"\x00", b""))
 
 
 def first_element(head: bytes) -> str | None:
@@ -218,17 +233,29 @@ def _looks_like_jsonl(head: bytes) -> bool:
     )
 
 
+_JSON_DOCUMENT = re.compile(rb'\s*[\[{]\s*[\[{"\]}]')
+
+
+def _looks_like_json(head: bytes) -> bool:
+    """True for an array or object opening as JSON does (`[{`, `{"`), not as text may."""
+    return _JSON_DOCUMENT.match(strip_bom(head)) is not None
+
+
 def kind_from_content(head: bytes) -> Kind:
     """The kind of an input told by its first bytes alone (already decompressed)."""
     body = strip_bom(head)
     if body.startswith(b"WARC/"):
         return Kind.WARC
+    if body.startswith(b"filedesc://"):
+        return Kind.ARC
     if looks_like_feed(body):
         return Kind.FEED
     if looks_like_html(body):
         return Kind.HTML
     if _looks_like_jsonl(body):
         return Kind.JSONL
+    if _looks_like_json(body):
+        return Kind.JSON
     return Kind.TEXT
 
 

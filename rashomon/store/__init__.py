@@ -137,9 +137,15 @@ _INSERT_ARTICLE = """INSERT INTO articles (id, origin, url, outlet, title, bylin
     ON CONFLICT(id) DO NOTHING"""
 _INSERT_FEATURES = """INSERT INTO story_features (article, vector, terms, counts, names,
     signature) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article) DO NOTHING"""
-_INSERT_INPUT = """INSERT INTO inputs (key, origin, article, outcome, reason, detail, seen_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET outcome = excluded.outcome,
-    reason = excluded.reason, detail = excluded.detail, seen_at = excluded.seen_at"""
+# An input seen again takes its new outcome, except that an `ok` one seen again as skipped
+# (stored already: a re-run) keeps its `ok`; `seen_at` is always the last time it was seen.
+_KEEP_OK = "inputs.outcome = 'ok' AND excluded.outcome = 'skipped'"
+_INSERT_INPUT = f"""INSERT INTO inputs (key, origin, article, outcome, reason, detail, seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET
+    outcome = CASE WHEN {_KEEP_OK} THEN inputs.outcome ELSE excluded.outcome END,
+    reason = CASE WHEN {_KEEP_OK} THEN inputs.reason ELSE excluded.reason END,
+    detail = CASE WHEN {_KEEP_OK} THEN inputs.detail ELSE excluded.detail END,
+    seen_at = excluded.seen_at"""
 
 
 def _insert(
