@@ -594,6 +594,24 @@ def test_listening_everywhere_allows_the_address_a_client_reached(fresh: Store) 
     assert rebound.status_code == 421
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Bearer t\u00f6ken".encode(),  # UTF-8, not ASCII
+        b"Bearer t\xf6ken",  # Latin-1
+        b"Bearer \xff\xfe\x00",  # no encoding at all
+        "Bearer t0ken\u00a0".encode(),
+        "B\u00e9arer t0ken".encode(),
+    ],
+)
+def test_an_authorization_header_that_is_not_ascii_is_401(fresh: Store, value: bytes) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t0ken"))
+    response = post_at(app, json={"text": SHORT_REPORT}, headers={"Authorization": value})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert fresh.counts()["articles"] == 0
+
+
 def test_a_token_is_still_required_from_the_servers_own_origin(fresh: Store) -> None:
     app = guarded(fresh, Settings().replace(serve__token="t0ken"))
     own = {"Origin": SERVER, "Sec-Fetch-Site": "same-origin"}
@@ -605,6 +623,12 @@ def test_a_token_is_still_required_from_the_servers_own_origin(fresh: Store) -> 
         app, json={"text": SHORT_REPORT}, headers={**own, "Authorization": "Bearer t0ken"}
     )
     assert right.status_code == 201, right.text
+
+
+def test_a_token_that_is_not_printable_ascii_is_refused_at_start(fresh: Store) -> None:
+    for token in ("t\u00f6ken", "t0\nken"):
+        with pytest.raises(RashomonError, match="printable ASCII"):
+            app_for(fresh, Settings().replace(serve__token=token))
 
 
 def test_every_write_endpoint_needs_the_token(fresh: Store) -> None:

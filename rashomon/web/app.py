@@ -16,7 +16,8 @@ response shares lives here:
   must be the server's own, `Sec-Fetch-Site` must not name another site, and a body a page
   elsewhere could send without a preflight (text/plain, a form) is 415;
 - the write token: write endpoints (`require_token`) need `Authorization: Bearer TOKEN` when
-  a token is set, and a server listening beyond loopback refuses to start without one;
+  a token is set (compared in constant time; a header that is not ASCII is 401), and a
+  server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
 
 The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`.
@@ -100,17 +101,23 @@ def server_token(settings: Settings, host: str) -> str | None:
             f"listening on {host} needs a write token: set serve.token or $RASHOMON_TOKEN "
             "(write endpoints must not be open beyond this machine)"
         )
+    if not (token.isascii() and token.isprintable()):
+        raise RashomonError(
+            "the write token must be printable ASCII (an HTTP header cannot carry it otherwise)"
+        )
     return token or None
 
 
 def require_token(request: Request) -> None:
-    """A dependency of every write endpoint: the bearer token must match when one is set."""
+    """A dependency of every write endpoint: the bearer token must match when one is set.
+    The header is compared as bytes in constant time; one that is not ASCII is simply wrong."""
     token: str | None = request.app.state.token
     if token is None:
         return
-    given = request.headers.get("authorization", "")
-    scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(value.strip(), token):
+    given = request.headers.get("authorization", "").encode("latin-1")  # the bytes sent
+    scheme, _, value = given.partition(b" ")
+    right = given.isascii() and scheme.lower() == b"bearer"
+    if not secrets.compare_digest(value.strip(), token.encode("utf-8")) or not right:
         raise HTTPException(
             401, "a write token is required", headers={"WWW-Authenticate": "Bearer"}
         )
