@@ -837,7 +837,7 @@ def serve(
         if workers > 1:
             store.close()
             os.environ[SERVE_ENV] = serve_spec(
-                db.resolve(), host, threads, state.settings_file, state.overrides
+                db.resolve(), host, port, threads, state.settings_file, state.overrides
             )
             uvicorn.run(
                 "rashomon.web.app:app_from_environment",
@@ -848,7 +848,9 @@ def serve(
                 log_level="warning",
             )
             return
-        application = create_app(store, settings, host=host, threads=threads, own_store=True)
+        application = create_app(
+            store, settings, host=host, port=port, threads=threads, own_store=True
+        )
         uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

@@ -86,6 +86,10 @@ def test_served_store_answers_pages_and_api_and_a_post_is_seen_by_every_worker(
         assert listed["total"] == 1
         home = httpx.get(f"{base}/", timeout=30)
         assert home.status_code == 200 and "Content-Security-Policy" in home.headers
+        port = int(base.rpartition(":")[2])
+        for host in ("rebound.example", f"localhost:{port + 1}"):  # the port reached the workers
+            refused = httpx.get(f"{base}/api/v1/stories", headers={"Host": host}, timeout=30)
+            assert refused.status_code == 421, host
         posted = httpx.post(
             f"{base}/api/v1/articles", json={"text": SEEDS[1].read_text("utf-8")}, timeout=120
         )

@@ -257,7 +257,7 @@ def test_stories_rows_carry_the_tables_counts_and_a_current_comparison(imported,
 def _call(application: FastAPI, url: str) -> httpx.Response:
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             return await client.get(url)
 
     return asyncio.run(go())

@@ -5,6 +5,7 @@ token, the body cap, idempotence, the fetch policy, hostile text kept verbatim a
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,21 +35,28 @@ SHORT_REPORT = (
 )
 
 
-def call(app: FastAPI, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    """One request to `app`, in process."""
+def call(
+    app: FastAPI, method: str, url: str, base: str = "http://localhost", **kwargs: Any
+) -> httpx.Response:
+    """One request to `app`, in process, as a client of `base` (the Host it names)."""
 
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url=base) as client:
             return await client.request(method, url, **kwargs)
 
     return asyncio.run(go())
 
 
-def app_for(store: Store, settings: Settings | None = None, host: str = "127.0.0.1") -> FastAPI:
+def app_for(
+    store: Store,
+    settings: Settings | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+) -> FastAPI:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("RASHOMON_TOKEN", raising=False)
-        return create_app(store, settings or Settings(), host=host)
+        return create_app(store, settings or Settings(), host=host, port=port)
 
 
 @pytest.fixture(scope="module")
@@ -317,14 +325,14 @@ def test_an_app_beyond_loopback_without_a_token_does_not_start(fresh: Store) -> 
 def test_a_body_over_the_cap_is_413_declared_or_chunked(fresh: Store) -> None:
     app = app_for(fresh, Settings().replace(serve__max_body_bytes=1000))
     big = ("word " * 400).encode()
-    declared = post(app, content=big, headers={"Content-Type": "text/plain"})
+    declared = post(app, content=big, headers={"Content-Type": "text/html"})
     assert declared.status_code == 413 and "max_body_bytes" in declared.json()["detail"]
 
     async def chunks() -> AsyncIterator[bytes]:
         for _ in range(40):
             yield b"x" * 100
 
-    streamed = post(app, content=chunks(), headers={"Content-Type": "text/plain"})
+    streamed = post(app, content=chunks(), headers={"Content-Type": "text/html"})
     assert streamed.request.headers.get("content-length") is None
     assert streamed.status_code == 413
     assert streamed.headers["content-type"] == "application/json"
@@ -415,27 +423,28 @@ def test_post_bad_bodies_and_content_types(fresh: Store) -> None:
     for kind in ("application/pdf", "multipart/form-data; boundary=x", None):
         headers = {"Content-Type": kind} if kind else {}
         refused = post(app, content=b"%PDF-1.4", headers=headers)
-        assert refused.status_code == 415 and "text/plain" in refused.json()["detail"]
+        assert refused.status_code == 415 and "application/json" in refused.json()["detail"]
     binary = post(
-        app, content=b"\x89PNG\r\n\x1a\n" + bytes(200), headers={"Content-Type": "text/plain"}
+        app, content=b"\x89PNG\r\n\x1a\n" + bytes(200), headers={"Content-Type": "text/html"}
     )
     assert binary.status_code == 422 and binary.json()["reason"] == "unsupported"
 
 
-def test_post_a_raw_text_body_with_metadata_in_the_query(fresh: Store) -> None:
+def test_post_a_raw_html_body_with_metadata_in_the_query(fresh: Store) -> None:
     app = app_for(fresh)
     params = {"title": "Bridge opens", "published": "2025-05-05T10:00:00Z", "outlet": "Gazette"}
+    page = "".join(f"<p>{p}</p>" for p in SHORT_REPORT.split("\n\n"))
     response = post(
         app,
-        content=SHORT_REPORT.encode("utf-8"),
+        content=f"<html><body><article>{page}</article></body></html>".encode(),
         params=params,
-        headers={"Content-Type": "text/plain; charset=utf-8"},
+        headers={"Content-Type": "text/html; charset=utf-8"},
     )
     assert response.status_code == 201, response.text
     article = get(app, response.json()["links"]["self"])
     assert article["title"] == "Bridge opens" and article["published"] == "2025-05-05"
     bad = post(
-        app, content=b"x", params={"published": "soon"}, headers={"Content-Type": "text/plain"}
+        app, content=b"x", params={"published": "soon"}, headers={"Content-Type": "text/html"}
     )
     assert bad.status_code == 422 and "ISO date" in bad.json()["detail"]
 
@@ -458,6 +467,184 @@ def test_hostile_title_and_body_come_back_verbatim_as_json(fresh: Store) -> None
     text = article["annotation"]["text"]
     assert any(HOSTILE in text[s:e] for s, e in article["annotation"]["sentences"])
     assert get(app, article["links"]["story"])["members"][0]["title"] == HOSTILE
+
+
+# -- the same-origin guard and the token ---------------------------------------------------
+
+SERVER = "http://localhost:8000"  # where the guarded apps below listen (port 8000)
+FORM_TYPES = [
+    "text/plain",
+    "text/plain; charset=utf-8",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+]
+
+
+def guarded(store: Store, settings: Settings | None = None, host: str = "127.0.0.1") -> FastAPI:
+    return app_for(store, settings, host=host, port=8000)
+
+
+def post_at(app: FastAPI, base: str = SERVER, **kwargs: Any) -> httpx.Response:
+    return call(app, "POST", "/api/v1/articles", base=base, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "http://localhost:3000"},  # this machine, another port: another origin
+        {"Origin": "https://localhost:8000"},
+        {"Origin": "null"},  # a sandboxed frame, a data: URL
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": SERVER, "Sec-Fetch-Site": "cross-site"},
+    ],
+)
+def test_a_write_from_another_origin_is_403_before_any_work(
+    fresh: Store, headers: dict[str, str]
+) -> None:
+    response = post_at(guarded(fresh), json={"text": SHORT_REPORT}, headers=headers)
+    assert response.status_code == 403, response.text
+    assert "refused" in response.json()["detail"]
+    assert response.headers["content-security-policy"]  # the guard's answers are headed too
+    assert fresh.counts()["articles"] == 0
+
+
+def test_a_write_from_the_servers_own_origin_is_stored(fresh: Store) -> None:
+    own = {"Origin": SERVER, "Sec-Fetch-Site": "same-origin"}
+    response = post_at(guarded(fresh), json={"text": SHORT_REPORT}, headers=own)
+    assert response.status_code == 201, response.text
+    ipv6 = {"Origin": "http://[::1]:8000"}  # the origin as the Host names it
+    again = post_at(guarded(fresh), "http://[::1]:8000", json={"text": SHORT_REPORT}, headers=ipv6)
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert fresh.counts()["articles"] == 1
+
+
+@pytest.mark.parametrize("kind", FORM_TYPES)
+def test_text_plain_and_form_bodies_are_415_before_the_token_or_any_work(
+    fresh: Store, kind: str
+) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t0ken"))
+    body = json.dumps({"text": SHORT_REPORT}).encode()  # the JSON a form can smuggle as text
+    for headers in ({}, {"Authorization": "Bearer t0ken"}):
+        response = post_at(app, content=body, headers={**headers, "Content-Type": kind})
+        assert response.status_code == 415, response.text
+        assert "application/json" in response.json()["detail"]
+    untyped = post_at(app, content=body, headers={"Authorization": "Bearer t0ken"})
+    assert untyped.status_code == 415 and "no content type" in untyped.json()["detail"]
+    assert fresh.counts()["articles"] == 0
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:8000",  # a DNS name rebound to 127.0.0.1
+        "evil.example",
+        "localhost:9999",  # another port than the server's
+        "localhost.:8000",
+        "127.0.0.2:8000",
+        "localhost:8000@evil.example",
+        "",
+    ],
+)
+def test_a_host_not_allowed_is_421_on_reads_and_writes(fresh: Store, host: str) -> None:
+    app = guarded(fresh)
+    headers = {"Host": host}
+    for method, path in [("GET", "/api/v1/stories"), ("GET", "/"), ("GET", "/healthz")]:
+        response = call(app, method, path, base=SERVER, headers=headers)
+        assert response.status_code == 421, (path, response.text)
+        assert "serve.allowed_hosts" in response.json()["detail"]
+    written = post_at(app, json={"text": SHORT_REPORT}, headers={**headers, "Origin": SERVER})
+    assert written.status_code == 421
+    assert fresh.counts()["articles"] == 0
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost:8000", "LocalHost:8000", "127.0.0.1:8000", "[::1]:8000"]
+)
+def test_the_loopback_names_at_the_servers_port_are_allowed(fresh: Store, host: str) -> None:
+    response = call(guarded(fresh), "GET", "/healthz", base=SERVER, headers={"Host": host})
+    assert response.status_code == 200 and response.text == "ok"
+
+
+def test_allowed_hosts_adds_names_for_any_port_or_one(fresh: Store) -> None:
+    settings = Settings().replace(
+        serve__token="t", serve__allowed_hosts=["News.Example.org", "tunnel.example:9000"]
+    )
+    app = guarded(fresh, settings, host="10.0.0.5")
+    for host, status in [
+        ("news.example.org", 200),
+        ("news.example.org:443", 200),
+        ("tunnel.example:9000", 200),
+        ("tunnel.example:9001", 421),
+        ("10.0.0.5:8000", 200),  # the address it listens on
+        ("10.0.0.5:80", 421),
+        ("other.example.org", 421),
+    ]:
+        response = call(app, "GET", "/healthz", base=SERVER, headers={"Host": host})
+        assert response.status_code == status, host
+
+
+def test_listening_everywhere_allows_the_address_a_client_reached(fresh: Store) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t"), host="0.0.0.0")
+    lan = "http://192.168.1.5:8000"  # the connection's local address, as the server sees it
+    assert call(app, "GET", "/healthz", base=lan).status_code == 200
+    assert call(app, "GET", "/healthz", base=SERVER).status_code == 200
+    rebound = call(app, "GET", "/healthz", base=lan, headers={"Host": "evil.example:8000"})
+    assert rebound.status_code == 421
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Bearer t\u00f6ken".encode(),  # UTF-8, not ASCII
+        b"Bearer t\xf6ken",  # Latin-1
+        b"Bearer \xff\xfe\x00",  # no encoding at all
+        "Bearer t0ken\u00a0".encode(),
+        "B\u00e9arer t0ken".encode(),
+    ],
+)
+def test_an_authorization_header_that_is_not_ascii_is_401(fresh: Store, value: bytes) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t0ken"))
+    response = post_at(app, json={"text": SHORT_REPORT}, headers={"Authorization": value})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert fresh.counts()["articles"] == 0
+
+
+def test_a_token_is_still_required_from_the_servers_own_origin(fresh: Store) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t0ken"))
+    own = {"Origin": SERVER, "Sec-Fetch-Site": "same-origin"}
+    for token in (None, "t0ke", "t0ken0", "T0KEN"):
+        headers = {**own, "Authorization": f"Bearer {token}"} if token else own
+        assert post_at(app, json={"text": SHORT_REPORT}, headers=headers).status_code == 401
+    assert fresh.counts()["articles"] == 0
+    right = post_at(
+        app, json={"text": SHORT_REPORT}, headers={**own, "Authorization": "Bearer t0ken"}
+    )
+    assert right.status_code == 201, right.text
+
+
+def test_a_token_that_is_not_printable_ascii_is_refused_at_start(fresh: Store) -> None:
+    for token in ("t\u00f6ken", "t0\nken"):
+        with pytest.raises(RashomonError, match="printable ASCII"):
+            app_for(fresh, Settings().replace(serve__token=token))
+
+
+def test_every_write_endpoint_needs_the_token(fresh: Store) -> None:
+    app = guarded(fresh, Settings().replace(serve__token="t0ken"))
+    paths = call(app, "GET", "/openapi.json", base=SERVER).json()["paths"]
+    writes = [
+        (method, path.replace("{", "").replace("}", ""))
+        for path, methods in paths.items()
+        for method in methods
+        if method not in ("get", "head", "options")
+    ]
+    assert ("post", "/api/v1/articles") in writes
+    for method, path in writes:
+        response = call(app, method, path, base=SERVER, json={"text": SHORT_REPORT})
+        assert response.status_code == 401, (method, path)
+    assert fresh.counts()["articles"] == 0
 
 
 # -- the schema ----------------------------------------------------------------------------
@@ -487,7 +674,7 @@ def test_openapi_lists_every_endpoint_with_its_response_schema(app: FastAPI) -> 
         content = operation["responses"][status]["content"]["application/json"]
         assert content["schema"]["$ref"] == f"#/components/schemas/{model}"
     post_body = schema["paths"]["/api/v1/articles"]["post"]["requestBody"]["content"]
-    assert set(post_body) == {"application/json", "text/plain", "text/html"}
+    assert set(post_body) == {"application/json", "text/html"}
     assert "text" in post_body["application/json"]["schema"]["properties"]
     comparison = schema["components"]["schemas"]["ComparisonOut"]
     assert {"groups", "headlines", "provenance", "signals"} <= set(comparison["properties"])

@@ -2,16 +2,20 @@
 browser) against uvicorn serving a store of the seed reports, the compare fixtures and hostile
 documents. The main pages render their key parts at a wide and a phone width (screenshots
 taken and checked), links and the filter form work with no script, and the hostile documents
-run nothing, open no dialog and load nothing from anywhere but the server."""
+run nothing, open no dialog and load nothing from anywhere but the server. A hostile page
+served from another origin cannot write to the store (no-cors fetch, a form, a JSON fetch),
+and a DNS name rebound to the server reads nothing."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -64,7 +68,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     store = build_store(tmp_path_factory.mktemp("web"))
     port = _free_port()
     config = uvicorn.Config(
-        create_app(store, Settings()), host="127.0.0.1", port=port, log_level="warning"
+        create_app(store, Settings(), port=port), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -322,3 +326,116 @@ def test_hostile_documents_run_nothing_and_load_nothing(served, open_tab, tmp_pa
     links = tab.page.locator("div.text").first
     assert "javascript:" in links.inner_text()
     _shot(tab, tmp_path / "hostile-1280.png", blank[1280])
+
+
+# ---------------------------------------------------------------- another origin
+
+MARKER = "Quuxbridge"  # in the article a hostile page tries to store, and in no other
+ATTEMPT = (
+    f"Mayor Jane Doe opened the new {MARKER} in Springfield on Monday, the city council said "
+    "in a statement. The bridge cost 12 million dollars and took three years to build, "
+    "officials said. Doe said the bridge would cut the drive to the port by twenty minutes."
+)
+# (a) a no-cors text/plain fetch, (c) a JSON fetch (preflighted), then (b) two forms submitted
+# into frames: text/plain carrying JSON (the classic trick against JSON APIs) and urlencoded.
+HOSTILE_PAGE = """<!doctype html><title>elsewhere</title>
+<iframe name="plain"></iframe><iframe name="encoded"></iframe>
+<form id="plain" method="post" enctype="text/plain" target="plain" action="TARGET">
+<input name='{"text": "ATTEMPT", "x": "' value='"}'></form>
+<form id="encoded" method="post" target="encoded" action="TARGET">
+<input name="text" value="ATTEMPT"></form>
+<script>
+window.attempts = (async () => {
+  const out = {};
+  const body = JSON.stringify({text: "ATTEMPT"});
+  try {
+    await fetch("TARGET", {method: "POST", mode: "no-cors", body,
+                           headers: {"Content-Type": "text/plain"}});
+    out.nocors = "sent";
+  } catch (e) { out.nocors = "failed: " + e; }
+  try {
+    const r = await fetch("TARGET", {method: "POST", body,
+                                     headers: {"Content-Type": "application/json"}});
+    out.json = "answered " + r.status;
+  } catch (e) { out.json = "blocked: " + e; }
+  document.getElementById("plain").submit();
+  document.getElementById("encoded").submit();
+  return out;
+})();
+</script>"""
+
+
+@pytest.fixture
+def elsewhere(served) -> Iterator[str]:
+    """Another origin (localhost at another port: another site, too) serving HOSTILE_PAGE
+    aimed at the server's POST /api/v1/articles."""
+    page = HOSTILE_PAGE.replace("TARGET", f"{served.base}/api/v1/articles")
+    body = page.replace("ATTEMPT", ATTEMPT).encode()
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _written(served: Served) -> tuple[int, int]:
+    """The articles in the store and the search hits of MARKER, through the API."""
+    hits = httpx.get(f"{served.base}/api/v1/search", params={"q": MARKER}, timeout=30).json()
+    return served.store.counts()["articles"], hits["total"]
+
+
+def test_a_page_elsewhere_cannot_write_to_the_store(served, browser, elsewhere):
+    before = _written(served)
+    assert before[1] == 0
+    page = browser.new_page()
+    answers: list[tuple[str, int]] = []
+    target = f"{served.base}/api/v1/articles"
+    page.on(
+        "response",
+        lambda r: answers.append((r.request.method, r.status)) if r.url == target else None,
+    )
+    try:
+        page.goto(elsewhere)
+        attempts = page.evaluate("window.attempts")
+        deadline = time.monotonic() + 20
+        while len(answers) < 3 and time.monotonic() < deadline:  # the fetch and both forms
+            page.wait_for_timeout(100)
+    finally:
+        page.close()
+    assert attempts["nocors"] == "sent"  # it went out: the browser does not stop it
+    assert attempts["json"].startswith("blocked"), attempts  # the preflight found no CORS
+    assert sorted(answers) == [("POST", 403)] * 3, answers  # refused, all three, by Origin
+    assert _written(served) == before
+
+
+def test_a_name_rebound_to_the_server_reads_nothing(served, browser):
+    port = served.base.rpartition(":")[2]
+    rebind = "--host-resolver-rules=MAP rebound.test 127.0.0.1"  # what a rebound DNS answers
+    chromium = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, rebind]
+    )
+    try:
+        page = chromium.new_page()
+        for path in ("/", "/api/v1/stories"):
+            response = page.goto(f"http://rebound.test:{port}{path}")
+            assert response is not None and response.status == 421, path
+            assert "serve.allowed_hosts" in json.loads(page.locator("body").inner_text())["detail"]
+        own = page.goto(f"{served.base}/api/v1/stories")
+        assert own is not None and own.status == 200
+    finally:
+        chromium.close()

@@ -133,7 +133,7 @@ class Site:
 
 async def _get(app: object, path: str, params: dict[str, str]) -> httpx.Response:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         return await client.get(path, params=params or None)
 
 

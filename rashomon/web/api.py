@@ -3,7 +3,9 @@
 Reading (no token): the stories list (sorted, paged, with a total), one story with its
 comparison and members, one article with its annotation, the outlets and one outlet's
 profile, and full-text search. Writing (`require_token`): POST /api/v1/articles cleans,
-annotates and stores one article, places it in a story and compares that story again.
+annotates and stores one article, places it in a story and compares that story again. The
+app's SameOrigin guard refuses a write from another origin and a text/plain or form body
+before it gets here.
 
 Every response is JSON (`application/json`); errors are `{"detail": …}` (a failed POST adds
 `"reason"`, the short code the CLI counts by). Untrusted text (titles, bodies, URLs) comes
@@ -58,7 +60,7 @@ MAX_PAGE = 500
 MAX_OFFSET = 2**31
 MAX_QUERY = 1000
 SNIPPET_OPEN, SNIPPET_CLOSE = read.SNIPPET_OPEN, read.SNIPPET_CLOSE
-TEXT_TYPES = ("text/plain", "text/html")
+RAW_TYPES = ("text/html",)  # text/plain needs no preflight: see SIMPLE_TYPES in app.py
 _XML_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
 )
@@ -786,7 +788,6 @@ _BODY_DOC = {
     "required": True,
     "content": {
         "application/json": {"schema": ArticleIn.model_json_schema()},
-        "text/plain": {"schema": {"type": "string"}},
         "text/html": {"schema": {"type": "string"}},
     },
 }
@@ -899,12 +900,15 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
     description=(
         "Clean, annotate and store one article, place it in a story and compare that story "
         "again. The body is JSON (`ArticleIn`: exactly one of `text` or `html`, or a `url` "
-        "alone to fetch it, plus optional metadata), or the article itself as `text/plain` or "
-        "`text/html`, its metadata then in the query parameters. 201 for a new article; 200 "
+        "alone to fetch it, plus optional metadata), or the page itself as `text/html`, its "
+        "metadata then in the query parameters (plain text goes as JSON `text`: `text/plain`, "
+        "like a form, is a type any site can make a browser send unasked, so every write "
+        "refuses it with 415). 201 for a new article; 200 "
         "with `created` false when the same content is stored already (an article's id is the "
         "hash of its content, so POSTing it again changes nothing). A URL is fetched under the "
         "fetcher's policy: loopback, private and link-local addresses are refused (400). Needs "
-        "`Authorization: Bearer TOKEN` when the server has a write token. The first POST loads "
+        "`Authorization: Bearer TOKEN` when the server has a write token; from a browser, it "
+        "must come from the server's own origin (403 otherwise). The first POST loads "
         "the language model, which takes a few seconds."
     ),
     dependencies=[Depends(require_token)],
@@ -913,8 +917,9 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
         200: {"model": ArticleCreated, "description": "Stored already: nothing changed."},
         400: {"model": Error, "description": "A URL refused by the fetch policy."},
         401: {"model": Error, "description": "The write token is missing or wrong."},
+        403: {"model": Error, "description": "A write from another origin or site."},
         413: {"model": Error, "description": "The body or the article is too large."},
-        415: {"model": Error, "description": "A body that is not JSON, text or HTML."},
+        415: {"model": Error, "description": "A body that is not JSON or HTML."},
         422: {"model": Error, "description": "Invalid fields, or no article in the input."},
         502: {"model": Error, "description": "The URL could not be fetched."},
     },
@@ -930,9 +935,9 @@ async def post_article(
     byline: Annotated[str | None, Query(max_length=2000, description="Raw bodies only.")] = None,
 ) -> Any:
     media_type, charset = split_content_type(request.headers.get("content-type", ""))
-    if media_type != "application/json" and media_type not in TEXT_TYPES:
+    if media_type != "application/json" and media_type not in RAW_TYPES:
         shown = f"{media_type!r}" if media_type else "no content type"
-        raise HTTPException(415, f"{shown}: send application/json, text/plain or text/html")
+        raise HTTPException(415, f"{shown}: send application/json or text/html")
     body = await request.body()
     settings = _settings(request)
     try:

@@ -9,8 +9,15 @@ response shares lives here:
   elsewhere, no inline script, no plugins, no framing), `nosniff`, no referrer;
 - a cap on request bodies (`serve.max_body_bytes`), enforced while the body streams in, so a
   client cannot make the server read more than that whatever its Content-Length says;
+- the Host allow-list, on every request: only localhost, 127.0.0.1, [::1], the address the
+  server listens on (at its port) and the names of `serve.allowed_hosts`; any other Host is
+  421, so a page whose DNS name was rebound to this machine reads nothing;
+- the same-origin rule, on every write (any method but GET, HEAD and OPTIONS): an `Origin`
+  must be the server's own, `Sec-Fetch-Site` must not name another site, and a body a page
+  elsewhere could send without a preflight (text/plain, a form) is 415;
 - the write token: write endpoints (`require_token`) need `Authorization: Bearer TOKEN` when
-  a token is set, and a server listening beyond loopback refuses to start without one;
+  a token is set (compared in constant time; a header that is not ASCII is 401), and a
+  server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
 
 The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`.
@@ -26,16 +33,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rashomon import __version__
 from rashomon.errors import RashomonError
+from rashomon.ingest.sniff import split_content_type
 from rashomon.settings import Settings
 from rashomon.store import Store
 
@@ -63,6 +73,13 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 STATIC = Path(__file__).parent / "static"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+WILDCARDS = ("", "0.0.0.0", "::", "[::]")
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# What a page on another site may POST here without the browser asking first (a CORS
+# "simple" request): no write endpoint takes these, so every cross-origin write is preflighted.
+SIMPLE_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def is_loopback(host: str) -> bool:
@@ -84,20 +101,130 @@ def server_token(settings: Settings, host: str) -> str | None:
             f"listening on {host} needs a write token: set serve.token or $RASHOMON_TOKEN "
             "(write endpoints must not be open beyond this machine)"
         )
+    if not (token.isascii() and token.isprintable()):
+        raise RashomonError(
+            "the write token must be printable ASCII (an HTTP header cannot carry it otherwise)"
+        )
     return token or None
 
 
 def require_token(request: Request) -> None:
-    """A dependency of every write endpoint: the bearer token must match when one is set."""
+    """A dependency of every write endpoint: the bearer token must match when one is set.
+    The header is compared as bytes in constant time; one that is not ASCII is simply wrong."""
     token: str | None = request.app.state.token
     if token is None:
         return
-    given = request.headers.get("authorization", "")
-    scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(value.strip(), token):
+    given = request.headers.get("authorization", "").encode("latin-1")  # the bytes sent
+    scheme, _, value = given.partition(b" ")
+    right = given.isascii() and scheme.lower() == b"bearer"
+    if not secrets.compare_digest(value.strip(), token.encode("utf-8")) or not right:
         raise HTTPException(
             401, "a write token is required", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+def split_authority(authority: str, scheme: str) -> tuple[str, int | None]:
+    """("localhost", 8000) from "LocalHost:8000"; the scheme's port when none is given, None
+    for a port that is not a number."""
+    name, colon, port = authority.strip().lower().rpartition(":")
+    if not colon or (name.startswith("[") and not name.endswith("]")):  # no port: "[::1]"
+        return authority.strip().lower(), DEFAULT_PORTS.get(scheme)
+    return name, int(port) if port.isdigit() and len(port) <= 5 else None
+
+
+def allowed_hosts(settings: Settings, host: str, port: int | None) -> frozenset[str]:
+    """What a Host header may name: "name:port" for the loopback names and the listening
+    address at the server's port (any port while it is not known), plus the entries of
+    `serve.allowed_hosts` as written ("name" for any port, "name:port")."""
+    names = list(LOOPBACK_NAMES)
+    if host not in WILDCARDS:
+        names.append(f"[{host}]" if ":" in host and not host.startswith("[") else host.lower())
+    own = [f"{name}:{port}" if port is not None else name for name in names]
+    extra = [str(entry).strip().lower() for entry in settings["serve.allowed_hosts"]]
+    return frozenset(own + [entry for entry in extra if entry])
+
+
+class SameOrigin:
+    """Refuses, before any work, what a page on another site can make a browser send:
+
+    - any request whose Host is not in `hosts` (421: a DNS name rebound to this machine);
+    - a write whose `Origin` is not the server's own, or whose `Sec-Fetch-Site` says it came
+      from another site (403);
+    - a write whose body is of a type another site can send without a preflight (415).
+
+    `wildcard`: the server listens on every address, so the address a client reached it at
+    (the connection's local address) is allowed too."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str], wildcard: bool) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.wildcard = wildcard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self.refusal(scope) if scope["type"] == "http" else None
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        status, message = refusal
+        await JSONResponse({"detail": message}, status_code=status)(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> tuple[int, str] | None:
+        headers = Headers(scope=scope)
+        host = headers.get("host", "")
+        if not self.host_allowed(host, scope):
+            return 421, (
+                f"this server does not answer to the host {host[:200]!r}: add it to "
+                "serve.allowed_hosts if it is this server's name"
+            )
+        if scope["method"] in READ_METHODS:
+            return None
+        return origin_refusal(headers, scope["scheme"], host) or type_refusal(headers)
+
+    def host_allowed(self, host: str, scope: Scope) -> bool:
+        name, port = split_authority(host, scope["scheme"])
+        if not name or port is None:
+            return False
+        if name in self.hosts or f"{name}:{port}" in self.hosts:
+            return True
+        local = scope.get("server") if self.wildcard else None
+        return local is not None and (name, port) == _authority_of(*local)
+
+
+def _authority_of(address: str, port: int | None) -> tuple[str, int | None]:
+    """The (name, port) a Host header gives for a socket address."""
+    return (f"[{address}]" if ":" in address else address.lower()), port
+
+
+def origin_refusal(headers: Headers, scheme: str, host: str) -> tuple[int, str] | None:
+    """403 for a write from another origin: an `Origin` other than scheme://Host, or a
+    `Sec-Fetch-Site` of another site."""
+    origin = headers.get("origin")
+    if origin is not None and not same_origin(origin, scheme, host):
+        return 403, f"a write from another origin ({origin[:200]!r}) is refused"
+    if headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
+        return 403, "a write from another site is refused (Sec-Fetch-Site)"
+    return None
+
+
+def same_origin(origin: str, scheme: str, host: str) -> bool:
+    """Whether `origin` ("http://localhost:8000") is the server's own, as `host` names it."""
+    parts = urlsplit(origin.strip().lower())
+    if parts.scheme != scheme or parts.path or parts.query or not parts.netloc:
+        return False
+    return split_authority(parts.netloc, parts.scheme) == split_authority(host, scheme)
+
+
+def type_refusal(headers: Headers) -> tuple[int, str] | None:
+    """415 for a write whose body is of a type that needs no preflight, or of no type."""
+    media_type, _ = split_content_type(headers.get("content-type", ""))
+    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+    if media_type in SIMPLE_TYPES or (not media_type and has_body):
+        shown = repr(media_type) if media_type else "a body with no content type"
+        return 415, (
+            f"{shown}: writes take no type a page elsewhere could send unasked; send "
+            'application/json (an article\'s text as {"text": ...})'
+        )
+    return None
 
 
 class SecurityHeaders:
@@ -177,11 +304,13 @@ def create_app(
     settings: Settings,
     *,
     host: str = "127.0.0.1",
+    port: int | None = None,
     threads: int | None = None,
     own_store: bool = False,
 ) -> FastAPI:
-    """The application over an open store. `host` is where it will listen (a token is
-    required beyond loopback); `threads` caps the threads serving requests (anyio's default
+    """The application over an open store. `host` and `port` are where it will listen (a
+    token is required beyond loopback; the Host allow-list takes them; with no port, the
+    allowed names at any port); `threads` caps the threads serving requests (anyio's default
     otherwise); with `own_store` the app closes the store when the server stops."""
     from rashomon.web import api, pages
 
@@ -209,6 +338,8 @@ def create_app(
     app.state.settings = settings
     app.state.token = server_token(settings, host)
     app.add_middleware(BodyLimit, limit=int(settings["serve.max_body_bytes"]))
+    hosts = allowed_hosts(settings, host, port)
+    app.add_middleware(SameOrigin, hosts=hosts, wildcard=host in WILDCARDS)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
@@ -233,6 +364,7 @@ def create_app(
 def serve_spec(
     db: str | Path,
     host: str,
+    port: int,
     threads: int,
     settings_file: str | Path | None,
     overrides: list[str],
@@ -241,6 +373,7 @@ def serve_spec(
     spec = {
         "db": str(db),
         "host": host,
+        "port": port,
         "threads": threads,
         "settings_file": str(settings_file) if settings_file else None,
         "overrides": list(overrides),
@@ -259,7 +392,12 @@ def app_from_environment() -> FastAPI:
     settings = Settings.load(spec["settings_file"], spec["overrides"])
     store = Store(spec["db"], settings)
     return create_app(
-        store, settings, host=spec["host"], threads=int(spec["threads"]), own_store=True
+        store,
+        settings,
+        host=spec["host"],
+        port=spec["port"],
+        threads=int(spec["threads"]),
+        own_store=True,
     )
 
 
