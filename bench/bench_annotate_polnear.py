@@ -26,7 +26,6 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +36,7 @@ import polnear  # noqa: E402
 
 from rashomon.annotate import annotate_texts  # noqa: E402
 from rashomon.annotate.nlp import load as load_model  # noqa: E402
-from rashomon.annotate.tagger import BUILTIN  # noqa: E402
+from rashomon.annotate.tagger import load_tagger  # noqa: E402
 from rashomon.annotate.train import ROLE_NAMES, fold_spread  # noqa: E402
 from rashomon.model import Doc, Quote  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
@@ -286,12 +285,9 @@ def print_errors(
 
 def _report_of(model: str) -> dict[str, Any] | None:
     """The training report written beside a model (MODEL.json), if there is one."""
-    if model == BUILTIN:
-        path = Path(str(resources.files("rashomon").joinpath("data", "attribution.model")))
-    else:
-        path = Path(model).expanduser()
-    report = path.with_name(path.name + ".json")
-    return json.loads(report.read_text("utf-8")) if report.is_file() else None
+    tagger = load_tagger(model)
+    report = tagger.path.with_name(tagger.path.name + ".json") if tagger else None
+    return json.loads(report.read_text("utf-8")) if report and report.is_file() else None
 
 
 def cross_validation_lines(model: str) -> str:

@@ -1,15 +1,11 @@
-"""Quotes from the learned tagger's relations, named as the rule-based finder names them.
+"""Quotes the trained tagger adds to the rule-based finder's.
 
-The tagger (`rashomon.annotate.tagger`) decides the spans: where the content, the cue and the
-source are. What a span alone does not say comes from the rules' quote over the same words
-(`rashomon.annotate.quotes`): the speaker's canonical name when both found the same source,
-the addressee, the relay chain ("X said, according to the ministry": speaker X, via the
-ministry) and whether the source is unnamed. A source the rules did not see is named by the
-entity layer (`quotes.name_of`). A content with no source of its own that the rules give to
-the speaker of the quote before it keeps that speaker, as a continuation.
-
-Where the rules found a quote, theirs is kept; the tagger adds the quotes over words the
-rules left out (`learned_quotes`).
+Where the rules (`rashomon.annotate.quotes`) found a quote, theirs is kept: its spans follow
+the product's conventions (contents inside the marks, the bare verb as cue, passive frames
+unnamed) and it carries the addressee and the relay chain ("X said, according to the
+ministry": speaker X, via the ministry). The tagger (`rashomon.annotate.tagger`) adds each
+attribution over words and a cue the rules did not read, when it names a source; that source
+is named by the entity layer (`quotes.name_of`), and whether it is unnamed with it.
 """
 
 from __future__ import annotations
@@ -34,31 +30,12 @@ def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _rule_for(relation: Relation, rule_quotes: Sequence[Quote]) -> Quote | None:
-    """The rules' quote over the same words: the most shared content, then a shared cue."""
-    best, best_overlap = None, 0
-    for quote in rule_quotes:
-        shared = _overlap(relation.content, (quote.start, quote.end))
-        shared += 2 * _overlap(relation.cue, quote.cue_span)
-        if shared > best_overlap:
-            best, best_overlap = quote, shared
-    return best
-
-
 def _kind(span: tuple[int, int], context: Any) -> str:
     """direct when the content lies inside one stretch of quote marks."""
     for start, end in context.inside.spans:
         if start - 1 <= span[0] and span[1] <= end + 1:
             return "direct"
     return "indirect"
-
-
-def _speaker(relation: Relation, rule: Quote | None, context: Any) -> tuple[str | None, bool]:
-    if relation.source is None:
-        return (rule.speaker, rule.anonymous) if rule is not None else (None, False)
-    if rule is not None and _overlap(relation.source, rule.speaker_span):
-        return rule.speaker, rule.anonymous
-    return rules.name_of(relation.source, context)
 
 
 _OPENING_MARKS = '“"‘«„'
@@ -73,13 +50,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return rules.strip_span(text, first, end) or (start, end)
 
 
-def _quote(relation: Relation, rule: Quote | None, context: Any) -> Quote:
+def _quote(relation: Relation, source: tuple[int, int], context: Any) -> Quote:
     text = context.text
     start, end = _trimmed(text, *relation.content)
-    speaker, anonymous = _speaker(relation, rule, context)
-    same_frame = rule is not None and (
-        relation.cue is None or _overlap(relation.cue, rule.cue_span) or rule.cue_span is None
-    )
+    speaker, anonymous = rules.name_of(source, context)
     cue = relation.cue
     return Quote(
         kind=_kind((start, end), context),
@@ -87,12 +61,9 @@ def _quote(relation: Relation, rule: Quote | None, context: Any) -> Quote:
         end=end,
         text=text[start:end],
         speaker=speaker,
-        speaker_span=relation.source,
+        speaker_span=source,
         cue=text[cue[0] : cue[1]] if cue else None,
         cue_span=cue,
-        addressee=rule.addressee if same_frame and rule else None,
-        addressee_span=rule.addressee_span if same_frame and rule else None,
-        via=tuple(v for v in rule.via if v != speaker) if same_frame and rule else (),
         anonymous=anonymous,
         produced_by="rashomon.quotes.crf.v1",
     )
@@ -109,15 +80,6 @@ def _a_relay(text: str, relation: Relation) -> bool:
     return bool(words) and words[0].lower() in _RELAY_OPENERS
 
 
-def _continued(quote: Quote, before: Sequence[Quote]) -> Quote:
-    """A tagged quote with neither cue nor source carries on the speaker of the nearest quote
-    before it that names the same speaker with a cue."""
-    if quote.cue_span is not None or quote.speaker_span is not None or quote.speaker is None:
-        return quote
-    earlier = [i for i, q in enumerate(before) if q.speaker == quote.speaker and q.cue_span]
-    return replace(quote, continues=earlier[-1] if earlier else None)
-
-
 def _merged(rule_quotes: Sequence[Quote], added: Sequence[Quote]) -> list[Quote]:
     """Both lists in text order; the rules' `continues` renumbered for the merged list."""
     order = sorted(
@@ -127,12 +89,9 @@ def _merged(rule_quotes: Sequence[Quote], added: Sequence[Quote]) -> list[Quote]
     moved = {k: n for n, (_, origin, k) in enumerate(order) if origin == 0}
     out: list[Quote] = []
     for _, origin, k in order:
-        if origin == 0:
-            quote = rule_quotes[k]
-            if quote.continues is not None:
-                quote = replace(quote, continues=moved[quote.continues])
-        else:
-            quote = _continued(added[k], out)
+        quote = rule_quotes[k] if origin == 0 else added[k]
+        if origin == 0 and quote.continues is not None:
+            quote = replace(quote, continues=moved[quote.continues])
         out.append(quote)
     return out
 
@@ -159,10 +118,11 @@ def learned_quotes(
     its source: PolNeAR also annotates beliefs with no one behind them ("the lake is known to
     be cold"), which are not anyone's words here (a point of content F1 on that fold)."""
     context = rules.context_of(sdoc, mentions)
-    relations = [r for r in tagger.relations(sdoc, rule_quotes) if not _a_relay(context.text, r)]
-    added = [
-        quote
-        for quote in (_quote(r, _rule_for(r, rule_quotes), context) for r in relations)
-        if quote.speaker is not None and not _claimed(quote, rule_quotes)
-    ]
+    added = []
+    for relation in tagger.relations(sdoc, rule_quotes):
+        if relation.source is None or _a_relay(context.text, relation):
+            continue
+        quote = _quote(relation, relation.source, context)
+        if quote.speaker is not None and not _claimed(quote, rule_quotes):
+            added.append(quote)
     return _merged(rule_quotes, added)
