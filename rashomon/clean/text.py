@@ -27,6 +27,7 @@ and its line index. Body lines keep their exact characters (trailing whitespace 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -273,10 +274,11 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 def find_dates(text: str) -> list[tuple[int, int, date]]:
     """Every date written in `text` as (start, end, date), in order of position."""
     found: list[tuple[int, int, date]] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans of earlier patterns' dates, sorted, disjoint
     for pattern, kind in _DATE_PATTERNS:
+        added: list[tuple[int, int]] = []
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if _overlaps(taken, m.start(), m.end()):
                 continue
             a, b, c = m.group(1), m.group(2), m.group(3)
             value: date | None
@@ -296,9 +298,17 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
                 value = _make_date(int(c), _MONTHS[b.lower()], int(a))
             if value is not None:
                 found.append((m.start(), m.end(), value))
-                taken.append((m.start(), m.end()))
+                added.append((m.start(), m.end()))
+        taken = sorted(taken + added)
     found.sort()
     return found
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `spans` (sorted and disjoint, so only the last
+    span starting before `end` can): a bisection, not a scan of every date found so far."""
+    before = bisect.bisect_left(spans, (end, -1)) - 1
+    return before >= 0 and spans[before][1] > start
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?:/|$|-)")
@@ -992,7 +1002,8 @@ def _revise(lines: list[_Line]) -> None:
     found in one pass each way, so a long run of short lines costs linear time."""
     classes = [line.cls for line in lines]
     before, after = _nearest(classes, _SURE, -1), _nearest(classes, _SURE, 1)
-    near_before, near_after = _nearest(classes, _SURE_OR_NEAR, -1), _nearest(classes, _SURE_OR_NEAR, 1)
+    near_before = _nearest(classes, _SURE_OR_NEAR, -1)
+    near_after = _nearest(classes, _SURE_OR_NEAR, 1)
     for pos, line in enumerate(lines):
         if classes[pos] != SHORT:
             continue
