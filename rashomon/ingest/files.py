@@ -192,11 +192,11 @@ def walk(
     seen = set() if _seen is None else _seen
     try:
         info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return  # checked before reading it: a folder is read once, however it is reached
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
         yield UnreadableInput(str(folder), f"cannot read the folder ({exc.strerror or exc})")
-        return
-    if (info.st_dev, info.st_ino) in seen:
         return
     seen.add((info.st_dev, info.st_ino))
     for entry in entries:
