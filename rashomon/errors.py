@@ -7,7 +7,8 @@
     ├── StageError              a pipeline built wrong (a stage reads what no stage writes)
     └── InputError              one input document is bad; the batch goes on without it
         ├── EmptyInput          no bytes, or only whitespace
-        ├── TooLarge            over the size limit (setting ingest.max_bytes)
+        ├── TooLarge            over a size limit (ingest.max_bytes, annotate.max_chars, HTML depth
+        │                       or attributes per tag: clean.html.max_depth, .max_attributes)
         ├── UnsupportedInput    a binary (PDF, image, archive, executable) or unknown kind
         ├── DecodeError         bytes that no text encoding explains
         ├── MalformedInput      HTML, WARC, feed or JSONL that cannot be parsed

@@ -14,6 +14,11 @@ Every span is a character offset into `Article.text`.
 An article in a language of `annotate.natasha_languages` (Russian) is read by natasha instead
 (`russian.annotate_russian`: sentences, entities, times) when the extra `rashomon[ru]` is
 installed; any other language gets `marks_only`.
+
+spaCy's tokenizer splits a run of punctuation one character at a time, rescanning the rest of
+the run each time (quadratic in its length): before parsing, a run longer than
+`annotate.max_punctuation_run` is blanked past that length (spaces of the same length, so
+every offset still points into `Article.text`), and the Doc's `limits` says so.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -75,12 +81,13 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
     zone = max(1, int(settings["annotate.zone_size"]))
     natasha = set(settings["annotate.natasha_languages"])
     readable = set(settings["annotate.languages"]) - natasha
+    longest = int(settings["annotate.max_punctuation_run"])
     iterator = iter(articles)
     while window := list(islice(iterator, zone)):
         english = [a for a in window if a.language is None or a.language in readable]
         with nlp.memory_zone():
             parsed = nlp.pipe(
-                (a.text for a in english),
+                (parseable_text(a.text, longest)[0] for a in english),
                 batch_size=int(settings["annotate.batch_size"]),
                 n_process=_processes(len(english), settings),
             )
@@ -88,11 +95,52 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
             for article in window:
                 sdoc = done.pop(id(article), None)
                 if sdoc is not None:
-                    yield _annotate_or_error(article, sdoc, tagger)
+                    yield _noted(_annotate_or_error(article, sdoc, tagger), longest)
                 elif article.language in natasha:
                     yield _natasha_or_error(article)
                 else:
                     yield marks_only(article)
+
+
+@lru_cache(maxsize=8)
+def _long_run(longest: int) -> re.Pattern[str]:
+    """A run of more than `longest` characters that are neither letters, digits nor spaces."""
+    return re.compile(rf"[^\w\s]{{{longest + 1},}}")
+
+
+def parseable_text(text: str, longest: int) -> tuple[str, int]:
+    """`text` as the parser reads it: of each punctuation run longer than `longest`, the
+    first and last characters kept (`longest` in all: the closing quote or stop stays) and
+    the middle blanked with spaces, so the length and every offset are kept; and how many
+    characters were blanked."""
+    runs = list(_long_run(max(2, longest)).finditer(text))
+    if not runs:
+        return text, 0
+    head = max(2, longest) // 2
+    tail = max(2, longest) - head
+    parts, last, blanked = [], 0, 0
+    for run in runs:
+        cut, resume = run.start() + head, run.end() - tail
+        parts += [text[last:cut], " " * (resume - cut)]
+        blanked += resume - cut
+        last = resume
+    parts.append(text[last:])
+    return "".join(parts), blanked
+
+
+def _noted(doc: Doc | Exception, longest: int) -> Doc | Exception:
+    """The Doc with a limit noted when its parse saw punctuation runs cut short (the layers
+    read `Article.text` itself: see `_annotate_or_error`)."""
+    if isinstance(doc, Exception):
+        return doc
+    _, blanked = parseable_text(doc.article.text, longest)
+    if not blanked:
+        return doc
+    note = (
+        f"{blanked:,} characters of punctuation runs longer than {longest:,} were not parsed "
+        f"(annotate.max_punctuation_run)"
+    )
+    return replace(doc, limits=(*doc.limits, note))
 
 
 def _processes(articles: int, settings: Settings) -> int:
@@ -140,6 +188,7 @@ def _natasha_or_error(article: Article) -> Doc | Exception:
 
 
 def _annotate_or_error(article: Article, sdoc: SpacyDoc, tagger: Tagger | None) -> Doc | Exception:
+    sdoc.user_data["rashomon.text"] = article.text  # what `text_of` gives, runs unblanked
     try:
         return annotate_parsed(article, sdoc, tagger)
     except Exception as error:  # one article's bug must not stop the stream

@@ -28,6 +28,7 @@ and ages are left out; vague phrases are kept with value None and granularity "v
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -548,12 +549,18 @@ def _candidates(ctx: _Context) -> list[_Found]:
 
 
 def _choose(found: list[_Found]) -> list[_Found]:
-    """The longest matches that do not overlap, in text order (earlier matchers win ties)."""
+    """The longest matches that do not overlap, in text order (earlier matchers win ties).
+    The matches taken are kept in text order, so each new one is checked against its one
+    neighbour by bisection, not against every match taken so far."""
+    starts: list[int] = []  # of the matches taken, disjoint, in text order
     taken: list[_Found] = []
     for f in sorted(found, key=lambda f: f.start - f.end):  # stable: keeps matcher order
-        if all(f.end <= t.start or f.start >= t.end for t in taken):
-            taken.append(f)
-    return sorted(taken, key=lambda f: f.start)
+        at = bisect.bisect_left(starts, f.end)
+        if at > 0 and taken[at - 1].end > f.start:  # the rest start at or after f.end
+            continue
+        starts.insert(at, f.start)
+        taken.insert(at, f)
+    return taken
 
 
 def _end_spec(f: _Found) -> Relative:

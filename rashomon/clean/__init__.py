@@ -33,7 +33,9 @@ def clean(raw: RawDoc, settings: Settings, *, templates: object | None = None) -
     if raw.media_type in HTML_TYPES:
         from rashomon.clean.html import clean_html
 
-        cleaned = clean_html(text, url=raw.url, hints=raw.hints, settings=settings)
+        cleaned = clean_html(
+            text, url=raw.url, hints=raw.hints, settings=settings, origin=raw.origin
+        )
     elif raw.media_type in TEXT_TYPES:
         cleaned = clean_text_document(text, raw, settings, templates)
     else:

@@ -27,6 +27,7 @@ and its line index. Body lines keep their exact characters (trailing whitespace 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -273,10 +274,11 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 def find_dates(text: str) -> list[tuple[int, int, date]]:
     """Every date written in `text` as (start, end, date), in order of position."""
     found: list[tuple[int, int, date]] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans of earlier patterns' dates, sorted, disjoint
     for pattern, kind in _DATE_PATTERNS:
+        added: list[tuple[int, int]] = []
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if _overlaps(taken, m.start(), m.end()):
                 continue
             a, b, c = m.group(1), m.group(2), m.group(3)
             value: date | None
@@ -296,9 +298,17 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
                 value = _make_date(int(c), _MONTHS[b.lower()], int(a))
             if value is not None:
                 found.append((m.start(), m.end(), value))
-                taken.append((m.start(), m.end()))
+                added.append((m.start(), m.end()))
+        taken = sorted(taken + added)
     found.sort()
     return found
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `spans` (sorted and disjoint, so only the last
+    span starting before `end` can): a bisection, not a scan of every date found so far."""
+    before = bisect.bisect_left(spans, (end, -1)) - 1
+    return before >= 0 and spans[before][1] > start
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?:/|$|-)")
@@ -589,9 +599,22 @@ class _Line:
 
 def _normalise(text: str) -> str:
     """Lower case, outer punctuation and bullets stripped, spaces collapsed."""
-    t = text.strip().lower()
-    t = re.sub(r"^[\W_]+|[\W_]+$", "", t)
+    t = _strip_outer(text.strip().lower())
     return re.sub(r"\s+", " ", t)
+
+
+_OUTER = re.compile(r"[\W_]+")
+
+
+def _strip_outer(text: str) -> str:
+    """`text` without the punctuation at either end. The end is matched on the reversed text:
+    a search for `[\\W_]+$` would retry a long inner run of punctuation from each of its
+    characters (quadratic)."""
+    lead = _OUTER.match(text)
+    trail = _OUTER.match(text[::-1])
+    start = lead.end() if lead else 0
+    end = len(text) - (trail.end() if trail else 0)
+    return text[start:end] if end > start else ""
 
 
 def _is_upper(text: str) -> bool:
@@ -975,42 +998,46 @@ def _mark_foreign_language(
 
 def _revise(lines: list[_Line]) -> None:
     """jusText's context rules: short lines take their neighbours' class, near-good lines are
-    body unless boilerplate lies on both sides."""
-
-    def neighbour(pos: int, step: int, ignore_near: bool) -> str:
-        pos += step
-        while 0 <= pos < len(lines):
-            cls = lines[pos].cls
-            if cls in (GOOD, BAD) or cls == NEAR and not ignore_near:
-                return cls
-            pos += step
-        return BAD
-
-    new = [line.cls for line in lines]
+    body unless boilerplate lies on both sides. Each line's nearest classified neighbours are
+    found in one pass each way, so a long run of short lines costs linear time."""
+    classes = [line.cls for line in lines]
+    before, after = _nearest(classes, _SURE, -1), _nearest(classes, _SURE, 1)
+    near_before = _nearest(classes, _SURE_OR_NEAR, -1)
+    near_after = _nearest(classes, _SURE_OR_NEAR, 1)
     for pos, line in enumerate(lines):
-        if line.cls != SHORT:
+        if classes[pos] != SHORT:
             continue
-        prev, nxt = neighbour(pos, -1, True), neighbour(pos, 1, True)
+        prev, nxt = before[pos], after[pos]
         if prev == GOOD and nxt == GOOD:
-            new[pos] = GOOD
+            line.cls = GOOD
         elif prev == BAD and nxt == BAD:
-            new[pos] = BAD
-        elif (prev == BAD and neighbour(pos, -1, False) == NEAR) or (
-            nxt == BAD and neighbour(pos, 1, False) == NEAR
-        ):
-            new[pos] = GOOD
+            line.cls = BAD
+        elif (prev == BAD and near_before[pos] == NEAR) or (nxt == BAD and near_after[pos] == NEAR):
+            line.cls = GOOD
         else:
-            new[pos] = BAD
-    for pos, cls in enumerate(new):
-        lines[pos].cls = cls
-    new = [line.cls for line in lines]
+            line.cls = BAD
+    classes = [line.cls for line in lines]
+    before, after = _nearest(classes, _SURE, -1), _nearest(classes, _SURE, 1)
     for pos, line in enumerate(lines):
-        if line.cls != NEAR:
-            continue
-        prev, nxt = neighbour(pos, -1, True), neighbour(pos, 1, True)
-        new[pos] = BAD if prev == BAD and nxt == BAD else GOOD
-    for pos, cls in enumerate(new):
-        lines[pos].cls = cls
+        if classes[pos] == NEAR:
+            line.cls = BAD if before[pos] == BAD and after[pos] == BAD else GOOD
+
+
+_SURE = frozenset((GOOD, BAD))
+_SURE_OR_NEAR = frozenset((GOOD, BAD, NEAR))
+
+
+def _nearest(classes: list[str], wanted: frozenset[str], step: int) -> list[str]:
+    """For each line, the class of the nearest line before it (`step` -1) or after it (1)
+    whose class is in `wanted`; BAD past the edge of the text."""
+    found = [BAD] * len(classes)
+    last = BAD
+    order = range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1)
+    for pos in order:
+        found[pos] = last
+        if classes[pos] in wanted:
+            last = classes[pos]
+    return found
 
 
 def _weight(lines: list[_Line], pos: int) -> float:

@@ -15,7 +15,7 @@ gzip while decompressing).
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import gzip
 import io
 import os
@@ -93,18 +93,95 @@ def _expand(item: str, settings: Settings) -> Iterator[Path | InputError]:
 
 
 def _glob(pattern: str, follow: bool) -> Iterator[Path | InputError]:
-    matches = sorted(glob.glob(os.path.expanduser(pattern), recursive=True))
+    matches = sorted(glob_paths(os.path.expanduser(pattern), follow=follow))
     if not matches:
         yield MissingInput(pattern, "no files match this pattern")
         return
-    for match in matches:
-        path = Path(match)
+    walked: set[tuple[int, int]] = set()
+    given: set[Path] = set()
+    for path in matches:
         if path.is_symlink() and not follow:
             continue
-        if path.is_dir():
-            yield from walk(path, follow=follow)
-        elif path.is_file():
-            yield path
+        found = walk(path, follow=follow, _seen=walked) if path.is_dir() else iter([path])
+        for item in found:
+            if isinstance(item, Path) and (item in given or not item.is_file()):
+                continue  # a file matched and also under a matched folder is read once
+            if isinstance(item, Path):
+                given.add(item)
+            yield item
+
+
+def glob_paths(pattern: str, *, follow: bool) -> set[Path]:
+    """The paths a glob matches (`**`: any depth), as Python's glob matches them, hidden names
+    left out; but each folder is read at most once per part of the pattern (by device and
+    inode), so a symbolic link back to a parent cannot make it loop, and links below the
+    pattern's fixed start are followed only with `follow`."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
+    start = Path(*parts[:fixed]) if fixed else Path(".")
+    found: set[Path] = set()
+    _match(start, parts[fixed:], follow, set(), found, relative=not fixed)
+    return found
+
+
+def _match(
+    folder: Path,
+    parts: tuple[str, ...],
+    follow: bool,
+    seen: set[tuple[int, int, int]],
+    found: set[Path],
+    *,
+    relative: bool = False,
+) -> None:
+    """Add to `found` the paths under `folder` that `parts` match (`relative`: shown without
+    the leading `./`, as glob shows them)."""
+    if not parts:
+        found.add(folder)
+        return
+    try:
+        info = folder.stat()
+    except OSError:
+        return
+    key = (info.st_dev, info.st_ino, len(parts))
+    if key in seen or not stat.S_ISDIR(info.st_mode):
+        return
+    seen.add(key)
+    head, rest = parts[0], parts[1:]
+    for entry in _entries(folder, head, follow):
+        path = Path(entry.name) if relative else Path(entry.path)
+        if head != "**":
+            _match(path, rest, follow, seen, found)
+        elif _is_dir(entry):
+            _match(path, parts, follow, seen, found)
+        elif not rest:  # a last `**` matches files too
+            found.add(path)
+    if head == "**":
+        _match(folder, rest, follow, seen, found, relative=relative)
+
+
+def _entries(folder: Path, part: str, follow: bool) -> list[os.DirEntry[str]]:
+    """The entries of `folder` that one part of a glob matches (`**`: all of them)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    hidden = part.startswith(".")
+    chosen = []
+    for entry in entries:
+        if entry.name.startswith(".") and not hidden:
+            continue
+        if entry.is_symlink() and not follow:
+            continue
+        if part == "**" or fnmatch.fnmatchcase(entry.name, part):
+            chosen.append(entry)
+    return chosen
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def walk(
@@ -115,11 +192,11 @@ def walk(
     seen = set() if _seen is None else _seen
     try:
         info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return  # checked before reading it: a folder is read once, however it is reached
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
         yield UnreadableInput(str(folder), f"cannot read the folder ({exc.strerror or exc})")
-        return
-    if (info.st_dev, info.st_ino) in seen:
         return
     seen.add((info.st_dev, info.st_ino))
     for entry in entries:
