@@ -21,7 +21,7 @@ reports is a few matrix products, never a Python loop over claim pairs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -137,7 +137,7 @@ def _best_per_report(
             best[(a, r)] = Link(*pair, float(top[i]), float(cosine[i, b]), float(overlap[i, b]))
 
 
-def _weighted(units: Sequence[Unit], items) -> sparse.csr_matrix:
+def _weighted(units: Sequence[Unit], items: Callable[[Unit], Iterable[str]]) -> sparse.csr_matrix:
     """Rows of rarity weights (log(1 + N / df)) of each unit's items."""
     binary = _binary(units, items)
     df = np.asarray(binary.sum(axis=0)).ravel()
@@ -171,7 +171,7 @@ def _containment(rows: _Rows, lo: int, hi: int) -> np.ndarray:
     return shared / np.maximum(smaller, rows.floor)
 
 
-def _binary(units: Sequence[Unit], items) -> sparse.csr_matrix:
+def _binary(units: Sequence[Unit], items: Callable[[Unit], Iterable[str]]) -> sparse.csr_matrix:
     """Rows of 1 for each unit's items (one column per distinct item)."""
     vocab: dict[str, int] = {}
     rows, cols = [], []

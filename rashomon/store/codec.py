@@ -47,17 +47,17 @@ def _values(record: Any) -> list[tuple[str, Any, Any]]:
     return [(f.name, getattr(record, f.name), _default(f)) for f in _fields(type(record))]
 
 
-_FIELDS: dict[type, tuple[dataclasses.Field, ...]] = {}
+_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
 
 
-def _fields(cls: type) -> tuple[dataclasses.Field, ...]:
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     found = _FIELDS.get(cls)
     if found is None:
         found = _FIELDS[cls] = dataclasses.fields(cls)
     return found
 
 
-def _default(field: dataclasses.Field) -> Any:
+def _default(field: dataclasses.Field[Any]) -> Any:
     if field.default is not _MISSING:
         return field.default
     if field.default_factory is not _MISSING:

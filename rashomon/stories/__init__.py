@@ -51,7 +51,9 @@ def features_for(docs: Sequence[Doc], settings: Settings) -> list[Features]:
     return found
 
 
-def embed_leads(docs: Sequence[Doc], settings: Settings, progress: Progress | None = None):
+def embed_leads(
+    docs: Sequence[Doc], settings: Settings, progress: Progress | None = None
+) -> np.ndarray:
     """Unit lead vectors of `docs`, one row each, embedded in batches."""
     lead = int(settings["stories.lead_chars"])
     batch = max(1, int(settings["stories.encode_batch"]))

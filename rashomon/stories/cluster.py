@@ -102,7 +102,11 @@ class Rarity:
         return float(wa[ia] @ wb[ib] / (np.linalg.norm(wa) * np.linalg.norm(wb)))
 
     def signals(
-        self, features: Features, vector: np.ndarray, others: Sequence[Features], vectors
+        self,
+        features: Features,
+        vector: np.ndarray,
+        others: Sequence[Features],
+        vectors: np.ndarray,
     ) -> np.ndarray:
         """SIGNALS rows of one report against each of `others` (with their vectors)."""
         cosines = np.asarray(vectors, np.float32) @ vector
@@ -259,7 +263,7 @@ class StoryIndex:
             pool = pool[nearest]
         return pool
 
-    def probabilities(self, features: Features, vector: np.ndarray, pool: np.ndarray):
+    def probabilities(self, features: Features, vector: np.ndarray, pool: np.ndarray) -> np.ndarray:
         """P(same story) of this report with each report in `pool`."""
         others = [self.features[j] for j in pool]
         signals = self.rarity.signals(features, vector, others, self._vectors[pool])

@@ -93,7 +93,9 @@ def names_overlap(a: frozenset[str], b: frozenset[str], weight: Callable[[str], 
     return sum(map(weight, shared)) / min(weight_a, weight_b)
 
 
-def signals_matrix(vector: np.ndarray, terms: np.ndarray, names: np.ndarray, cross: np.ndarray):
+def signals_matrix(
+    vector: np.ndarray, terms: np.ndarray, names: np.ndarray, cross: np.ndarray
+) -> np.ndarray:
     """Rows of SIGNALS from their columns."""
     return np.column_stack([vector, terms, names, cross, vector * vector]).astype(np.float64)
 
