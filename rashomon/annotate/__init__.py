@@ -33,9 +33,10 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from rashomon.annotate import claims, entities, learned, quotes, times
+from rashomon.annotate.marks import marks_only
 from rashomon.annotate.nlp import load, sentences_of
 from rashomon.annotate.tagger import Tagger, load_tagger
-from rashomon.model import Article, Doc, Quote
+from rashomon.model import Article, Doc
 from rashomon.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["annotate", "annotate_many", "annotate_parsed", "annotate_stream", "annotate_texts"]
 
 log = logging.getLogger(__name__)
-
-SENTENCE = re.compile(r"[^\s].*?(?:[.!?。！？]+[”\"»’)]*(?=\s)|\n\n|$)", re.S)
 
 
 def annotate_parsed(article: Article, sdoc: SpacyDoc, tagger: Tagger | None = None) -> Doc:
@@ -151,22 +150,6 @@ def _processes(articles: int, settings: Settings) -> int:
     if articles < int(settings["annotate.multiprocess_min"]):
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
-
-
-def marks_only(article: Article) -> Doc:
-    """An article in a language the model does not read: its sentences by punctuation and its
-    direct quotes by their marks (no speaker), with the reason the rest is missing."""
-    text = article.text
-    sentences = tuple((m.start(), m.end()) for m in SENTENCE.finditer(text))
-    marked = quotes.find_marked(text)
-    found = tuple(
-        Quote("direct", s, e, text[s:e], None, None, None, None) for s, e in marked if e - s > 12
-    )
-    note = (
-        f"language {article.language}: entities, times, attribution and claims need a model for "
-        f"it (annotate.languages lists the languages annotate.model reads)"
-    )
-    return Doc(article=article, sentences=sentences, quotes=found, limits=(note,))
 
 
 def _natasha_or_error(article: Article) -> Doc | Exception:

@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from rashomon.annotate import times as english_times
 from rashomon.annotate.entities import US_DEPARTMENTS, entity_key, gazetteer
+from rashomon.annotate.marks import marks_only
 from rashomon.annotate.translit import drop_patronymic, to_latin
 from rashomon.model import Article, Doc, Entity, TimeExpr
 
@@ -111,12 +112,10 @@ def _blas() -> Any:
 
 def annotate_russian(article: Article, marks: Doc | None = None) -> Doc:
     """Sentences, entities and times of a Russian article, with the direct quotes of `marks`
-    (the article's `annotate.marks_only` Doc, made here when not given)."""
+    (the article's `annotate.marks.marks_only` Doc, made here when not given)."""
     from natasha import Doc as NatashaDoc
 
     if marks is None:
-        from rashomon.annotate import marks_only
-
         marks = marks_only(article)
 
     nlp = pipeline()
