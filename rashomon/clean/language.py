@@ -15,6 +15,7 @@ from functools import lru_cache
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from rashomon.errors import SettingsError
+from rashomon.lexicon.stopwords import stoplists_for
 from rashomon.model import ParagraphLanguage
 from rashomon.settings import Settings
 
@@ -100,8 +101,6 @@ def _confidently_foreign(
 ) -> bool:
     """Flag only real prose: enough text, a confident language, and under 15% of its words
     the article language's own stopwords (names and table rows fool lingua)."""
-    from rashomon.clean.text import stoplists_for
-
     if not _enough_text(words) or confidence < settings["language.min_confidence"]:
         return False
     own = stoplists_for(tuple(settings["language.languages"])).get(article or "", frozenset())
@@ -145,8 +144,6 @@ _STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
 def _stopword_index(configured: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Each stopword of the clean-stoplist languages -> the languages it belongs to, so a
     paragraph's words are looked up once, not once per language."""
-    from rashomon.clean.text import stoplists_for
-
     lists = stoplists_for(configured)
     index: dict[str, list[str]] = {}
     for code in _STOPWORD_LANGUAGES:
