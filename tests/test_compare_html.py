@@ -43,7 +43,7 @@ from rashomon.model import (
 from rashomon.outlets import profiles
 from rashomon.pipeline import story_inputs
 from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
-from rashomon.report.compare import _letters
+from rashomon.report.columns import column_letters
 from rashomon.report.compare_html import FULL_MATRIX_MAX, LAYERS, Span, highlight, write_html
 from rashomon.settings import Settings
 
@@ -423,7 +423,7 @@ def test_many_outlets_get_lettered_columns_and_a_key(many_page, many):
     assert matrix.get("class").split() == ["matrix", "compact"]
     outlets = _outlets(comparison)
     assert len(outlets) > FULL_MATRIX_MAX
-    letters = _letters(outlets)
+    letters = column_letters(outlets)
     key = [
         (li.xpath('./span[@class="letter"]')[0].text_content(), li.xpath("./a")[0].text_content())
         for li in tree.xpath('//ol[@class="key small"]/li')
@@ -439,7 +439,7 @@ def test_compact_cells_hold_only_the_mark_and_say_the_claim_in_their_title(many_
     rows = _matrix(_tree(many_page)).xpath("./tbody/tr")
     assert len(rows) == len(comparison.groups)
     outlets = _outlets(comparison)
-    letters = _letters(outlets)
+    letters = column_letters(outlets)
     for row, group in zip(rows, comparison.groups, strict=True):
         cells = row.xpath("./td")[1:]
         assert len(cells) == len(outlets)

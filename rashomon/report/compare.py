@@ -37,6 +37,7 @@ from rashomon.compare.provenance import describe
 from rashomon.compare.signals import profile_line
 from rashomon.model import ClaimGroup, ClaimRef, Comparison, Doc, Result, Signals
 from rashomon.report.clean import md_escape
+from rashomon.report.columns import column_letters
 from rashomon.report.stories import failed_records
 from rashomon.report.stories import record as story_record
 
@@ -214,20 +215,6 @@ def _outlets(c: Comparison) -> list[str]:
     return list(dict.fromkeys(s.outlet.name for s in c.signals))
 
 
-def _letters(outlets: Sequence[str]) -> list[str]:
-    """Short column labels for outlets: A, B, … Z, AA, AB, …"""
-    labels = []
-    for i in range(len(outlets)):
-        label, n = "", i
-        while True:
-            label = chr(ord("A") + n % 26) + label
-            n = n // 26 - 1
-            if n < 0:
-                break
-        labels.append(label)
-    return labels
-
-
 def _shown(groups: Sequence[ClaimGroup], shown: int) -> tuple[list[ClaimGroup], dict[str, int]]:
     """The groups a reading report shows (every group but the claims of one outlet alone past
     `shown` per outlet), and how many it leaves out per outlet."""
@@ -249,7 +236,7 @@ def _matrix(c: Comparison, shown: int = 0) -> Table:
     """Claim groups by outlet: a column per outlet, or past TERMINAL_COLUMNS outlets one
     column listing the letters of the outlets that state each claim."""
     outlets = _outlets(c)
-    letters = _letters(outlets)
+    letters = column_letters(outlets)
     short = dict(zip(outlets, letters, strict=True))
     legend = " · ".join(f"{x} = {o}" for x, o in zip(letters, outlets, strict=True))
     wide = len(outlets) <= TERMINAL_COLUMNS
@@ -421,7 +408,7 @@ def _markdown_quotes(c: Comparison, docs: Mapping[str, Doc]) -> list[str]:
 
 def _markdown_matrix(c: Comparison, shown: int = 0) -> str:
     outlets = _outlets(c)
-    labels = outlets if len(outlets) <= NAMED_COLUMNS else _letters(outlets)
+    labels = outlets if len(outlets) <= NAMED_COLUMNS else column_letters(outlets)
     head = "| | claim | " + " | ".join(md_escape(x) for x in labels) + " | why |"
     rule = "|---|---|" + "---|" * len(outlets) + "---|"
     rows = [head, rule]

@@ -47,7 +47,7 @@ from rashomon.model import (
     Story,
     WordHit,
 )
-from rashomon.report.compare import _letters
+from rashomon.report.columns import column_letters
 
 __all__ = [
     "ArticleView",
@@ -424,7 +424,7 @@ def _columns(articles: Sequence[ArticleView]) -> list[str]:
 def _letter_columns(view: StoryView) -> None:
     """Give each column its letter, the key from letters to outlets (each linked to the
     outlet's first article) and its width in the compact matrix."""
-    view.letters = dict(zip(view.columns, _letters(view.columns), strict=True))
+    view.letters = dict(zip(view.columns, column_letters(view.columns), strict=True))
     first: dict[str, str] = {}
     for article in sorted(view.articles, key=lambda a: bool(a.page)):  # texts on this page first
         first.setdefault(article.outlet, article.target(""))
