@@ -49,7 +49,7 @@ from rashomon.report import compare as compare_report
 from rashomon.report import stories as stories_report
 from rashomon.settings import Settings
 from rashomon.store import Store, read
-from rashomon.web.app import require_token
+from rashomon.web.auth import require_token
 
 __all__ = ["router"]
 

@@ -15,7 +15,7 @@ response shares lives here:
 - the same-origin rule, on every write (any method but GET, HEAD and OPTIONS): an `Origin`
   must be the server's own, `Sec-Fetch-Site` must not name another site, and a body a page
   elsewhere could send without a preflight (text/plain, a form) is 415;
-- the write token: write endpoints (`require_token`) need `Authorization: Bearer TOKEN` when
+- the write token: write endpoints (`auth.require_token`) need `Authorization: Bearer TOKEN` when
   a token is set (compared in constant time; a header that is not ASCII is 401), and a
   server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
@@ -28,14 +28,13 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -48,6 +47,7 @@ from rashomon.errors import RashomonError
 from rashomon.ingest.sniff import split_content_type
 from rashomon.settings import Settings
 from rashomon.store import Store
+from rashomon.web.auth import require_token
 
 __all__ = [
     "CSP",
@@ -106,21 +106,6 @@ def server_token(settings: Settings, host: str) -> str | None:
             "the write token must be printable ASCII (an HTTP header cannot carry it otherwise)"
         )
     return token or None
-
-
-def require_token(request: Request) -> None:
-    """A dependency of every write endpoint: the bearer token must match when one is set.
-    The header is compared as bytes in constant time; one that is not ASCII is simply wrong."""
-    token: str | None = request.app.state.token
-    if token is None:
-        return
-    given = request.headers.get("authorization", "").encode("latin-1")  # the bytes sent
-    scheme, _, value = given.partition(b" ")
-    right = given.isascii() and scheme.lower() == b"bearer"
-    if not secrets.compare_digest(value.strip(), token.encode("utf-8")) or not right:
-        raise HTTPException(
-            401, "a write token is required", headers={"WWW-Authenticate": "Bearer"}
-        )
 
 
 def split_authority(authority: str, scheme: str) -> tuple[str, int | None]:
