@@ -214,7 +214,7 @@ def test_a_corrupt_record_and_an_empty_file_are_reported_not_fatal(output):
 def test_the_tables_have_their_documented_schemas_and_duckdb_reads_them(output):
     import duckdb
 
-    from rashomon.spark.tables import SCHEMAS, TABLES
+    from rashomon.store.tables import SCHEMAS, TABLES
 
     out, _ = output
     for name in TABLES:

@@ -28,7 +28,10 @@ from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Result, Story
 from rashomon.pipeline import annotate_inputs, compare_inputs
 from rashomon.settings import Settings
-from rashomon.spark.tables import (
+from rashomon.store import Store, codec
+from rashomon.store.importer import Imported, import_folder
+from rashomon.store.ingest import ingest_into
+from rashomon.store.tables import (
     TABLES,
     annotation_row,
     arrow_schema,
@@ -38,9 +41,6 @@ from rashomon.spark.tables import (
     input_row,
     story_row,
 )
-from rashomon.store import Store, codec
-from rashomon.store.importer import Imported, import_folder
-from rashomon.store.ingest import ingest_into
 from rashomon.stories import embed_leads
 from rashomon.web.app import create_app
 

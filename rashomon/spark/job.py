@@ -23,7 +23,7 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    broadcast), blocks overlapping by `stories.window_days` and stories that share a report
    merged on the driver; each story is then built and compared (`groupByKey` per story,
    the local `story_of` and `compare_story`).
-4. **Output.** The tables of `rashomon.spark.tables` are written as Parquet under a staging
+4. **Output.** The tables of `rashomon.store.tables` are written as Parquet under a staging
    folder, then each replaces its old version (a delete and a rename: a reader at that
    instant finds it missing; on object stores the rename copies); a marker names the runs
    they cover, so a re-run with no new input does nothing.
@@ -49,8 +49,9 @@ import numpy as np
 from rashomon.errors import RashomonError
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
-from rashomon.spark import tables, work
+from rashomon.spark import work
 from rashomon.spark.hadoop import Files, Listed, display_name, escape_path
+from rashomon.store import tables
 
 __all__ = ["JobError", "Report", "run", "session"]
 

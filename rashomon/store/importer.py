@@ -1,6 +1,6 @@
 """`rashomon import DIR --db news.db`: the Parquet tables `rashomon spark run` wrote, into a store.
 
-The folder holds one folder of Parquet part files per table (`rashomon.spark.tables`). It is
+The folder holds one folder of Parquet part files per table (`rashomon.store.tables`). It is
 checked first (every table the import reads, with every column of its type), so a wrong
 folder is refused before anything is written. The tables are read with pyarrow, batch by
 batch; pyspark is never needed.
@@ -35,9 +35,9 @@ from rashomon.compare import outlet_of
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
-from rashomon.spark.tables import arrow_schema
 from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row, codec
 from rashomon.store.stories import features_row, now, story_id_of, verdict_counts
+from rashomon.store.tables import arrow_schema
 from rashomon.stories import Features, features_for
 from rashomon.stories.cluster import order_for_clustering
 

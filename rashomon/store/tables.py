@@ -1,4 +1,6 @@
-"""The tables `rashomon spark run` writes, one Parquet folder each under the output folder.
+"""The tables `rashomon spark run` writes, one Parquet folder each under the output folder,
+and `rashomon import` (`store.importer`) reads back: the format both sides share lives with
+the store, below the Spark driver.
 
 Every table is a folder of Parquet part files (what Spark writes), readable as one table by
 DuckDB (`read_parquet('out/articles/*.parquet')`), pyarrow and pandas. The schema of each is
