@@ -230,11 +230,26 @@ def test_clean_html_falls_back_to_resiliparse_when_trafilatura_gets_nothing(
     assert cleaned.title == "Harbour ferry strike called off after late-night deal"
 
 
-def test_clean_html_falls_back_when_trafilatura_gives_too_little() -> None:
+def test_clean_html_falls_back_when_trafilatura_gives_too_little(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # with a threshold above trafilatura's whole output, resiliparse is tried and kept if longer
+    from rashomon.clean import html
+
+    tried: list[int] = []
+    body = html._resiliparse_body
+
+    def watched(main_lines: list[str], *args: object) -> object:
+        tried.append(len(main_lines))
+        return body(main_lines, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(html, "_resiliparse_body", watched)
+    assert _clean("aspnet_form_page.html").extractor == "trafilatura"
+    assert tried == []  # trafilatura's body is long enough: resiliparse is not tried
     settings = Settings({"clean.min_chars": 100_000})
     cleaned = _clean("aspnet_form_page.html", settings=settings)
-    assert cleaned.extractor in {"trafilatura", "resiliparse"}
+    assert len(tried) == 1 and tried[0] > 0
+    assert cleaned.extractor == "trafilatura"  # resiliparse's body is no longer: not kept
     assert _key("Os postos de saúde dos bairros Centro") in _key(_text(cleaned))
 
 

@@ -156,8 +156,9 @@ def test_a_quote_with_no_speaker(settings):
         "Police removed them by morning."
     )
     quotes = quotes_of(text, settings)
-    for quote in quotes:
-        assert quote.speaker is None
+    assert [(q.kind, q.text, q.speaker, q.cue) for q in quotes] == [
+        ("direct", "No more war", None, None)
+    ]
 
 
 def test_speaker_named_sentences_after_the_quote(settings):

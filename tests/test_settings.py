@@ -1,7 +1,9 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import rashomon
 from rashomon.errors import SettingsError
 from rashomon.settings import Settings, declared
 
@@ -10,13 +12,37 @@ def test_every_setting_has_a_default_and_help():
     for name, setting in declared().items():
         assert setting.help.strip(), f"{name} has no help"
         assert len(setting.help) > 20, f"{name}'s help says too little"
-        assert setting.default is not None, name
+        # a text override (`--setting name=value`) can only be read into these kinds
+        assert setting.kind in (bool, int, float, str, list), (name, setting.kind)
 
 
-def test_defaults_are_the_declared_values():
-    settings = Settings()
-    for name, setting in declared().items():
-        assert settings[name] == setting.default
+def _packaged() -> dict[str, object]:
+    """The defaults as defaults.toml spells them, read here without rashomon.settings."""
+    raw = tomllib.loads((Path(rashomon.__file__).parent / "defaults.toml").read_text("utf-8"))
+    found: dict[str, object] = {}
+
+    def walk(table: dict, prefix: str) -> None:
+        for key, value in table.items():
+            if isinstance(value, dict) and {"default", "help"} <= set(value):
+                found[prefix + key] = value["default"]
+            elif isinstance(value, dict):
+                walk(value, f"{prefix}{key}.")
+
+    walk(raw, "")
+    return found
+
+
+def test_defaults_are_the_packaged_values_whatever_the_user_file_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    user = tmp_path / "settings.toml"
+    user.write_text("[clean]\nmin_chars = 7\n", "utf-8")
+    monkeypatch.setenv("RASHOMON_SETTINGS", str(user))
+    packaged = _packaged()
+    assert len(packaged) > 50 and packaged["clean.min_chars"] != 7
+    assert dict(Settings()) == packaged
+    assert dict(Settings.load(use_default_file=False)) == packaged
+    assert Settings.load()["clean.min_chars"] == 7  # the user file is read only when asked
 
 
 def test_override_converts_to_the_declared_type():
