@@ -21,7 +21,10 @@ import aeb  # noqa: E402
 HTML_FLOOR = 0.970
 TEXT_FLOOR = 0.900
 
-pytestmark = pytest.mark.skipif(not aeb.AEB.is_dir(), reason=f"no AEB data at {aeb.AEB}")
+pytestmark = [
+    pytest.mark.slow,  # reads the whole benchmark: about 25 s
+    pytest.mark.skipif(not aeb.AEB.is_dir(), reason=f"no AEB data at {aeb.AEB}"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,7 @@ def _serve(db: Path, *extra: str) -> Iterator[str]:
     assert process.returncode == 0, log.read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_served_store_answers_pages_and_api_and_a_post_is_seen_by_every_worker(
     tmp_path, stored, workers

@@ -33,7 +33,10 @@ from rashomon.store import codec  # noqa: E402
 AEB = SHARED / "data" / "extraction" / "aeb"
 PAGES = 10  # real pages in the crawl, half in each archive
 
-pytestmark = pytest.mark.skipif(not AEB.is_dir(), reason=f"shared data not found at {AEB}")
+pytestmark = [
+    pytest.mark.slow,  # a local Spark: about two minutes for the module
+    pytest.mark.skipif(not AEB.is_dir(), reason=f"shared data not found at {AEB}"),
+]
 
 
 # ---------------------------------------------------------------------- the crawl

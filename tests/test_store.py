@@ -434,6 +434,7 @@ def _committed(path: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason=f"shared data not found at {POLNEAR_DEV}")
 def test_ingest_killed_midway_then_restarted_stores_everything_exactly_once(tmp_path):
     ids = _documents(tmp_path / "docs")

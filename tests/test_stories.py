@@ -350,6 +350,7 @@ def test_place_is_the_location_most_leads_name_after_in():
     assert label(docs, []) == text
 
 
+@pytest.mark.slow
 def test_a_tie_between_places_is_broken_by_name_not_by_hash_order():
     """Two places named equally often: the story's place must not depend on the process's
     string hashing (it did: votes counted from a set), or two runs of one corpus differ."""

@@ -302,6 +302,7 @@ def test_the_api_reference_renders_without_a_script(served, open_tab):
 # ---------------------------------------------------------------- hostile documents
 
 
+@pytest.mark.slow
 def test_hostile_documents_run_nothing_and_load_nothing(served, open_tab, tmp_path, blank):
     story = _story_with(served.store, "hostile.jsonl:line 1")
     pages = [
