@@ -32,9 +32,11 @@ __all__ = [
     "Outlet",
     "ParagraphLanguage",
     "Quote",
+    "QuoteKind",
     "RawDoc",
     "Removed",
     "Result",
+    "Stance",
     "TimeExpr",
     "content_id",
 ]
@@ -167,6 +169,14 @@ class TimeExpr:
     produced_by: str = "rashomon.times.v1"
 
 
+class QuoteKind(StrEnum):
+    """A quote's form: `direct` (the words inside quotation marks) or `indirect` (reported
+    speech: "he said that ...")."""
+
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Reported speech. `start`/`end` cover the content (for direct quotes, inside the marks).
@@ -174,7 +184,7 @@ class Quote:
     speaker outward to the outlet ("Russian Defense Ministry"). `continues` is the index of the
     quote whose speaker this one carries on without a new cue."""
 
-    kind: str
+    kind: QuoteKind
     start: int
     end: int
     text: str
@@ -190,6 +200,18 @@ class Quote:
     produced_by: str = "rashomon.quotes.v1"
 
 
+class Stance(StrEnum):
+    """How an article puts a claim forward: `asserted` (the outlet's own voice), `reported`
+    (inside a quote), `opinion`, `hedged`; `unknown` for a sentence of a language no claim
+    finder reads (compare's sentence units)."""
+
+    ASSERTED = "asserted"
+    REPORTED = "reported"
+    OPINION = "opinion"
+    HEDGED = "hedged"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """A sentence or clause the article puts forward. `stance`: asserted (the outlet's own
@@ -198,7 +220,7 @@ class Claim:
     start: int
     end: int
     text: str
-    stance: str
+    stance: Stance
     quote: int | None = None
     numbers: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()

@@ -390,3 +390,16 @@ def test_overlapping_quotes_give_disjoint_units(nlp) -> None:
     claims = _claims(nlp, text, quotes=[first, second])
     assert all(a.end <= b.start for a, b in zip(claims, claims[1:], strict=False))
     assert {c.quote for c in claims} <= {0, 1}
+
+
+def test_stances_and_quote_kinds_are_their_enums_and_survive_the_codec(seed_docs) -> None:
+    from rashomon.model import Doc, QuoteKind, Stance
+    from rashomon.store import codec
+
+    for doc in seed_docs.values():
+        again = codec.loads(Doc, codec.dumps(doc))
+        for found in (doc, again):
+            assert found.claims and all(type(c.stance) is Stance for c in found.claims)
+            assert found.quotes and all(type(q.kind) is QuoteKind for q in found.quotes)
+        assert again == doc
+        assert '"asserted"' in codec.dumps(doc)  # written as the plain value

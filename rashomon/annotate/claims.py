@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rashomon.annotate.nlp import sentences_of, text_of
-from rashomon.model import Claim, Quote, TimeExpr
+from rashomon.model import Claim, Quote, Stance, TimeExpr
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc as SpacyDoc
@@ -432,7 +432,7 @@ def _claim(
     negated = _negated(head)
     if seg.quote is not None:
         cue = (facts.quotes[seg.quote].cue or "").lower()
-        stance, cues = "reported", tuple(c for c in (cue,) if c)
+        stance, cues = Stance.REPORTED, tuple(c for c in (cue,) if c)
         if cue.split(" ", 1)[0] in _DENIAL_CUES:
             negated = not negated
     else:
@@ -466,7 +466,7 @@ def _predicate(span: SpacySpan) -> Token:
 
 def _stance(
     span: SpacySpan, head: Token, text: str, start: int, end: int, marked: bytearray
-) -> tuple[str, tuple[str, ...]]:
+) -> tuple[Stance, tuple[str, ...]]:
     """The outlet's stance toward its own unit, and the words that decided it. Words inside
     quotation marks are someone else's and decide nothing; a unit mostly inside them is
     reported (with the cue "quoted")."""
@@ -497,15 +497,15 @@ def _stance(
         if not (t.is_space or t.is_punct):
             prev, pair_start = word, t.idx
     if attributed:
-        return "reported", tuple(attributed)
+        return Stance.REPORTED, tuple(attributed)
     if 2 * inside >= words:
-        return "reported", ("quoted",)
+        return Stance.REPORTED, ("quoted",)
     opinion.extend(_editorial_form(span, head, text[start:end], verbless))
     if opinion:
-        return "opinion", tuple(dict.fromkeys(_in_order(span, opinion + hedges)))
+        return Stance.OPINION, tuple(dict.fromkeys(_in_order(span, opinion + hedges)))
     if hedges:
-        return "hedged", tuple(dict.fromkeys(hedges))
-    return "asserted", ()
+        return Stance.HEDGED, tuple(dict.fromkeys(hedges))
+    return Stance.ASSERTED, ()
 
 
 def _evaluative(t: Token, prev: str, word: str) -> bool:

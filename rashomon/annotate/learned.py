@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rashomon.annotate import quotes as rules
 from rashomon.annotate.tagger import Relation, Tagger
-from rashomon.model import Quote
+from rashomon.model import Quote, QuoteKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc as SpacyDoc
@@ -30,12 +30,12 @@ def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _kind(span: tuple[int, int], context: Any) -> str:
+def _kind(span: tuple[int, int], context: Any) -> QuoteKind:
     """direct when the content lies inside one stretch of quote marks."""
     for start, end in context.inside.spans:
         if start - 1 <= span[0] and span[1] <= end + 1:
-            return "direct"
-    return "indirect"
+            return QuoteKind.DIRECT
+    return QuoteKind.INDIRECT
 
 
 _OPENING_MARKS = '“"‘«„'

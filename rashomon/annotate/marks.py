@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from rashomon.annotate import quotes
-from rashomon.model import Article, Doc, Quote
+from rashomon.model import Article, Doc, Quote, QuoteKind
 
 SENTENCE = re.compile(r"[^\s].*?(?:[.!?。！？]+[”\"»’)]*(?=\s)|\n\n|$)", re.S)
 
@@ -19,7 +19,9 @@ def marks_only(article: Article) -> Doc:
     sentences = tuple((m.start(), m.end()) for m in SENTENCE.finditer(text))
     marked = quotes.find_marked(text)
     found = tuple(
-        Quote("direct", s, e, text[s:e], None, None, None, None) for s, e in marked if e - s > 12
+        Quote(QuoteKind.DIRECT, s, e, text[s:e], None, None, None, None)
+        for s, e in marked
+        if e - s > 12
     )
     note = (
         f"language {article.language}: entities, times, attribution and claims need a model for "

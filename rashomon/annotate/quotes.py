@@ -26,7 +26,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from rashomon.annotate.nlp import sentences_of, text_of
-from rashomon.model import Entity, Quote
+from rashomon.model import Entity, Quote, QuoteKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc as SpacyDoc
@@ -841,7 +841,7 @@ def _mixed_quotes(
         if _words(outside) >= 2:
             frame.used = True
             consumed.update(inner)
-            quotes.append(_quote("indirect", frame.content, frame, context))
+            quotes.append(_quote(QuoteKind.INDIRECT, frame.content, frame, context))
     return quotes, [m for m in marked if m not in consumed]
 
 
@@ -858,7 +858,7 @@ def _direct_quotes(
         frame = _frame_for(start, end, frames, context)
         if frame is not None:
             frame.used = True
-        quotes.append(_quote("direct", (start, end), frame, context))
+        quotes.append(_quote(QuoteKind.DIRECT, (start, end), frame, context))
     return quotes
 
 
@@ -981,7 +981,7 @@ def _indirect_quotes(
         content = _before_introduced(frame.content, marked, context.text)
         if content is None or inside.contains(content[0]) or _covers_marked(content, marked):
             continue
-        quotes.append(_quote("indirect", content, frame, context))
+        quotes.append(_quote(QuoteKind.INDIRECT, content, frame, context))
     return quotes
 
 
@@ -1006,7 +1006,7 @@ def _covers_marked(span: tuple[int, int], marked: list[tuple[int, int]]) -> bool
     return False
 
 
-def _quote(kind: str, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
+def _quote(kind: QuoteKind, span: tuple[int, int], frame: Frame | None, context: _Context) -> Quote:
     text = context.text
     span = _strip_span(text, *span) or span
     if kind == "indirect":
@@ -1181,7 +1181,7 @@ def _later_speaker(quotes: list[Quote], index: int, context: _Context) -> Quote 
             if _is_cue(token) and not _has_clause(token):
                 frame = _verb_frame(token, number)
                 if frame is not None and frame.speaker is not None:
-                    return _quote("direct", (quote.start, quote.end), frame, context)
+                    return _quote(QuoteKind.DIRECT, (quote.start, quote.end), frame, context)
         if any(q.start >= context.sentence_starts[number] for q in quotes[index + 1 : index + 2]):
             break
     return None
@@ -1211,7 +1211,9 @@ def _continuations(quotes: list[Quote], context: _Context) -> list[Quote]:
         if _speaks_for(nxt, quote, context):
             span = _content(list(nxt))
             if span is not None:
-                fresh = Quote("indirect", span[0], span[1], text[span[0] : span[1]], *_NOBODY)
+                fresh = Quote(
+                    QuoteKind.INDIRECT, span[0], span[1], text[span[0] : span[1]], *_NOBODY
+                )
                 added.append(_carry(fresh, quote, index))
     return sorted(quotes + added, key=lambda q: q.start)
 

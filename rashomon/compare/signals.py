@@ -78,7 +78,7 @@ def signals_of(doc: Doc, outlet: Outlet) -> Signals:
     stance, the loaded and sensational words of its headline and its own sentences, the
     promotional lines removed from its page, and what it leaves out ("byline", "date")."""
     article = doc.article
-    stances = [claim.stance for claim in doc.claims]
+    stances: list[str] = [claim.stance for claim in doc.claims]
     return Signals(
         source=article.origin,
         outlet=outlet,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rashomon.compare.words import lists, stem, stems, tokens
-from rashomon.model import Claim, ClaimRef, Doc, Entity, Story
+from rashomon.model import Claim, ClaimRef, Doc, Entity, Stance, Story
 from rashomon.outlets.registry import name_key
 
 __all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
@@ -158,7 +158,7 @@ def _sentence_claims(doc: Doc) -> list[Claim]:
                 start,
                 end,
                 text[start:end],
-                stance="unknown",
+                stance=Stance.UNKNOWN,
                 numbers=numbers,
                 dates=tuple(dict.fromkeys(dates)),
                 entities=tuple(dict.fromkeys(names)),
