@@ -21,7 +21,7 @@ article ids; GET /api/v1/articles/{id} gives `annotation.text`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -50,6 +50,7 @@ from rashomon.report import stories as stories_report
 from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.web.app import require_token
+from rashomon.web.paths import hide_paths
 
 __all__ = ["router"]
 
@@ -134,7 +135,10 @@ class ArticleSummary(BaseModel):
     """An article's metadata as stored."""
 
     id: str = Field(description="The content id: 16 hex digits of the SHA-256 of its input.")
-    origin: str = Field(description="Where it came from: a path, a URL, or api:ID.")
+    origin: str = Field(
+        description="Where it came from: a URL, api:ID, or a file as file:DIGEST/NAME "
+        "(its folder hidden unless serve.show_paths is on)."
+    )
     url: str | None
     outlet: str
     title: str | None
@@ -575,6 +579,15 @@ def _article_summary(info: read.ArticleInfo) -> dict[str, Any]:
     return out
 
 
+def _shown(request: Request, content: dict[str, Any], origins: Iterable[str]) -> dict[str, Any]:
+    """`content` with the server's file paths among `origins` hidden, unless
+    `serve.show_paths` is on (see rashomon.web.paths)."""
+    if _settings(request)["serve.show_paths"]:
+        return content
+    shown: dict[str, Any] = hide_paths(content, origins)
+    return shown
+
+
 def _not_found(what: str) -> HTTPException:
     return HTTPException(404, f"no such {what}")
 
@@ -670,7 +683,7 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
         members=[_article_summary(a) for a in page.articles],
         links=_story_links(info.id),
     )
-    return out
+    return _shown(request, out, [*page.story.articles, *(a.origin for a in page.articles)])
 
 
 @router.get(
@@ -693,7 +706,7 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     annotation = annotate_report.record(result)
     for key in ("outcome", "reason", "detail"):
         annotation.pop(key, None)
-    return {**_article_summary(info), "annotation": annotation}
+    return _shown(request, {**_article_summary(info), "annotation": annotation}, [info.origin])
 
 
 @router.get(
@@ -734,7 +747,7 @@ def get_outlet(
     if found is None:
         raise _not_found("outlet")
     profile = asdict(found.outlet)
-    return {
+    out = {
         "name": found.outlet.name,
         "profile": profile,
         "description": profile_line(found.outlet),
@@ -745,6 +758,8 @@ def get_outlet(
         "signals": [_signals(s) for s in found.signals],
         "links": _outlet_links(name),
     }
+    origins = [*(a.origin for a in found.articles), *(s.source for s in found.signals)]
+    return _shown(request, out, origins)
 
 
 @router.get(
@@ -779,7 +794,8 @@ def search(
             }
         )
     total = read.search_count(_store(request).db, q)
-    return {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
+    out = {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
+    return _shown(request, out, [hit.article.origin for hit in hits])
 
 
 # -- writing -------------------------------------------------------------------------------------
