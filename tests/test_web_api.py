@@ -449,6 +449,22 @@ def test_post_a_raw_html_body_with_metadata_in_the_query(fresh: Store) -> None:
     assert bad.status_code == 422 and "ISO date" in bad.json()["detail"]
 
 
+def test_query_metadata_beside_a_json_body_is_honoured(fresh: Store) -> None:
+    app = app_for(fresh)
+    response = post(app, {"text": SHORT_REPORT, "title": "Bridge"}, params={"outlet": "Gazette"})
+    assert response.status_code == 201, response.text
+    assert response.json()["outlet"] == "Gazette" and response.json()["title"] == "Bridge"
+
+
+def test_query_and_json_body_giving_one_field_two_values_is_a_422(fresh: Store) -> None:
+    app = app_for(fresh)
+    response = post(app, {"text": SHORT_REPORT, "outlet": "Gazette"}, params={"outlet": "Herald"})
+    assert response.status_code == 422 and "outlet" in response.json()["detail"]
+    same = post(app, {"text": SHORT_REPORT, "outlet": "Gazette"}, params={"outlet": "Gazette"})
+    assert same.status_code == 201, same.text
+    assert fresh.counts()["articles"] == 1
+
+
 def test_hostile_title_and_body_come_back_verbatim_as_json(fresh: Store) -> None:
     app = app_for(fresh)
     body = f"{SHORT_REPORT}\n\nOne reader wrote {HOSTILE} in the comments, the paper said."

@@ -908,6 +908,9 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
     return _article_summary(found[0]), created
 
 
+_BESIDE = "The page's metadata for a raw body; beside a JSON body, fills what it leaves out."
+
+
 @router.post(
     "/articles",
     response_model=ArticleCreated,
@@ -943,12 +946,12 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
 async def post_article(
     request: Request,
     response: Response,
-    title: Annotated[str | None, Query(max_length=2000, description="Raw bodies only.")] = None,
-    url: Annotated[str | None, Query(max_length=4096, description="Raw bodies only.")] = None,
-    outlet: Annotated[str | None, Query(max_length=500, description="Raw bodies only.")] = None,
-    published: Annotated[str | None, Query(description="Raw bodies only: an ISO date.")] = None,
-    language: Annotated[str | None, Query(max_length=35, description="Raw bodies only.")] = None,
-    byline: Annotated[str | None, Query(max_length=2000, description="Raw bodies only.")] = None,
+    title: Annotated[str | None, Query(max_length=2000, description=_BESIDE)] = None,
+    url: Annotated[str | None, Query(max_length=4096, description=_BESIDE)] = None,
+    outlet: Annotated[str | None, Query(max_length=500, description=_BESIDE)] = None,
+    published: Annotated[str | None, Query(description=_BESIDE + " An ISO date.")] = None,
+    language: Annotated[str | None, Query(max_length=35, description=_BESIDE)] = None,
+    byline: Annotated[str | None, Query(max_length=2000, description=_BESIDE)] = None,
 ) -> Any:
     media_type, charset = split_content_type(request.headers.get("content-type", ""))
     if media_type != "application/json" and media_type not in RAW_TYPES:
@@ -957,11 +960,11 @@ async def post_article(
     body = await request.body()
     settings = _settings(request)
     try:
+        query = _article_in_query(title, url, outlet, published, language, byline)
         if media_type == "application/json":
-            load = _json_source(_article_in(body), settings)
+            load = _json_source(_with_query(_article_in(body), query), settings)
         else:
-            meta = _article_in_query(title, url, outlet, published, language, byline)
-            load = partial(_given, _raw_from(body, media_type, charset, meta))
+            load = partial(_given, _raw_from(body, media_type, charset, query))
         article, created = await run_in_threadpool(_store_one, _store(request), settings, load)
     except InputError as error:
         return _error(_refused(error))
@@ -1005,6 +1008,25 @@ def _article_in_query(
     return ArticleIn.model_construct(
         title=title, url=url, outlet=outlet, published=published, language=language, byline=byline
     )
+
+
+_METADATA = ("title", "url", "outlet", "published", "language", "byline")
+
+
+def _with_query(meta: ArticleIn, query: ArticleIn) -> ArticleIn:
+    """The JSON body's metadata, with what only the query gives added (`?outlet=` beside a
+    JSON body is honoured, not ignored); 422 when the two give a field different values."""
+    added: dict[str, Any] = {}
+    for name in _METADATA:
+        mine, theirs = getattr(meta, name), getattr(query, name)
+        if theirs is None:
+            continue
+        if mine is not None and mine != theirs:
+            raise HTTPException(
+                422, f"{name} is given twice with different values (the query and the body)"
+            )
+        added[name] = theirs
+    return meta.model_copy(update=added) if added else meta
 
 
 def _messages(error: ValidationError) -> list[dict[str, Any]]:
