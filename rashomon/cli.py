@@ -393,6 +393,60 @@ def ingest(
     _finish(counts)
 
 
+@app.command("outlet")
+def outlet_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The outlet the articles were published by.")],
+    db: Annotated[
+        Path, typer.Option("--db", help="The store to correct: a SQLite file that must exist.")
+    ] = Path("news.db"),
+    articles: Annotated[
+        list[str] | None,
+        typer.Option("--article", "-a", metavar="ID", help="An article's id (repeatable)."),
+    ] = None,
+    was: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--was",
+            metavar="OUTLET",
+            help="Every article now under this outlet, e.g. 'unknown: report.txt' (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Correct the outlet of stored articles: name them by id or by the outlet they are
+    under now, and their stories are compared again under the outlet they now have.
+
+    An article whose URL belongs to an outlet in the registry keeps that outlet's name (it
+    is said so). Nothing changes when an id or outlet is unknown (exit code 2).
+    """
+    from rashomon.store import Store
+
+    with _usage_errors():
+        if not db.is_file():
+            raise RashomonError(f"{db}: no such store (create it with `rashomon ingest`)")
+        with Store(db, ctx.obj.settings()) as store:
+            done = store.correct_outlet(name, articles=articles or (), was=was or ())
+    err.print(
+        f"{_count(done.articles, 'article')} now {'says' if done.articles == 1 else 'say'} "
+        f"{one_line(name)}; compared "
+        f"{_count(len(done.stories), 'story', 'stories')} again.",
+        highlight=False,
+        markup=False,
+    )
+    if done.kept:
+        err.print(
+            f"{len(done.kept)} keep the registry outlet their URL names: "
+            + ", ".join(done.kept[:10])
+            + (" …" if len(done.kept) > 10 else ""),
+            highlight=False,
+            markup=False,
+        )
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 class ExportTable(StrEnum):
     articles = "articles"
     stories = "stories"
