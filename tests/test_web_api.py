@@ -694,3 +694,33 @@ def test_openapi_lists_every_endpoint_with_its_response_schema(app: FastAPI) -> 
     assert "text" in post_body["application/json"]["schema"]["properties"]
     comparison = schema["components"]["schemas"]["ComparisonOut"]
     assert {"groups", "headlines", "provenance", "signals"} <= set(comparison["properties"])
+
+
+def test_patch_corrects_an_articles_outlet_and_its_story(fresh: Store) -> None:
+    app = app_for(fresh)
+    created = post(app, {"text": SHORT_REPORT}).json()
+    assert created["outlet"] != "Harbour Gazette"
+    url = created["links"]["self"]
+    changed = call(app, "PATCH", url, json={"outlet": "Harbour Gazette"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["outlet"] == "Harbour Gazette"
+    assert get(app, url)["outlet"] == "Harbour Gazette"
+    story = get(app, created["links"]["story"])
+    assert story["outlets"] == ["Harbour Gazette"] and story["compared"]
+
+
+def test_patch_refuses_bad_bodies_unknown_ids_and_other_origins(fresh: Store) -> None:
+    app = app_for(fresh)
+    url = post(app, {"text": SHORT_REPORT}).json()["links"]["self"]
+    assert call(app, "PATCH", url, json={}).status_code == 422
+    assert call(app, "PATCH", url, json={"outlet": ""}).status_code == 422
+    assert call(app, "PATCH", url, content=b"outlet=x").status_code == 415
+    assert (
+        call(app, "PATCH", "/api/v1/articles/0000000000000000", json={"outlet": "X"}).status_code
+        == 404
+    )
+    foreign = call(
+        app, "PATCH", url, json={"outlet": "X"}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    assert get(app, url)["outlet"] != "X"

@@ -984,6 +984,50 @@ async def post_article(
     }
 
 
+class OutletIn(BaseModel):
+    """The outlet an article was published by, declared by the user."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outlet: str = Field(min_length=1, max_length=500)
+
+
+@router.patch(
+    "/articles/{article_id}",
+    response_model=ArticleSummary,
+    summary="Correct an article's outlet",
+    description=(
+        'Declare the outlet that published a stored article (JSON `{"outlet": NAME}`); its '
+        "story is compared again under the outlet it now has. An article whose URL belongs to "
+        "an outlet of the registry keeps that outlet's name. Needs the write token and the "
+        "same-origin rule as every write."
+    ),
+    dependencies=[Depends(require_token)],
+    responses={**_ERRORS, 422: {"model": Error, "description": "No outlet given."}},
+)
+async def patch_article(request: Request, article_id: str) -> Any:
+    media_type, _ = split_content_type(request.headers.get("content-type", ""))
+    if media_type != "application/json":
+        raise HTTPException(415, 'send application/json: {"outlet": NAME}')
+    try:
+        wanted = OutletIn.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise HTTPException(422, _messages(error)) from None
+    store = _store(request)
+    if not store.known(article_id):
+        raise _not_found("article")
+    await run_in_threadpool(_correct, store, wanted.outlet, article_id)
+    found = read.article(store.db, article_id)
+    if found is None:
+        raise _not_found("article")
+    return _shown(request, _article_summary(found[0]), [found[0].origin])
+
+
+def _correct(store: Store, outlet: str, article_id: str) -> None:
+    with _ANNOTATE:  # one writer of the store's index at a time, as for POST
+        store.correct_outlet(outlet, articles=[article_id])
+
+
 def _article_in(body: bytes) -> ArticleIn:
     if not body.strip():
         raise EmptyInput("api", "the request has no body: send the article as JSON")
