@@ -20,11 +20,20 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from rashomon import __version__
 from rashomon.errors import RashomonError, SettingsError
+from rashomon.ingest.progress import count_files, files_read
 from rashomon.model import Outcome, Result
 from rashomon.pipeline import annotate_inputs, clean_inputs, story_inputs
 from rashomon.report import one_line
@@ -206,7 +215,7 @@ def clean(
         lambda: clean_inputs(paths, settings, stdin=stdin),
         lambda results, out: write(results, fmt.value, out, show_removed=show_removed),
         output,
-        progress and len(paths) > 0,
+        _files_named(paths, settings, progress and len(paths) > 0),
         "cleaning",
     )
 
@@ -244,7 +253,7 @@ def annotate(
         lambda: annotate_inputs(paths, settings, stdin=stdin, raw_text=as_is),
         lambda results, out: write(results, fmt.value, out),
         output,
-        progress and len(paths) > 0,
+        _files_named(paths, settings, progress and len(paths) > 0),
         "annotating",
     )
 
@@ -369,7 +378,9 @@ def ingest(
             settings,
             stdin=getattr(sys.stdin, "buffer", None),
             raw_text=as_is,
-            watch=lambda results: _watch(results, counts, show, "ingesting"),
+            watch=lambda results: _watch(
+                results, counts, show, "ingesting", _files_named(paths, settings, show)
+            ),
         )
         held = store.counts()
     err.print(
@@ -380,6 +391,60 @@ def ingest(
         markup=False,
     )
     _finish(counts)
+
+
+@app.command("outlet")
+def outlet_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The outlet the articles were published by.")],
+    db: Annotated[
+        Path, typer.Option("--db", help="The store to correct: a SQLite file that must exist.")
+    ] = Path("news.db"),
+    articles: Annotated[
+        list[str] | None,
+        typer.Option("--article", "-a", metavar="ID", help="An article's id (repeatable)."),
+    ] = None,
+    was: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--was",
+            metavar="OUTLET",
+            help="Every article now under this outlet, e.g. 'unknown: report.txt' (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Correct the outlet of stored articles: name them by id or by the outlet they are
+    under now, and their stories are compared again under the outlet they now have.
+
+    An article whose URL belongs to an outlet in the registry keeps that outlet's name (it
+    is said so). Nothing changes when an id or outlet is unknown (exit code 2).
+    """
+    from rashomon.store import Store
+
+    with _usage_errors():
+        if not db.is_file():
+            raise RashomonError(f"{db}: no such store (create it with `rashomon ingest`)")
+        with Store(db, ctx.obj.settings()) as store:
+            done = store.correct_outlet(name, articles=articles or (), was=was or ())
+    err.print(
+        f"{_count(done.articles, 'article')} now {'says' if done.articles == 1 else 'say'} "
+        f"{one_line(name)}; compared "
+        f"{_count(len(done.stories), 'story', 'stories')} again.",
+        highlight=False,
+        markup=False,
+    )
+    if done.kept:
+        err.print(
+            f"{len(done.kept)} keep the registry outlet their URL names: "
+            + ", ".join(done.kept[:10])
+            + (" …" if len(done.kept) > 10 else ""),
+            highlight=False,
+            markup=False,
+        )
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 class ExportTable(StrEnum):
@@ -513,7 +578,9 @@ def _grouping_command(
             out,
             stdin=getattr(sys.stdin, "buffer", None),
             raw_text=as_is,
-            watch=lambda results: _watch(results, counts, show, "annotating"),
+            watch=lambda results: _watch(
+                results, counts, show, "annotating", _files_named(paths, settings, show)
+            ),
             progress=grouped,
         )
     _finish(counts)
@@ -543,14 +610,15 @@ def _run(
     produce: Callable[[], Iterable[Result]],
     write: Callable[[Iterable[Result], TextIO], None],
     output: Path | None,
-    progress: bool,
+    files: int | None,
     label: str,
 ) -> None:
-    """Run a command's results into its writer: progress and failures on stderr, the summary
-    table, exit code 2 on a usage error and 1 when any input failed."""
+    """Run a command's results into its writer: progress (when `files`, the inputs' file
+    count, is given) and failures on stderr, the summary table, exit code 2 on a usage error
+    and 1 when any input failed."""
     counts: Counter[tuple[str, str]] = Counter()
     with _usage_errors(), _open_output(output) as out:
-        write(_watch(produce(), counts, progress, label), out)
+        write(_watch(produce(), counts, files is not None, label, files), out)
     _finish(counts)
 
 
@@ -598,21 +666,61 @@ def _watch(
     counts: Counter[tuple[str, str]],
     show: bool,
     label: str = "cleaning",
+    files: int | None = None,
 ) -> Iterator[Result]:
-    """Pass results through while counting them, drawing progress and reporting failures."""
-    with _progress(show, "documents") as bar:
-        task = bar.add_task(label, total=None)
-        for result in results:
-            counts[(str(result.outcome), result.reason)] += 1
-            if result.outcome is Outcome.FAILED:
-                bar.console.print(
-                    f"✗ {one_line(result.origin)}: {one_line(result.detail)}",
-                    highlight=False,
-                    markup=False,
-                    soft_wrap=True,
-                )
-            bar.advance(task)
-            yield result
+    """Pass results through while counting them, drawing progress and reporting failures.
+
+    With `files` (how many files the inputs name) the bar also shows files done of the total
+    and the time left, advanced each time the reader moves on to the next file."""
+    with _file_progress(show) as bar:
+        task = bar.add_task(label, total=files or None, documents=0, files="")
+        started = [0]
+
+        def next_file(_name: str) -> None:
+            started[0] += 1
+            done = started[0] - 1
+            bar.update(task, completed=done, files=f"{done}/{files} files" if files else "")
+
+        with files_read(next_file):
+            yield from _counted(results, counts, bar, task)
+        if files:
+            bar.update(task, completed=files, files=f"{files}/{files} files")
+
+
+def _counted(
+    results: Iterable[Result], counts: Counter[tuple[str, str]], bar: Progress, task: TaskID
+) -> Iterator[Result]:
+    """Count each result and print each failure above the bar."""
+    for n, result in enumerate(results, 1):
+        counts[(str(result.outcome), result.reason)] += 1
+        if result.outcome is Outcome.FAILED:
+            bar.console.print(
+                f"✗ {one_line(result.origin)}: {one_line(result.detail)}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        bar.update(task, documents=n)
+        yield result
+
+
+def _file_progress(show: bool) -> Progress:
+    """The bar of the reading commands: documents so far, files done of all, time left."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[documents]} documents"),
+        TextColumn("{task.fields[files]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    return Progress(*columns, console=err, transient=True, disable=not show)
+
+
+def _files_named(paths: list[str], settings: Settings, show: bool) -> int | None:
+    """How many files the inputs name, for the progress bar's total (None when not shown)."""
+    return count_files(paths, settings) if show else None
 
 
 def _print_summary(counts: Counter[tuple[str, str]]) -> None:

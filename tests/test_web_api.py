@@ -449,6 +449,22 @@ def test_post_a_raw_html_body_with_metadata_in_the_query(fresh: Store) -> None:
     assert bad.status_code == 422 and "ISO date" in bad.json()["detail"]
 
 
+def test_query_metadata_beside_a_json_body_is_honoured(fresh: Store) -> None:
+    app = app_for(fresh)
+    response = post(app, {"text": SHORT_REPORT, "title": "Bridge"}, params={"outlet": "Gazette"})
+    assert response.status_code == 201, response.text
+    assert response.json()["outlet"] == "Gazette" and response.json()["title"] == "Bridge"
+
+
+def test_query_and_json_body_giving_one_field_two_values_is_a_422(fresh: Store) -> None:
+    app = app_for(fresh)
+    response = post(app, {"text": SHORT_REPORT, "outlet": "Gazette"}, params={"outlet": "Herald"})
+    assert response.status_code == 422 and "outlet" in response.json()["detail"]
+    same = post(app, {"text": SHORT_REPORT, "outlet": "Gazette"}, params={"outlet": "Gazette"})
+    assert same.status_code == 201, same.text
+    assert fresh.counts()["articles"] == 1
+
+
 def test_hostile_title_and_body_come_back_verbatim_as_json(fresh: Store) -> None:
     app = app_for(fresh)
     body = f"{SHORT_REPORT}\n\nOne reader wrote {HOSTILE} in the comments, the paper said."
@@ -678,3 +694,33 @@ def test_openapi_lists_every_endpoint_with_its_response_schema(app: FastAPI) -> 
     assert "text" in post_body["application/json"]["schema"]["properties"]
     comparison = schema["components"]["schemas"]["ComparisonOut"]
     assert {"groups", "headlines", "provenance", "signals"} <= set(comparison["properties"])
+
+
+def test_patch_corrects_an_articles_outlet_and_its_story(fresh: Store) -> None:
+    app = app_for(fresh)
+    created = post(app, {"text": SHORT_REPORT}).json()
+    assert created["outlet"] != "Harbour Gazette"
+    url = created["links"]["self"]
+    changed = call(app, "PATCH", url, json={"outlet": "Harbour Gazette"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["outlet"] == "Harbour Gazette"
+    assert get(app, url)["outlet"] == "Harbour Gazette"
+    story = get(app, created["links"]["story"])
+    assert story["outlets"] == ["Harbour Gazette"] and story["compared"]
+
+
+def test_patch_refuses_bad_bodies_unknown_ids_and_other_origins(fresh: Store) -> None:
+    app = app_for(fresh)
+    url = post(app, {"text": SHORT_REPORT}).json()["links"]["self"]
+    assert call(app, "PATCH", url, json={}).status_code == 422
+    assert call(app, "PATCH", url, json={"outlet": ""}).status_code == 422
+    assert call(app, "PATCH", url, content=b"outlet=x").status_code == 415
+    assert (
+        call(app, "PATCH", "/api/v1/articles/0000000000000000", json={"outlet": "X"}).status_code
+        == 404
+    )
+    foreign = call(
+        app, "PATCH", url, json={"outlet": "X"}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    assert get(app, url)["outlet"] != "X"

@@ -28,6 +28,7 @@ from rashomon.store.ingest import ingest_into
 from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN
 from rashomon.web.app import CSP, create_app
 from rashomon.web.pages import code_spans, link_url, snippet_html
+from rashomon.web.paths import public_origin
 from rashomon.web.timeline import MAX_TICKS, Dot, coverage_svg, day_of, ticks
 
 FIXTURES = ROOT / "tests" / "fixtures" / "compare"
@@ -496,7 +497,8 @@ def test_the_article_page_highlights_its_text_and_lists_removed_lines(site, seed
     names = tree.xpath('//ul[contains(@class, "entities")]//span[starts-with(@class, "e ")]')
     assert {e.canonical for e in doc.entities} == {n.text_content() for n in names}
     meta = tree.xpath('//dl[contains(@class, "meta")]')[0].text_content()
-    assert info.outlet in meta and info.origin in meta
+    assert info.outlet in meta and public_origin(info.origin) in meta
+    assert info.origin not in meta  # the server's folders stay hidden
 
 
 def test_an_article_page_lists_its_claim_groups_with_links_both_ways(site, seeds):

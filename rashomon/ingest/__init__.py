@@ -15,12 +15,14 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import BinaryIO
 
 from rashomon.errors import EmptyInput, InputError, ReaderCrash, UnsupportedInput
 from rashomon.ingest.feeds import read_feed
 from rashomon.ingest.fetch import Fetcher
 from rashomon.ingest.files import STDIN, expand, read_file, read_stream
+from rashomon.ingest.progress import reading
 from rashomon.ingest.sniff import HEAD_BYTES, looks_like_feed, looks_like_html
 from rashomon.model import RawDoc
 from rashomon.settings import Settings
@@ -73,15 +75,18 @@ def _one(
     item: str, settings: Settings, stdin: BinaryIO | None, fetch: _Fetch
 ) -> Iterator[RawDoc | InputError]:
     if item == "-":
+        reading(STDIN)
         stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
         if stream is None:
             yield EmptyInput(STDIN, "standard input is closed: nothing to read for '-'")
             return
         yield from read_stream(stream, STDIN, settings, fetch)
     elif is_url(item):
+        reading(item)
         yield from _url(item, fetch)
     else:
         for found in expand(item, settings):
+            reading(found if isinstance(found, Path) else found.source)
             if isinstance(found, InputError):
                 yield found
             else:

@@ -332,6 +332,7 @@ def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
     env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
     env.filters["score"] = lambda x: f"{x:.2f}"
     env.globals["marks"] = VERDICT_MARKS
+    env.globals["shown_origin"] = str  # the web app passes one that hides server paths
     env.globals["stances"] = STANCES
     return env
 

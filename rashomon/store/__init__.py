@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rashomon.errors import StoreError
 from rashomon.model import Doc, Result
 from rashomon.settings import Settings
 from rashomon.store import codec
 from rashomon.store.sqlite import Database
-from rashomon.store.stories import StoryKeeper, features_row, now
+from rashomon.store.stories import Corrected, StoryKeeper, features_row, now
 
-__all__ = ["Added", "Store", "Updated"]
+__all__ = ["Added", "Corrected", "Store", "Updated"]
 
 
 @dataclass
@@ -88,6 +89,48 @@ class Store:
         ids = None if leftovers else placed.stories
         stale = self.keeper.stale(ids, deferring=defer and not leftovers)
         return Updated(placed.articles, len(placed.stories), self.keeper.compare(stale))
+
+    def correct_outlet(
+        self, name: str, *, articles: Sequence[str] = (), was: Sequence[str] = ()
+    ) -> Corrected:
+        """Declare `name` the outlet of the `articles` (content ids) and of every article now
+        under an outlet in `was`, then compare their stories again. StoreError naming what
+        is unknown (and nothing changed) when an id or outlet is not in the store."""
+        name = name.strip()
+        if not name:
+            raise StoreError("the outlet's name is empty")
+        ids = self._articles_named(articles, was)
+        corrected = self.keeper.correct_outlet(ids, name)
+        self.keeper.compare(self.keeper.stale(corrected.stories))
+        return corrected
+
+    def _articles_named(self, articles: Sequence[str], was: Sequence[str]) -> list[str]:
+        if not articles and not was:
+            raise StoreError(
+                "name the articles to correct: their ids, or the outlet they are under"
+            )
+        with self.db.read() as connection:
+            found = {
+                r["id"]
+                for r in connection.execute(
+                    f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(articles))})",
+                    list(articles),
+                )
+            }
+            missing = [a for a in articles if a not in found]
+            for outlet in was:
+                under = [
+                    r["id"]
+                    for r in connection.execute(
+                        "SELECT id FROM articles WHERE outlet = ?", (outlet,)
+                    )
+                ]
+                if not under:
+                    missing.append(f"outlet {outlet!r}")
+                found.update(under)
+        if missing:
+            raise StoreError(f"{self.path}: no such article or outlet: {', '.join(missing)}")
+        return sorted(found)
 
     def counts(self) -> dict[str, int]:
         """Articles, stories, inputs and failed inputs stored, and work still waiting."""

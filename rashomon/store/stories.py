@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache, partial
 
@@ -104,6 +104,16 @@ class Placed:
 
     articles: int
     stories: list[str]
+
+
+@dataclass
+class Corrected:
+    """What an outlet correction did: articles changed, their stories (now stale), and the
+    articles whose URL names a registry outlet, which keeps that outlet's name."""
+
+    articles: int
+    stories: list[str]
+    kept: list[str]
 
 
 class StoryKeeper:
@@ -204,6 +214,49 @@ class StoryKeeper:
         self._positions[row["id"]] = len(self._article_ids)
         self._article_ids.append(row["id"])
         self._last_placed = row["placed"]
+
+    # ------------------------------------------------------------------ correcting
+
+    def correct_outlet(self, article_ids: Sequence[str], name: str) -> Corrected:
+        """Declare `name` as the outlet of the given articles (in one transaction): each Doc
+        and row says it, their stories are described again and left stale, so the next
+        compare counts them under the outlet they now have."""
+        return self.db.write(partial(self._correct_outlet, article_ids=article_ids, name=name))
+
+    def _correct_outlet(
+        self, connection: sqlite3.Connection, article_ids: Sequence[str], name: str
+    ) -> Corrected:
+        from rashomon.compare import outlet_of
+
+        marks = ",".join("?" * len(article_ids))
+        rows = connection.execute(
+            f"SELECT id, doc, story FROM articles WHERE id IN ({marks})", list(article_ids)
+        ).fetchall()
+        stories: dict[str, None] = {}
+        kept: list[str] = []
+        try:
+            for row in rows:
+                doc = codec.loads(Doc, row["doc"])
+                fixed = replace(doc, article=replace(doc.article, outlet=name))
+                shown = outlet_of(fixed).name
+                if shown != name:
+                    kept.append(row["id"])  # its URL is a registry outlet's: that name stays
+                connection.execute(
+                    "UPDATE articles SET doc = ?, outlet = ? WHERE id = ?",
+                    (codec.dumps(fixed), shown, row["id"]),
+                )
+                with self._docs_lock:
+                    self._docs.pop(row["id"], None)
+                if row["story"]:
+                    stories[row["story"]] = None
+            self._forget()  # the index holds outlets: rebuild it from the corrected rows
+            self._catch_up(connection)
+            for story in stories:
+                self._describe(connection, story)
+        except BaseException:
+            self._forget()
+            raise
+        return Corrected(len(rows), list(stories), kept)
 
     # ------------------------------------------------------------------ describing
 

@@ -21,7 +21,7 @@ article ids; GET /api/v1/articles/{id} gives `annotation.text`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -50,6 +50,7 @@ from rashomon.report import stories as stories_report
 from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.web.auth import require_token
+from rashomon.web.paths import hide_paths
 
 __all__ = ["router"]
 
@@ -134,7 +135,10 @@ class ArticleSummary(BaseModel):
     """An article's metadata as stored."""
 
     id: str = Field(description="The content id: 16 hex digits of the SHA-256 of its input.")
-    origin: str = Field(description="Where it came from: a path, a URL, or api:ID.")
+    origin: str = Field(
+        description="Where it came from: a URL, api:ID, or a file as file:DIGEST/NAME "
+        "(its folder hidden unless serve.show_paths is on)."
+    )
     url: str | None
     outlet: str
     title: str | None
@@ -575,6 +579,15 @@ def _article_summary(info: read.ArticleInfo) -> dict[str, Any]:
     return out
 
 
+def _shown(request: Request, content: dict[str, Any], origins: Iterable[str]) -> dict[str, Any]:
+    """`content` with the server's file paths among `origins` hidden, unless
+    `serve.show_paths` is on (see rashomon.web.paths)."""
+    if _settings(request)["serve.show_paths"]:
+        return content
+    shown: dict[str, Any] = hide_paths(content, origins)
+    return shown
+
+
 def _not_found(what: str) -> HTTPException:
     return HTTPException(404, f"no such {what}")
 
@@ -670,7 +683,7 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
         members=[_article_summary(a) for a in page.articles],
         links=_story_links(info.id),
     )
-    return out
+    return _shown(request, out, [*page.story.articles, *(a.origin for a in page.articles)])
 
 
 @router.get(
@@ -693,7 +706,7 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     annotation = annotate_report.record(result)
     for key in ("outcome", "reason", "detail"):
         annotation.pop(key, None)
-    return {**_article_summary(info), "annotation": annotation}
+    return _shown(request, {**_article_summary(info), "annotation": annotation}, [info.origin])
 
 
 @router.get(
@@ -734,7 +747,7 @@ def get_outlet(
     if found is None:
         raise _not_found("outlet")
     profile = asdict(found.outlet)
-    return {
+    out = {
         "name": found.outlet.name,
         "profile": profile,
         "description": profile_line(found.outlet),
@@ -745,6 +758,8 @@ def get_outlet(
         "signals": [_signals(s) for s in found.signals],
         "links": _outlet_links(name),
     }
+    origins = [*(a.origin for a in found.articles), *(s.source for s in found.signals)]
+    return _shown(request, out, origins)
 
 
 @router.get(
@@ -779,7 +794,8 @@ def search(
             }
         )
     total = read.search_count(_store(request).db, q)
-    return {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
+    out = {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
+    return _shown(request, out, [hit.article.origin for hit in hits])
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -892,6 +908,9 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
     return _article_summary(found[0]), created
 
 
+_BESIDE = "The page's metadata for a raw body; beside a JSON body, fills what it leaves out."
+
+
 @router.post(
     "/articles",
     response_model=ArticleCreated,
@@ -927,12 +946,12 @@ def _store_one(store: Store, settings: Settings, load: Callable[[], RawDoc]) -> 
 async def post_article(
     request: Request,
     response: Response,
-    title: Annotated[str | None, Query(max_length=2000, description="Raw bodies only.")] = None,
-    url: Annotated[str | None, Query(max_length=4096, description="Raw bodies only.")] = None,
-    outlet: Annotated[str | None, Query(max_length=500, description="Raw bodies only.")] = None,
-    published: Annotated[str | None, Query(description="Raw bodies only: an ISO date.")] = None,
-    language: Annotated[str | None, Query(max_length=35, description="Raw bodies only.")] = None,
-    byline: Annotated[str | None, Query(max_length=2000, description="Raw bodies only.")] = None,
+    title: Annotated[str | None, Query(max_length=2000, description=_BESIDE)] = None,
+    url: Annotated[str | None, Query(max_length=4096, description=_BESIDE)] = None,
+    outlet: Annotated[str | None, Query(max_length=500, description=_BESIDE)] = None,
+    published: Annotated[str | None, Query(description=_BESIDE + " An ISO date.")] = None,
+    language: Annotated[str | None, Query(max_length=35, description=_BESIDE)] = None,
+    byline: Annotated[str | None, Query(max_length=2000, description=_BESIDE)] = None,
 ) -> Any:
     media_type, charset = split_content_type(request.headers.get("content-type", ""))
     if media_type != "application/json" and media_type not in RAW_TYPES:
@@ -941,11 +960,11 @@ async def post_article(
     body = await request.body()
     settings = _settings(request)
     try:
+        query = _article_in_query(title, url, outlet, published, language, byline)
         if media_type == "application/json":
-            load = _json_source(_article_in(body), settings)
+            load = _json_source(_with_query(_article_in(body), query), settings)
         else:
-            meta = _article_in_query(title, url, outlet, published, language, byline)
-            load = partial(_given, _raw_from(body, media_type, charset, meta))
+            load = partial(_given, _raw_from(body, media_type, charset, query))
         article, created = await run_in_threadpool(_store_one, _store(request), settings, load)
     except InputError as error:
         return _error(_refused(error))
@@ -963,6 +982,50 @@ async def post_article(
         "title": article["title"],
         "links": article["links"],
     }
+
+
+class OutletIn(BaseModel):
+    """The outlet an article was published by, declared by the user."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outlet: str = Field(min_length=1, max_length=500)
+
+
+@router.patch(
+    "/articles/{article_id}",
+    response_model=ArticleSummary,
+    summary="Correct an article's outlet",
+    description=(
+        'Declare the outlet that published a stored article (JSON `{"outlet": NAME}`); its '
+        "story is compared again under the outlet it now has. An article whose URL belongs to "
+        "an outlet of the registry keeps that outlet's name. Needs the write token and the "
+        "same-origin rule as every write."
+    ),
+    dependencies=[Depends(require_token)],
+    responses={**_ERRORS, 422: {"model": Error, "description": "No outlet given."}},
+)
+async def patch_article(request: Request, article_id: str) -> Any:
+    media_type, _ = split_content_type(request.headers.get("content-type", ""))
+    if media_type != "application/json":
+        raise HTTPException(415, 'send application/json: {"outlet": NAME}')
+    try:
+        wanted = OutletIn.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise HTTPException(422, _messages(error)) from None
+    store = _store(request)
+    if not store.known(article_id):
+        raise _not_found("article")
+    await run_in_threadpool(_correct, store, wanted.outlet, article_id)
+    found = read.article(store.db, article_id)
+    if found is None:
+        raise _not_found("article")
+    return _shown(request, _article_summary(found[0]), [found[0].origin])
+
+
+def _correct(store: Store, outlet: str, article_id: str) -> None:
+    with _ANNOTATE:  # one writer of the store's index at a time, as for POST
+        store.correct_outlet(outlet, articles=[article_id])
 
 
 def _article_in(body: bytes) -> ArticleIn:
@@ -989,6 +1052,25 @@ def _article_in_query(
     return ArticleIn.model_construct(
         title=title, url=url, outlet=outlet, published=published, language=language, byline=byline
     )
+
+
+_METADATA = ("title", "url", "outlet", "published", "language", "byline")
+
+
+def _with_query(meta: ArticleIn, query: ArticleIn) -> ArticleIn:
+    """The JSON body's metadata, with what only the query gives added (`?outlet=` beside a
+    JSON body is honoured, not ignored); 422 when the two give a field different values."""
+    added: dict[str, Any] = {}
+    for name in _METADATA:
+        mine, theirs = getattr(meta, name), getattr(query, name)
+        if theirs is None:
+            continue
+        if mine is not None and mine != theirs:
+            raise HTTPException(
+                422, f"{name} is given twice with different values (the query and the body)"
+            )
+        added[name] = theirs
+    return meta.model_copy(update=added) if added else meta
 
 
 def _messages(error: ValidationError) -> list[dict[str, Any]]:

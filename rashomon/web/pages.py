@@ -45,6 +45,7 @@ from rashomon.report.compare_html import (
 )
 from rashomon.store import read
 from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleInfo
+from rashomon.web.paths import public_origin
 from rashomon.web.timeline import Dot, coverage_svg, day_of
 
 __all__ = ["code_spans", "link_url", "router", "snippet_html"]
@@ -143,6 +144,13 @@ def code_spans(text: str) -> Markup:
     )
 
 
+def shown_origin(request: Request) -> Callable[[str], str]:
+    """How the pages show an article's origin: as stored with `serve.show_paths`, else with
+    the server's folders hidden (rashomon.web.paths)."""
+    settings = request.app.state.settings
+    return str if settings["serve.show_paths"] else public_origin
+
+
 def _query(base: str, **params: object) -> str:
     """`base` with the params that are set as its query string."""
     kept = {k: v for k, v in params.items() if v not in (None, "")}
@@ -171,6 +179,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    values.setdefault("shown_origin", shown_origin(request))
     html = _environment().get_template(template).render(path=request.url.path, **values)
     return HTMLResponse(html, status_code=status)
 
@@ -333,7 +342,7 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
     page = read.story(_db(request), story_id)
     if page is None:
         return not_found(request, "story with this id")
-    timeline = coverage_svg(_dots(page.articles, page.info.event_date))
+    timeline = coverage_svg(_dots(page.articles, shown_origin(request), page.info.event_date))
     if page.comparison is None:
         return render(
             request,
@@ -376,9 +385,11 @@ def _filtered(view: StoryView, verdict: str, outlet: str) -> list[Row]:
     return every
 
 
-def _dots(infos: Sequence[ArticleInfo], event_date: str | None = None) -> list[Dot]:
+def _dots(
+    infos: Sequence[ArticleInfo], shown: Callable[[str], str], event_date: str | None = None
+) -> list[Dot]:
     """One dot per article: on its publication day, else (hollow) on the story's event date,
-    else on the day it was added."""
+    else on the day it was added; labelled by its title, else its origin as `shown`."""
     dots = []
     for info in infos:
         placed = day_of(info.published, event_date or info.added_at)
@@ -389,7 +400,7 @@ def _dots(infos: Sequence[ArticleInfo], event_date: str | None = None) -> list[D
             Dot(
                 info.outlet,
                 day,
-                info.title or info.origin,
+                info.title or shown(info.origin),
                 article_href(info.id),
                 published,
                 outlet_href(info.outlet),
@@ -414,7 +425,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     return render(
         request,
         "article.html",
-        title=info.title or info.origin,
+        title=info.title or shown_origin(request)(info.origin),
         info=info,
         a=view,
         story=story.info if story else None,
