@@ -244,7 +244,9 @@ class Story:
     one (a copy is not independent confirmation); `outlets` every outlet that carried it, copies
     included. `event_date` is the consensus of the members' resolved dates (ISO day) and
     `dates` the mentions it rests on; `participants` the people (else organisations) central
-    to most members; `place` the most named location of the leads."""
+    to most members; `place` the most named location of the leads. `scores`, one per
+    article when known, is the same-story score that placed it (None for the report that
+    opened the story and for a copy); `stories.link_threshold` is the least a joiner has."""
 
     id: str
     label: str
@@ -256,6 +258,7 @@ class Story:
     duplicates: tuple[tuple[str, str], ...] = ()
     dates: tuple[DatedMention, ...] = ()
     languages: tuple[str, ...] = ()
+    scores: tuple[float | None, ...] = ()
 
 
 class Outcome(StrEnum):
