@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import semeval  # noqa: E402
 from bench_compare_contradictions import annotated  # noqa: E402
 
-from rashomon.compare import _embed, _batch, outlet_of  # noqa: E402
+from rashomon.compare import _batch, _embed, outlet_of  # noqa: E402
 from rashomon.compare.align import Link, align  # noqa: E402
 from rashomon.compare.units import Unit, units_of  # noqa: E402
 from rashomon.model import Doc, Story  # noqa: E402
@@ -162,6 +162,11 @@ def load_labels(folder: Path = LABELS) -> list[dict]:
             if line.strip():
                 rows.append(json.loads(line))
     return rows
+
+
+def side_key(side: dict) -> tuple[str, int]:
+    """One side of a labelled pair as compare names a claim: its article and start."""
+    return side["source"], int(side["start"])
 
 
 def key_of(row: dict) -> tuple[str, str, str]:

@@ -39,6 +39,15 @@ SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard
 SAME_PERCENT = 0.5  # a percentage needs more: many different shares sit in similar words
 SAME_WORDS = 0.8  # overlap for "the same quoted words"
 ABOUT = 0.15  # how far "about 100" may be from the figure
+WHY = {
+    "number": "the same quantity is counted differently, beyond rounding and stated bounds",
+    "date": "the same statement is put on two different calendar days",
+    "place": "the same thing is put in two places, neither inside the other",
+    "negation": "one claim denies what the other asserts, in the same voice",
+    "predicate": "opposite predicates on otherwise the same claim",
+    "speaker": "the same quoted words are given to two different people",
+    "role": "the same role is held by two different people",
+}
 
 
 def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
@@ -62,8 +71,9 @@ def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
     return found
 
 
-def _conflict(kind: str, left: str, right: str, a: Unit, b: Unit) -> Conflict:
-    return Conflict(kind, left, right, (a.source, b.source))
+def _conflict(kind: str, left: str, right: str, a: Unit, b: Unit, why: str = "") -> Conflict:
+    spans, starts = (a.text, b.text), (a.claim.start, b.claim.start)
+    return Conflict(kind, left, right, (a.source, b.source), spans, starts, why or WHY[kind])
 
 
 # -- numbers --------------------------------------------------------------------------------
