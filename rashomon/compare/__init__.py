@@ -101,7 +101,10 @@ def _claim_groups(
         edges[group_of[link.a]].append(link)
     coverage = _coverage(units)
     share = float(settings["compare.comparable_share"])
-    groups = [_group(m, e, units, coverage, share) for m, e in zip(members, edges, strict=True)]
+    rules = bool(settings["compare.fact_rules"])
+    groups = [
+        _group(m, e, units, coverage, share, rules) for m, e in zip(members, edges, strict=True)
+    ]
     groups.sort(key=lambda g: (VERDICT_ORDER[g.verdict], -len(g.outlets), _first(g, story)))
     return groups
 
@@ -141,11 +144,12 @@ def _group(
     units: Sequence[Unit],
     coverage: Mapping[str, int],
     share: float,
+    rules: bool = True,
 ) -> ClaimGroup:
     claims = tuple(claim_ref(units[i]) for i in members)
     outlets = tuple(dict.fromkeys(units[i].outlet for i in members))
     published = {units[i].source: units[i].published for i in members}
-    found, changes = _split_changes(_conflicts(edges, units), published)
+    found, changes = _split_changes(_conflicts(edges, units, rules), published)
     score = round(float(np.mean([k.score for k in edges])), 3) if edges else 1.0
     gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
     group = ClaimGroup(gid[:11], "agree", _agreement(outlets, changes, published), claims, outlets)
@@ -175,12 +179,14 @@ def _days_apart(c: Conflict, published: Mapping[str, str | None]) -> bool:
     return all(days) and days[0] != days[1]
 
 
-def _conflicts(edges: Sequence[Link], units: Sequence[Unit]) -> tuple[Conflict, ...]:
+def _conflicts(
+    edges: Sequence[Link], units: Sequence[Unit], rules: bool = True
+) -> tuple[Conflict, ...]:
     found: dict[tuple[str, str, str], Conflict] = {}
     for k in edges:
         if k.restatement:
             continue  # linked through another claim of its report: not compared directly
-        for c in conflicts(units[k.a], units[k.b], k):
+        for c in conflicts(units[k.a], units[k.b], k, rules):
             found.setdefault((c.kind, c.left, c.right), c)
     return tuple(found.values())
 

@@ -37,6 +37,8 @@ SAME_CLAIM = 0.5  # lexical overlap (or cross-language cosine) the rest of two c
 SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard): a short
 # claim contained in a long one is not the same statement
 SAME_PERCENT = 0.5  # a percentage needs more: many different shares sit in similar words
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CONTAINED_SHAPE = 0.2  # a count in a named unit may sit in a longer claim: Jaccard from this
 SAME_WORDS = 0.8  # overlap for "the same quoted words"
 ABOUT = 0.15  # how far "about 100" may be from the figure
 WHY = {
@@ -50,8 +52,9 @@ WHY = {
 }
 
 
-def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
-    """The conflicting facts of two aligned claims of different outlets (empty: none)."""
+def conflicts(a: Unit, b: Unit, link: Link, rules: bool = True) -> list[Conflict]:
+    """The conflicting facts of two aligned claims of different outlets (empty: none).
+    `rules` False keeps the checks as they were before the fact rules (see FACT_RULES)."""
     if a.outlet == b.outlet:
         return []
     found: list[Conflict] = []
@@ -61,9 +64,14 @@ def conflicts(a: Unit, b: Unit, link: Link) -> list[Conflict]:
         not same_language and link.cosine >= 0.6
     )
     if close:
-        found += _numbers(a, b, shape if same_language else 1.0)
+        found += _numbers(a, b, shape if same_language else 1.0, rules)
         found += _dates(a, b)
         found += _places(a, b)
+    contained = same_language and link.overlap >= SAME_CLAIM and shape >= CONTAINED_SHAPE
+    if rules and contained and not close:
+        found += _counts(a, b)
+    if rules and (close or contained):
+        found += _weekdays(a, b)
     if same_language and close and _same_voice(a, b):
         found += _negation(a, b)
         found += _predicates(a, b)
@@ -83,9 +91,11 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _numbers(a: Unit, b: Unit, shape: float) -> list[Conflict]:
+def _numbers(a: Unit, b: Unit, shape: float, rules: bool = True) -> list[Conflict]:
+    if rules and (_table_rows(a, b) or a.negated != b.negated):
+        return []  # a denied figure ("did not pay 500,000") states nothing against another
     found = []
-    for unit in {n.unit for n in a.numbers if n.unit} & {n.unit for n in b.numbers if n.unit}:
+    for unit in _shared_units(a, b):
         if unit == "%" and shape < SAME_PERCENT:
             continue
         left = [n for n in a.numbers if n.unit == unit]
@@ -93,6 +103,34 @@ def _numbers(a: Unit, b: Unit, shape: float) -> list[Conflict]:
         if any(_compatible(x, y) for x in left for y in right):
             continue
         found.append(_conflict("number", left[0].text, right[0].text, a, b))
+    return found
+
+
+def _shared_units(a: Unit, b: Unit) -> set[str]:
+    return {n.unit for n in a.numbers if n.unit} & {n.unit for n in b.numbers if n.unit}
+
+
+def _values(u: Unit, unit: str) -> set[float]:
+    return {n.value for n in u.numbers if n.unit == unit}
+
+
+def _table_rows(a: Unit, b: Unit) -> bool:
+    """Whether a shared unit has a range or a list of values in either claim ("from 60,001 to
+    90,000 soles"): rows of one table or scale, whose other figures differ by design."""
+    return any(len(_values(a, u)) > 1 or len(_values(b, u)) > 1 for u in _shared_units(a, b))
+
+
+def _counts(a: Unit, b: Unit) -> list[Conflict]:
+    """A short claim inside a long one ("soldier who killed 20" in "police shot dead a soldier
+    who killed 26 people"): only a count in a named unit, one value on each side, conflicts."""
+    if _table_rows(a, b) or a.negated != b.negated:
+        return []
+    found = []
+    for unit in _shared_units(a, b) - {"%"}:
+        left = [n for n in a.numbers if n.unit == unit]
+        right = [n for n in b.numbers if n.unit == unit]
+        if not any(_compatible(x, y) for x in left for y in right):
+            found.append(_conflict("number", left[0].text, right[0].text, a, b))
     return found
 
 
@@ -126,6 +164,35 @@ def _dates(a: Unit, b: Unit) -> list[Conflict]:
     if a.calendar_days == b.calendar_days or a.days & b.days:
         return []
     return [_conflict("date", next(iter(a.calendar_days)), next(iter(b.calendar_days)), a, b)]
+
+
+def _weekdays(a: Unit, b: Unit) -> list[Conflict]:
+    """The same statement put on two days of the story's calendar, where at least one is a
+    weekday the story resolved ("early Saturday" / "on Monday", "Saturday" / "Dec. 30" when
+    that is a Monday); a claim naming several days is a sequence, not a date."""
+    if not a.days and not b.days:
+        return _named_weekdays(a, b)
+    if len(a.days) != 1 or len(b.days) != 1 or a.days == b.days:
+        return []
+    if a.calendar_days and b.calendar_days:
+        return []  # two calendar dates: _dates decides
+    left, right = next(iter(a.days)), next(iter(b.days))
+    why = f"the story's calendar puts them on {left} and {right}"
+    return [_conflict("date", _day_words(a, left), _day_words(b, right), a, b, why)]
+
+
+def _named_weekdays(a: Unit, b: Unit) -> list[Conflict]:
+    """Where no day was read (a language the time tagger does not read), one weekday name on
+    each side, different ("on Friday" / "on Wednesday")."""
+    if len(a.weekdays) != 1 or len(b.weekdays) != 1 or a.weekdays == b.weekdays:
+        return []
+    left, right = (WEEKDAYS[next(iter(u.weekdays))] for u in (a, b))
+    why = f"one report puts it on a {left}, the other on a {right}"
+    return [_conflict("date", left, right, a, b, why)]
+
+
+def _day_words(u: Unit, day: str) -> str:
+    return f"{u.day_text or day} ({day})"
 
 
 def _places(a: Unit, b: Unit) -> list[Conflict]:

@@ -34,6 +34,7 @@ _WRITTEN_NUMBER = re.compile(
     r"(?!\d)\s?(?P<unit>%|[^\W\d_]{3,})?"
 )
 _GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+")
+_BRACKETS = re.compile(r"\([^()]*\)")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -73,6 +74,9 @@ class Unit:
     via: tuple[str, ...]
     quoted: bool
     sentence: tuple[int, int, str]  # the sentence the claim stands in: start, end, text
+    day_text: str = ""  # how the claim names its day ("early Saturday", "on Dec. 30")
+    weekdays: frozenset[int] = frozenset()  # weekday names in the claim, 0 = Monday
+    negated: bool = False  # the claim, or its sentence in a language read word by word, denies
 
     @property
     def text(self) -> str:
@@ -109,14 +113,21 @@ def _counted(n: Number, text: str) -> Number:
     """A bare number takes the word before it as its unit ("killed 20" -> "^kill"), so that
     "killed 20" and "killed 26" are the same quantity told twice; numbers stay bare when
     the word before is a function word or absent."""
-    if n.unit:
+    if n.unit and n.unit not in _people():
         return n
     digits = f"{n.value:g}" if n.value < 1e6 else ""
     at = text.find(digits) if digits else -1
     before = tokens(text[:at]) if at > 0 else []
     if not before or before[-1] in lists().stopwords or before[-1].isdigit():
         return n
+    if n.unit and not before[-1].endswith(("ed", "ing")):
+        return n  # "at least 9 people" keeps its unit; "killed 26 people" counts the killed
     return Number(n.value, "^" + stem(before[-1]), n.bound, n.text, n.step)
+
+
+@lru_cache(maxsize=1)
+def _people() -> frozenset[str]:
+    return frozenset(stem(w) for w in lists().people)
 
 
 def _bound(prefix: str) -> str:
@@ -194,6 +205,9 @@ def _unit(
         via=quote.via if quote else (),
         quoted=quote is not None and quote.kind == "direct",
         sentence=_sentence(doc, claim),
+        day_text=_day_text(doc, claim),
+        weekdays=_weekdays(claim.text),
+        negated=claim.negated or bool(set(tokens(claim.text)) & lists().negators_other),
     )
 
 
@@ -213,6 +227,19 @@ def _days(
         if value and _DAY.match(value):
             days.add(value)
     return frozenset(days)
+
+
+def _weekdays(text: str) -> frozenset[int]:
+    """The weekdays `text` names, by the weekday lists of every language; one in brackets
+    ("1.1193 (Tuesday: 1.1234)") dates an earlier figure, not the statement."""
+    words = set(tokens(_BRACKETS.sub(" ", text)))
+    return frozenset(n for name, n in lists().weekdays if name in words)
+
+
+def _day_text(doc: Doc, claim: Claim) -> str:
+    """The words of the first time expression inside the claim."""
+    inside = [t for t in doc.times if claim.start <= t.start and t.end <= claim.end]
+    return inside[0].text if inside else ""
 
 
 def _sentence(doc: Doc, claim: Claim) -> tuple[int, int, str]:
