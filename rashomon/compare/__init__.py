@@ -59,7 +59,7 @@ def compare_story(
     originals = [d for d in members if d.article.origin not in copies]
     outlets = {d.article.origin: outlet_of(d) for d in members}
     labels = [outlets[d.article.origin].name for d in originals]
-    units = units_of(originals, labels, story)
+    units = units_of(originals, labels, story, bool(settings["compare.fact_rules"]))
     encode = partial(
         _embed,
         name=str(settings["stories.encoder"]),

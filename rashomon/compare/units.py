@@ -35,6 +35,20 @@ _WRITTEN_NUMBER = re.compile(
 )
 _GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+")
 _BRACKETS = re.compile(r"\([^()]*\)")
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+_MONEY_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "b": 1e9,
+    "billion": 1e9,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -109,11 +123,24 @@ def _step(digits: str) -> float:
     return 10.0 ** (len(whole) - len(whole.rstrip("0")))
 
 
-def _counted(n: Number, text: str) -> Number:
+def _money(n: Number, text: str) -> Number:
+    """A bare figure written as money ("$135 bn", "€2.5 million") in the currency's code and
+    at its scale, so "$135 bn" meets "$185.5 billion" and not "135 people"."""
+    if n.unit or n.bound != "=":
+        return n
+    digits = re.escape(f"{n.value:g}")
+    m = re.search(rf"(?P<cur>[$€£¥])\s?{digits}(?![\d.])\s?(?P<scale>[a-z]+)?", text, re.I)
+    if not m:
+        return n
+    scale = _MONEY_SCALE.get((m["scale"] or "").lower(), 1.0)
+    return Number(n.value * scale, _CURRENCY[m["cur"]], n.bound, m.group(0).strip(), n.step * scale)
+
+
+def _counted(n: Number, text: str, rules: bool = True) -> Number:
     """A bare number takes the word before it as its unit ("killed 20" -> "^kill"), so that
     "killed 20" and "killed 26" are the same quantity told twice; numbers stay bare when
     the word before is a function word or absent."""
-    if n.unit and n.unit not in _people():
+    if n.unit and (not rules or n.unit not in _people()):
         return n
     digits = f"{n.value:g}" if n.value < 1e6 else ""
     at = text.find(digits) if digits else -1
@@ -138,13 +165,16 @@ def _bound(prefix: str) -> str:
     return "="
 
 
-def units_of(docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = None) -> list[Unit]:
-    """Every claim of `docs` (outlets[i] published docs[i]) as a Unit, in document order."""
+def units_of(
+    docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = None, rules: bool = True
+) -> list[Unit]:
+    """Every claim of `docs` (outlets[i] published docs[i]) as a Unit, in document order.
+    `rules` False reads figures, weekdays and denials as before the fact rules."""
     resolved = {(m.source, m.start): m.value for m in (story.dates if story else ())}
     found: list[Unit] = []
     for doc, outlet in zip(docs, outlets, strict=True):
         for claim in doc.claims or _sentence_claims(doc):
-            found.append(_unit(len(found), doc, outlet, claim, resolved))
+            found.append(_unit(len(found), doc, outlet, claim, resolved, rules))
     return found
 
 
@@ -180,12 +210,20 @@ def _sentence_claims(doc: Doc) -> list[Claim]:
 
 
 def _unit(
-    index: int, doc: Doc, outlet: str, claim: Claim, resolved: dict[tuple[str, int], str]
+    index: int,
+    doc: Doc,
+    outlet: str,
+    claim: Claim,
+    resolved: dict[tuple[str, int], str],
+    rules: bool = True,
 ) -> Unit:
     article = doc.article
     quote = doc.quotes[claim.quote] if claim.quote is not None else None
     speaker_type = _entity_type(doc.entities, quote.speaker_span) if quote else None
-    numbers = tuple(_counted(n, claim.text) for n in map(parse_number, claim.numbers) if n)
+    parsed = [n for n in map(parse_number, claim.numbers) if n]
+    if rules:
+        parsed = [_money(n, claim.text) for n in parsed]
+    numbers = tuple(_counted(n, claim.text, rules) for n in parsed)
     return Unit(
         index=index,
         source=article.origin,
@@ -206,8 +244,8 @@ def _unit(
         quoted=quote is not None and quote.kind == "direct",
         sentence=_sentence(doc, claim),
         day_text=_day_text(doc, claim),
-        weekdays=_weekdays(claim.text),
-        negated=claim.negated or bool(set(tokens(claim.text)) & lists().negators_other),
+        weekdays=_weekdays(claim.text) if rules else frozenset(),
+        negated=claim.negated or (rules and _denies(claim.text)),
     )
 
 
@@ -227,6 +265,10 @@ def _days(
         if value and _DAY.match(value):
             days.add(value)
     return frozenset(days)
+
+
+def _denies(text: str) -> bool:
+    return bool(set(tokens(text)) & lists().negators_other)
 
 
 def _weekdays(text: str) -> frozenset[int]:
