@@ -10,7 +10,7 @@ import pytest
 
 from rashomon.annotate import annotate_stream, annotate_texts
 from rashomon.compare import compare_story
-from rashomon.compare.units import parse_number, units_of
+from rashomon.compare.units import is_furniture, parse_number, units_of
 from rashomon.model import Article, Comparison, Conflict, Doc
 from rashomon.settings import Settings
 from rashomon.stories import features_for, story_of
@@ -201,3 +201,42 @@ def test_a_conflict_keeps_its_spans_and_why() -> None:
 def test_parse_number_still_reads_plain_figures() -> None:
     n = parse_number("about 100 homes")
     assert n is not None and n.bound == "~"
+
+
+# -- page furniture ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow us on Twitter for the latest news",
+        "Get our curated newsletters delivered to your inbox",
+        "By registering you agree to our privacy policy, terms & conditions.",
+        "Are you a print subscriber?",
+        "Read or Share this story: -no-tribal-compact-before-she-gets-facts/4662135002",
+        "Original-Content von: bpa, übermittelt durch news aktuell",
+    ],
+)
+def test_page_furniture_is_never_a_claim(text) -> None:
+    assert is_furniture(text)
+
+
+def test_a_sentence_of_the_story_is_not_furniture() -> None:
+    assert not is_furniture("The company said its newsletter reached 2 million readers.")
+    assert not is_furniture("Nine people have died after floods in Jakarta.")
+
+
+def test_furniture_shared_by_two_reports_is_not_an_agreement() -> None:
+    form = " Get our curated newsletters delivered to your inbox."
+    found = _compare(
+        "Nine people died in floods in Jakarta on New Year's Eve." + form,
+        "Floods killed nine people in Jakarta on New Year's Eve." + form,
+    )
+    texts = [c.text for g in found.groups for c in g.claims]
+    assert texts and not any("newsletter" in t for t in texts)
+    anchor = _compare(
+        "Nine people died in floods in Jakarta on New Year's Eve." + form,
+        "Floods killed nine people in Jakarta on New Year's Eve." + form,
+        compare__fact_rules=False,
+    )
+    assert any("newsletter" in c.text for g in anchor.groups for c in g.claims)

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rashomon.clean.text import furniture_reason
 from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.model import Claim, ClaimRef, Doc, Entity, Story
 from rashomon.outlets.registry import name_key
 
-__all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
+__all__ = ["Number", "Unit", "claim_ref", "is_furniture", "parse_number", "units_of"]
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SENTENCE_CLAIMS = "rashomon.compare.sentences.v1"
@@ -174,8 +175,22 @@ def units_of(
     found: list[Unit] = []
     for doc, outlet in zip(docs, outlets, strict=True):
         for claim in doc.claims or _sentence_claims(doc):
+            if rules and is_furniture(claim.text):
+                continue
             found.append(_unit(len(found), doc, outlet, claim, resolved, rules))
     return found
+
+
+FURNITURE_WORDS = 40  # a longer claim is a sentence of the story, whatever words it has
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a claim is page furniture ("Follow us on …", a newsletter form, a paywall
+    notice, a press-release footer): by the cleaner's line cues or the list in compare.toml."""
+    if len(text.split()) > FURNITURE_WORDS:
+        return False
+    pattern = lists().furniture
+    return furniture_reason(text) is not None or bool(pattern and pattern.search(text))
 
 
 def _sentence_claims(doc: Doc) -> list[Claim]:

@@ -69,6 +69,7 @@ class Lists:
     negators_other: frozenset[str] = frozenset()
     weekdays: tuple[tuple[str, int], ...] = ()  # (name, 0 = Monday .. 6)
     people: frozenset[str] = frozenset()
+    furniture: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +94,7 @@ def lists() -> Lists:
         negators_other=frozenset(data["negators_other"].split()),
         weekdays=_weekdays(data["weekdays"]),
         people=frozenset(data["people"].split()),
+        furniture=re.compile("|".join(data["furniture"]), re.IGNORECASE),
     )
 
 
