@@ -17,13 +17,20 @@ from rashomon.stories import features_for, story_of
 
 
 def _compare(
-    left: str, right: str, language: str | None = None, published: date | None = None, **changes
+    left: str,
+    right: str,
+    language: str | None = None,
+    published: date | None = None,
+    title: str | None = None,
+    **changes,
 ) -> Comparison:
     """Two one-outlet reports of one story (in `language`, published on `published` when
     given), compared with the settings changed by `changes`."""
     settings = Settings().replace(**changes)
     articles = [
-        Article(id=name, origin=name, text=text, language=language, published=published)
+        Article(
+            id=name, origin=name, text=text, language=language, published=published, title=title
+        )
         for name, text in (("a.txt", left), ("b.txt", right))
     ]
     docs = [d for d in annotate_stream(articles, settings) if isinstance(d, Doc)]
@@ -240,3 +247,34 @@ def test_furniture_shared_by_two_reports_is_not_an_agreement() -> None:
         compare__fact_rules=False,
     )
     assert any("newsletter" in c.text for g in anchor.groups for c in g.claims)
+
+
+# -- independence and headlines -------------------------------------------------------------
+
+WIRE = "The central bank cut the reserve requirement ratio by 50 basis points, effective Jan. 6."
+
+
+def test_a_wire_text_run_verbatim_is_one_source() -> None:
+    found = _compare(WIRE + TAIL, WIRE + " The yuan held steady in Shanghai trading.")
+    (group,) = [g for g in found.groups if g.verdict == "agree" and "reserve" in g.claims[0].text]
+    assert "1 independent source" in group.reason and "same words" in group.reason
+    anchor = _compare(WIRE + TAIL, WIRE + " The yuan held steady.", compare__fact_rules=False)
+    (group,) = [g for g in anchor.groups if g.verdict == "agree" and "reserve" in g.claims[0].text]
+    assert "2 independent outlets" in group.reason
+
+
+def test_reworded_reports_stay_independent() -> None:
+    found = _compare(
+        WIRE + TAIL,
+        "Banks must hold 50 basis points less in reserve from Jan. 6 after the central bank cut.",
+    )
+    reasons = [g.reason for g in found.groups if g.verdict == "agree"]
+    assert reasons and all("same words" not in r for r in reasons)
+
+
+def test_a_headline_is_not_its_own_evidence() -> None:
+    headline = "Floods kill nine in Jakarta as rains hit the capital"
+    body = f"{headline}. Rescue teams searched flooded streets in the south of the city."
+    found = _compare(body, "Nine people died in floods in Jakarta.", title=headline)
+    check = next(h for h in found.headlines if h.source == "a.txt")
+    assert check.evidence is None or not check.evidence.text.startswith(headline)

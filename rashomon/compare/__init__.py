@@ -152,7 +152,9 @@ def _group(
     found, changes = _split_changes(_conflicts(edges, units, rules), published)
     score = round(float(np.mean([k.score for k in edges])), 3) if edges else 1.0
     gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
-    group = ClaimGroup(gid[:11], "agree", _agreement(outlets, changes, published), claims, outlets)
+    copies = _copies(members, units) if rules else []
+    agreement = _agreement(outlets, changes, published, copies)
+    group = ClaimGroup(gid[:11], "agree", agreement, claims, outlets)
     group = replace(group, score=score, changes=changes)
     if found:
         reason = _contradiction(found)
@@ -198,10 +200,53 @@ def _comparable(outlet: str, coverage: Mapping[str, int], share: float) -> tuple
     )
 
 
+COPY_SHARE = 0.9  # word-set Jaccard from which two claims are one text passed on (wire copy)
+COPY_WORDS = 8  # and only claims this long: short phrases coincide without copying
+
+
+def _copies(members: Sequence[int], units: Sequence[Unit]) -> list[list[str]]:
+    """Outlets of the group whose claims are one text passed on verbatim (a wire story run by
+    several outlets): each list is one source, in outlet order; outlets alone are left out."""
+    words = {i: set(units[i].words) for i in members}
+    parent = {units[i].outlet: units[i].outlet for i in members}
+
+    def root(o: str) -> str:
+        while parent[o] != o:
+            o = parent[o]
+        return o
+
+    for n, i in enumerate(members):
+        for j in members[n + 1 :]:
+            a, b = units[i], units[j]
+            if a.outlet != b.outlet and _verbatim(words[i], words[j]):
+                parent[root(a.outlet)] = root(b.outlet)
+    found: dict[str, list[str]] = {}
+    for outlet in dict.fromkeys(units[i].outlet for i in members):
+        found.setdefault(root(outlet), []).append(outlet)
+    return [names for names in found.values() if len(names) > 1]
+
+
+def _verbatim(a: set[str], b: set[str]) -> bool:
+    if min(len(a), len(b)) < COPY_WORDS:
+        return False
+    return len(a & b) / len(a | b) >= COPY_SHARE
+
+
 def _agreement(
-    outlets: Sequence[str], changes: Sequence[Conflict], published: Mapping[str, str | None]
+    outlets: Sequence[str],
+    changes: Sequence[Conflict],
+    published: Mapping[str, str | None],
+    copies: Sequence[Sequence[str]] = (),
 ) -> str:
     reason = f"stated by {len(outlets)} independent outlets: {', '.join(outlets)}"
+    if copies:
+        sources = len(outlets) - sum(len(c) - 1 for c in copies)
+        shared = "; ".join(", ".join(c) for c in copies)
+        reason = (
+            f"stated by {len(outlets)} outlets, {sources} independent "
+            f"{'source' if sources == 1 else 'sources'}: {', '.join(outlets)}; "
+            f"in the same words, so one source each: {shared}"
+        )
     for c in changes:
         first, second = (published.get(s) for s in c.sources)
         reason += (
