@@ -278,3 +278,62 @@ def test_a_headline_is_not_its_own_evidence() -> None:
     found = _compare(body, "Nine people died in floods in Jakarta.", title=headline)
     check = next(h for h in found.headlines if h.source == "a.txt")
     assert check.evidence is None or not check.evidence.text.startswith(headline)
+
+
+# -- roles, negation and modality --------------------------------------------------------------
+
+
+def test_one_role_given_to_two_people_conflicts() -> None:
+    found = _compare(
+        "Health Minister Jens Spahn announced new rules for care homes on Monday." + TAIL,
+        "Health Minister Karl Lauterbach announced new rules for care homes on Monday." + TAIL,
+    )
+    (conflict,) = [c for c in _conflicts(found) if c.kind == "role"]
+    assert {conflict.left, conflict.right} == {
+        "health minister Jens Spahn",
+        "health minister Karl Lauterbach",
+    }
+    anchor = _compare(
+        "Health Minister Jens Spahn announced new rules for care homes on Monday." + TAIL,
+        "Health Minister Karl Lauterbach announced new rules for care homes on Monday." + TAIL,
+        compare__fact_rules=False,
+    )
+    assert "role" not in _kinds(anchor)
+
+
+def test_a_former_holder_is_no_role_conflict() -> None:
+    found = _compare(
+        "Former Health Minister Jens Spahn criticised the new rules for care homes on Monday."
+        + TAIL,
+        "Health Minister Karl Lauterbach defended the new rules for care homes on Monday." + TAIL,
+    )
+    assert "role" not in _kinds(found)
+
+
+def test_denied_against_confirmed_conflicts() -> None:
+    found = _compare(
+        "The ministry denied that Russian troops had crossed the border near Kharkiv on Monday."
+        + TAIL,
+        "The ministry confirmed that Russian troops had crossed the border near Kharkiv on "
+        "Monday." + TAIL,
+    )
+    (conflict,) = [c for c in _conflicts(found) if c.kind == "negation"]
+    assert conflict.why and len(conflict.spans) == 2
+
+
+def test_did_not_deny_is_no_conflict_with_confirmed() -> None:
+    found = _compare(
+        "The ministry did not deny that Russian troops had crossed the border near Kharkiv on "
+        "Monday." + TAIL,
+        "The ministry confirmed that Russian troops had crossed the border near Kharkiv on "
+        "Monday." + TAIL,
+    )
+    assert "negation" not in _kinds(found)
+
+
+def test_a_hedge_is_no_conflict_with_an_assertion() -> None:
+    found = _compare(
+        "Russian troops may have crossed the border near Kharkiv on Monday." + TAIL,
+        "Russian troops crossed the border near Kharkiv on Monday." + TAIL,
+    )
+    assert _kinds(found) == []

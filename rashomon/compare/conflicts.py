@@ -37,6 +37,7 @@ SAME_CLAIM = 0.5  # lexical overlap (or cross-language cosine) the rest of two c
 SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard): a short
 # claim contained in a long one is not the same statement
 SAME_PERCENT = 0.5  # a percentage needs more: many different shares sit in similar words
+DENIALS = frozenset({"deny", "reject", "refus", "dismiss", "disput", "rebutt"})  # stems
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CONTAINED_SHAPE = 0.2  # a count in a named unit may sit in a longer claim: Jaccard from this
 SAME_WORDS = 0.8  # overlap for "the same quoted words"
@@ -73,8 +74,12 @@ def conflicts(a: Unit, b: Unit, link: Link, rules: bool = True) -> list[Conflict
     if rules and (close or contained):
         found += _weekdays(a, b)
     if same_language and close and _same_voice(a, b):
-        found += _negation(a, b)
+        found += _negation(a, b, rules)
         found += _predicates(a, b)
+        if rules:
+            found += _denied(a, b)
+    if rules and (close or contained):
+        found += _roles(a, b)
     found += _speakers(a, b, link)
     return found
 
@@ -226,13 +231,51 @@ def _same_voice(a: Unit, b: Unit) -> bool:
     return a.speaker is not None and b.speaker is not None and _same_person(a.speaker, b.speaker)
 
 
-def _negation(a: Unit, b: Unit) -> list[Conflict]:
+def _negation(a: Unit, b: Unit, rules: bool = False) -> list[Conflict]:
     if a.claim.negated == b.claim.negated:
+        return []
+    if rules and any(_double_negation(u) for u in (a, b) if u.claim.negated):
         return []
     differ = (a.content ^ b.content) - lists().negators
     if differ & lists().reversals or _opposites(a, b):
         return []
     return [_conflict("negation", _short(a), _short(b), a, b)]
+
+
+def _double_negation(u: Unit) -> bool:
+    """Whether the claim's sentence negates a denial ("did not deny that ..."): it asserts."""
+    words = tokens(u.sentence[2])
+    return bool(set(words) & lists().negators) and bool({stem(w) for w in words} & DENIALS)
+
+
+def _denied(a: Unit, b: Unit) -> list[Conflict]:
+    """One claim denies by its verb what the other confirms ("the ministry denied that troops
+    crossed" / "confirmed that troops crossed"): the negation is the verb's own, with no "not"
+    beside it ("did not deny" confirms)."""
+    if a.claim.negated == b.claim.negated:
+        return []
+    negated = a if a.claim.negated else b
+    if set(negated.words) & lists().negators:
+        return []
+    pairs = _opposites(a, b)
+    if not pairs:
+        return []
+    x, y = pairs[0]
+    why = f"one report has it {x}, the other {y}, in the same voice"
+    return [_conflict("negation", x, y, a, b, why)]
+
+
+def _roles(a: Unit, b: Unit) -> list[Conflict]:
+    """The same role given to two different people ("Health Minister Jens Spahn" / "Health
+    Minister Karl Lauterbach"); a former holder is no conflict, a role named twice is left out."""
+    left, right = dict(a.roles), dict(b.roles)
+    found = []
+    for role in left.keys() & right.keys():
+        x, y = left[role], right[role]
+        if not _same_person(x, y):
+            why = f"both name the {role}, one as {x}, the other as {y}"
+            found.append(_conflict("role", f"{role} {x}", f"{role} {y}", a, b, why))
+    return found
 
 
 def _predicates(a: Unit, b: Unit) -> list[Conflict]:

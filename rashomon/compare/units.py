@@ -92,6 +92,7 @@ class Unit:
     day_text: str = ""  # how the claim names its day ("early Saturday", "on Dec. 30")
     weekdays: frozenset[int] = frozenset()  # weekday names in the claim, 0 = Monday
     negated: bool = False  # the claim, or its sentence in a language read word by word, denies
+    roles: tuple[tuple[str, str], ...] = ()  # (role, person): "health minister", "Jens Spahn"
 
     @property
     def text(self) -> str:
@@ -261,6 +262,7 @@ def _unit(
         day_text=_day_text(doc, claim),
         weekdays=_weekdays(claim.text) if rules else frozenset(),
         negated=claim.negated or (rules and _denies(claim.text)),
+        roles=_roles(doc, _sentence(doc, claim)) if rules else (),
     )
 
 
@@ -280,6 +282,46 @@ def _days(
         if value and _DAY.match(value):
             days.add(value)
     return frozenset(days)
+
+
+ROLE_WORDS = 4  # words of a title before a name ("Chinese Defense Minister Dong Jun")
+
+
+def _roles(doc: Doc, sentence: tuple[int, int, str]) -> tuple[tuple[str, str], ...]:
+    """The roles the sentence gives people by a title right before their name: (role, name),
+    the role lowercased ("health minister"); a former or outgoing holder, or a role given to
+    two people in one sentence, is left out."""
+    start, end, _ = sentence
+    text = doc.article.text
+    found: dict[str, set[str]] = {}
+    for e in doc.entities:
+        if e.type != "PERSON" or e.start < start or e.end > end:
+            continue
+        role = _title_before(text[max(start, e.start - 60) : e.start])
+        if role:
+            found.setdefault(role, set()).add(e.canonical)
+    return tuple((role, next(iter(p))) for role, p in found.items() if len(p) == 1)
+
+
+def _title_before(text: str) -> str:
+    words = text.split()
+    if not words or stem(words[-1].lower().strip(",")) not in _role_nouns():
+        return ""
+    title = []
+    for w in reversed(words[-ROLE_WORDS:]):
+        plain = w.lower().strip(",")
+        if not (w[:1].isupper() or plain in _role_nouns()) or w.endswith((",", ".", ":")):
+            if w is not words[-1]:
+                break
+        title.insert(0, plain)
+    if set(title) & lists().former:
+        return ""
+    return " ".join(w for w in title if w not in lists().stopwords)
+
+
+@lru_cache(maxsize=1)
+def _role_nouns() -> frozenset[str]:
+    return frozenset(stem(w) for w in lists().roles)
 
 
 def _denies(text: str) -> bool:

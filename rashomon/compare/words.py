@@ -70,6 +70,8 @@ class Lists:
     weekdays: tuple[tuple[str, int], ...] = ()  # (name, 0 = Monday .. 6)
     people: frozenset[str] = frozenset()
     furniture: re.Pattern[str] | None = None
+    roles: frozenset[str] = frozenset()
+    former: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +97,8 @@ def lists() -> Lists:
         weekdays=_weekdays(data["weekdays"]),
         people=frozenset(data["people"].split()),
         furniture=re.compile("|".join(data["furniture"]), re.IGNORECASE),
+        roles=frozenset(data["roles"].split()),
+        former=frozenset(data["former"].split()),
     )
 
 
