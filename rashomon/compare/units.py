@@ -310,9 +310,9 @@ def _title_before(text: str) -> str:
     title = []
     for w in reversed(words[-ROLE_WORDS:]):
         plain = w.lower().strip(",")
-        if not (w[:1].isupper() or plain in _role_nouns()) or w.endswith((",", ".", ":")):
-            if w is not words[-1]:
-                break
+        titled = (w[:1].isupper() or plain in _role_nouns()) and not w.endswith((",", ".", ":"))
+        if not titled and w is not words[-1]:
+            break
         title.insert(0, plain)
     if set(title) & lists().former:
         return ""
