@@ -270,7 +270,10 @@ def _only(outlet: str, missing: Sequence[str], alone: bool = False) -> str:
 
 
 def _contradiction(found: Sequence[Conflict]) -> str:
-    parts = [f"{c.kind}: {c.left!r} against {c.right!r}" for c in found]
+    parts = [
+        f"{c.kind}: {c.left!r} against {c.right!r}" + (f" ({c.why})" if c.why else "")
+        for c in found
+    ]
     return "the reports disagree on " + "; ".join(parts)
 
 
