@@ -337,12 +337,17 @@ class ClaimRef:
 class Conflict:
     """Two aligned claims whose facts disagree: `kind` is "number", "date", "place",
     "negation", "speaker" or "predicate"; `left` and `right` are the conflicting facts as each
-    article states them ("12 soldiers" / "15 soldiers"), `sources` the two articles."""
+    article states them ("12 soldiers" / "15 soldiers"), `sources` the two articles. The
+    explanation: `spans` the two claims' text, `starts` where each stands in its article, `why`
+    one line on why the facts cannot both hold."""
 
     kind: str
     left: str
     right: str
     sources: tuple[str, str]
+    spans: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
