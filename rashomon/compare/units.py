@@ -307,7 +307,7 @@ def _title_before(text: str) -> str:
     words = text.split()
     if not words or stem(words[-1].lower().strip(",")) not in _role_nouns():
         return ""
-    title = []
+    title: list[str] = []
     for w in reversed(words[-ROLE_WORDS:]):
         plain = w.lower().strip(",")
         titled = (w[:1].isupper() or plain in _role_nouns()) and not w.endswith((",", ".", ":"))
