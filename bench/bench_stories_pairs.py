@@ -101,6 +101,25 @@ def main() -> None:
         "threshold, no clustering.\n* anchors: oracle threshold per row (their best F1 on these "
         f"very pairs). Goals: F1 >= {GOAL_F1}, Pearson >= {GOAL_PEARSON}."
     )
+    _curve(features, vectors, settings, scorer, pairs, gold)
+
+
+CURVE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def _curve(features, vectors, settings, scorer, pairs, gold) -> None:
+    """Clustered P / R / F1 over `stories.link_threshold`: the setting that moves the point."""
+    print(f"\nstories.link_threshold (packaged model's own: {scorer.threshold:.3f})")
+    print(f"{'threshold':>9} | {'P':>6} {'R':>6} {'F1':>6} | stories")
+    order = order_for_clustering(features)
+    for threshold in (*CURVE, 0.0):
+        moved = settings.replace(stories__link_threshold=threshold)
+        index = cluster(features, vectors, moved, scorer)
+        story = {features[order[i]].source: s for i, s in enumerate(index.story_of)}
+        same = np.array([story[p.id1] == story[p.id2] for p in pairs])
+        p, r, f = semeval.f1(same, gold)
+        name = f"{threshold:.2f}" if threshold else "model"
+        print(f"{name:>9} | {p:6.3f} {r:6.3f} {f:6.3f} | {len(index.members)}")
 
 
 if __name__ == "__main__":

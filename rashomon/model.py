@@ -266,7 +266,9 @@ class Story:
     one (a copy is not independent confirmation); `outlets` every outlet that carried it, copies
     included. `event_date` is the consensus of the members' resolved dates (ISO day) and
     `dates` the mentions it rests on; `participants` the people (else organisations) central
-    to most members; `place` the most named location of the leads."""
+    to most members; `place` the most named location of the leads. `scores`, one per
+    article when known, is the same-story score that placed it (None for the report that
+    opened the story and for a copy); `stories.link_threshold` is the least a joiner has."""
 
     id: str
     label: str
@@ -278,6 +280,7 @@ class Story:
     duplicates: tuple[tuple[str, str], ...] = ()
     dates: tuple[DatedMention, ...] = ()
     languages: tuple[str, ...] = ()
+    scores: tuple[float | None, ...] = ()
 
 
 class Outcome(StrEnum):
@@ -356,12 +359,17 @@ class ClaimRef:
 class Conflict:
     """Two aligned claims whose facts disagree: `kind` is "number", "date", "place",
     "negation", "speaker" or "predicate"; `left` and `right` are the conflicting facts as each
-    article states them ("12 soldiers" / "15 soldiers"), `sources` the two articles."""
+    article states them ("12 soldiers" / "15 soldiers"), `sources` the two articles. The
+    explanation: `spans` the two claims' text, `starts` where each stands in its article, `why`
+    one line on why the facts cannot both hold."""
 
     kind: str
     left: str
     right: str
     sources: tuple[str, str]
+    spans: tuple[str, ...] = ()
+    starts: tuple[int, ...] = ()
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)

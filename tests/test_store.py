@@ -153,15 +153,16 @@ def test_new_database_has_every_migration_and_reopening_changes_nothing(tmp_path
 
 
 def test_a_store_from_before_a_migration_is_brought_up_to_date_keeping_everything(tmp_path, whole):
-    """A version-1 store (no compared_articles yet) opened by this rashomon: migration 2 runs,
-    every article, story and comparison is kept, and the comparisons count as covering their
-    stories."""
+    """A version-1 store (no compared_articles, no article score yet) opened by this
+    rashomon: migrations 2 and 3 run, every article, story and comparison is kept, and the
+    comparisons count as covering their stories."""
     path = tmp_path / "old.db"
     shutil.copy(whole[0], path)
     with sqlite3.connect(path) as c:
         before = c.execute("SELECT id, version, compared, comparison FROM stories").fetchall()
         articles = c.execute("SELECT count(*) FROM articles").fetchone()[0]
         c.execute("ALTER TABLE stories DROP COLUMN compared_articles")
+        c.execute("ALTER TABLE articles DROP COLUMN score")
         c.execute("PRAGMA user_version = 1")
     with Store(path) as store:
         assert store.db.version == len(migrations())
@@ -582,3 +583,25 @@ def test_two_stores_adding_and_placing_at_once_end_consistent(tmp_path, compared
         assert first.counts() == second.counts()
         assert first.counts()["articles"] == len(FILES)
     _assert_consistent(path, len(FILES))
+
+
+def test_a_stored_story_keeps_the_score_that_placed_each_member(tmp_path):
+    from rashomon.pipeline import story_inputs
+    from rashomon.settings import Settings
+    from rashomon.store import read
+    from rashomon.store.ingest import ingest_into
+
+    seeds = [str(p) for p in sorted(EXAMPLES.glob("0*.txt"))]
+    batch = story_inputs(seeds, Settings())[0][0]
+    path = tmp_path / "news.db"
+    for one in seeds:  # one run per report: the second is placed by a reopened index
+        with Store(path, Settings()) as store:
+            ingest_into(store, [one], Settings())
+    with Store(path, Settings()) as store:
+        (info,) = read.stories(store.db, limit=5)
+        page = read.story(store.db, info.id)
+    assert page is not None
+    # the store places in arrival order, the batch in publication order: the opener may
+    # differ, the pair's score does not
+    assert page.story.articles[0] == seeds[0] and page.story.scores[0] is None
+    assert page.story.scores[1] == max(s for s in batch.scores if s is not None)

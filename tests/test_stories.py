@@ -376,3 +376,31 @@ def test_a_tie_between_places_is_broken_by_name_not_by_hash_order():
         )
         found.add(done.stdout.strip())
     assert found == {"Mississippi"}
+
+
+def test_each_member_lists_the_score_that_placed_it(seed_story):
+    story = seed_story[0]
+    assert len(story.scores) == len(story.articles)
+    opener, joiner = story.scores
+    assert opener is None  # it opened the story
+    threshold = default_scorer(None).threshold
+    assert joiner is not None and threshold <= joiner <= 1.0
+
+
+def test_the_link_threshold_moves_the_precision_recall_point(seed_story):
+    joined = seed_story[0].scores[1]
+    assert joined is not None
+    strict = Settings().replace(stories__link_threshold=min(0.999, joined + 0.01))
+    stories, _ = story_inputs(_seeds(), strict)
+    assert len(stories) == 2 and all(s.scores == (None,) for s in stories)
+    loose = Settings().replace(stories__link_threshold=max(0.001, joined - 0.01))
+    stories, _ = story_inputs(_seeds(), loose)
+    assert len(stories) == 1 and stories[0].scores == seed_story[0].scores
+
+
+def test_stories_json_gives_each_members_score():
+    result = CliRunner().invoke(app, ["stories", *_seeds(), "-f", "json", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    story = json.loads(result.stdout)["stories"][0]
+    assert len(story["scores"]) == len(story["articles"]) == 2
+    assert story["scores"][0] is None and 0 < story["scores"][1] <= 1

@@ -43,7 +43,7 @@ from rashomon.lexicon.stopwords import stoplists_for
 from rashomon.model import Hints, Removed
 from rashomon.settings import Settings
 
-__all__ = ["EXTRACTOR", "clean_text", "stoplists_for"]
+__all__ = ["EXTRACTOR", "clean_text", "furniture_reason", "stoplists_for"]
 
 EXTRACTOR = "rashomon.text.v1"
 
@@ -562,6 +562,15 @@ def _strip_outer(text: str) -> str:
 def _is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def furniture_reason(text: str) -> str | None:
+    """The boilerplate reason the cleaner's line cues give `text` read as one line of a page
+    (a claim the cleaner let through: "Get our newsletters delivered to your inbox"), or None."""
+    stripped = " ".join(text.split())
+    words = len(stripped.split())
+    line = _Line(0, text, stripped, words, len(stripped), 0.0, stripped.endswith((".", "!", "?")))
+    return _line_cue(line)
 
 
 def _line_cue(line: _Line) -> str | None:

@@ -59,7 +59,7 @@ def compare_story(
     originals = [d for d in members if d.article.origin not in copies]
     outlets = {d.article.origin: outlet_of(d) for d in members}
     labels = [outlets[d.article.origin].name for d in originals]
-    units = units_of(originals, labels, story)
+    units = units_of(originals, labels, story, bool(settings["compare.fact_rules"]))
     encode = partial(
         _embed,
         name=str(settings["stories.encoder"]),
@@ -101,7 +101,10 @@ def _claim_groups(
         edges[group_of[link.a]].append(link)
     coverage = _coverage(units)
     share = float(settings["compare.comparable_share"])
-    groups = [_group(m, e, units, coverage, share) for m, e in zip(members, edges, strict=True)]
+    rules = bool(settings["compare.fact_rules"])
+    groups = [
+        _group(m, e, units, coverage, share, rules) for m, e in zip(members, edges, strict=True)
+    ]
     groups.sort(key=lambda g: (VERDICT_ORDER[g.verdict], -len(g.outlets), _first(g, story)))
     return groups
 
@@ -141,14 +144,17 @@ def _group(
     units: Sequence[Unit],
     coverage: Mapping[str, int],
     share: float,
+    rules: bool = True,
 ) -> ClaimGroup:
     claims = tuple(claim_ref(units[i]) for i in members)
     outlets = tuple(dict.fromkeys(units[i].outlet for i in members))
     published = {units[i].source: units[i].published for i in members}
-    found, changes = _split_changes(_conflicts(edges, units), published)
+    found, changes = _split_changes(_conflicts(edges, units, rules), published)
     score = round(float(np.mean([k.score for k in edges])), 3) if edges else 1.0
     gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
-    group = ClaimGroup(gid[:11], "agree", _agreement(outlets, changes, published), claims, outlets)
+    copies = _copies(members, units) if rules else []
+    agreement = _agreement(outlets, changes, published, copies)
+    group = ClaimGroup(gid[:11], "agree", agreement, claims, outlets)
     group = replace(group, score=score, changes=changes)
     if found:
         reason = _contradiction(found)
@@ -175,12 +181,14 @@ def _days_apart(c: Conflict, published: Mapping[str, str | None]) -> bool:
     return all(days) and days[0] != days[1]
 
 
-def _conflicts(edges: Sequence[Link], units: Sequence[Unit]) -> tuple[Conflict, ...]:
+def _conflicts(
+    edges: Sequence[Link], units: Sequence[Unit], rules: bool = True
+) -> tuple[Conflict, ...]:
     found: dict[tuple[str, str, str], Conflict] = {}
     for k in edges:
         if k.restatement:
             continue  # linked through another claim of its report: not compared directly
-        for c in conflicts(units[k.a], units[k.b], k):
+        for c in conflicts(units[k.a], units[k.b], k, rules):
             found.setdefault((c.kind, c.left, c.right), c)
     return tuple(found.values())
 
@@ -192,10 +200,53 @@ def _comparable(outlet: str, coverage: Mapping[str, int], share: float) -> tuple
     )
 
 
+COPY_SHARE = 0.9  # word-set Jaccard from which two claims are one text passed on (wire copy)
+COPY_WORDS = 8  # and only claims this long: short phrases coincide without copying
+
+
+def _copies(members: Sequence[int], units: Sequence[Unit]) -> list[list[str]]:
+    """Outlets of the group whose claims are one text passed on verbatim (a wire story run by
+    several outlets): each list is one source, in outlet order; outlets alone are left out."""
+    words = {i: set(units[i].words) for i in members}
+    parent = {units[i].outlet: units[i].outlet for i in members}
+
+    def root(o: str) -> str:
+        while parent[o] != o:
+            o = parent[o]
+        return o
+
+    for n, i in enumerate(members):
+        for j in members[n + 1 :]:
+            a, b = units[i], units[j]
+            if a.outlet != b.outlet and _verbatim(words[i], words[j]):
+                parent[root(a.outlet)] = root(b.outlet)
+    found: dict[str, list[str]] = {}
+    for outlet in dict.fromkeys(units[i].outlet for i in members):
+        found.setdefault(root(outlet), []).append(outlet)
+    return [names for names in found.values() if len(names) > 1]
+
+
+def _verbatim(a: set[str], b: set[str]) -> bool:
+    if min(len(a), len(b)) < COPY_WORDS:
+        return False
+    return len(a & b) / len(a | b) >= COPY_SHARE
+
+
 def _agreement(
-    outlets: Sequence[str], changes: Sequence[Conflict], published: Mapping[str, str | None]
+    outlets: Sequence[str],
+    changes: Sequence[Conflict],
+    published: Mapping[str, str | None],
+    copies: Sequence[Sequence[str]] = (),
 ) -> str:
     reason = f"stated by {len(outlets)} independent outlets: {', '.join(outlets)}"
+    if copies:
+        sources = len(outlets) - sum(len(c) - 1 for c in copies)
+        shared = "; ".join(", ".join(c) for c in copies)
+        reason = (
+            f"stated by {len(outlets)} outlets, {sources} independent "
+            f"{'source' if sources == 1 else 'sources'}: {', '.join(outlets)}; "
+            f"in the same words, so one source each: {shared}"
+        )
     for c in changes:
         first, second = (published.get(s) for s in c.sources)
         reason += (
@@ -219,7 +270,10 @@ def _only(outlet: str, missing: Sequence[str], alone: bool = False) -> str:
 
 
 def _contradiction(found: Sequence[Conflict]) -> str:
-    parts = [f"{c.kind}: {c.left!r} against {c.right!r}" for c in found]
+    parts = [
+        f"{c.kind}: {c.left!r} against {c.right!r}" + (f" ({c.why})" if c.why else "")
+        for c in found
+    ]
     return "the reports disagree on " + "; ".join(parts)
 
 

@@ -36,6 +36,7 @@ from rashomon.model import ClaimRef, Doc, HeadlineCheck
 
 __all__ = ["Thresholds", "check_headlines", "quotation_words"]
 
+ECHO_WORDS = 4  # a shorter headline may open a sentence of its body by chance
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _COLON_QUOTE = re.compile(r"^(?P<speaker>[^:]{2,60}):\s+(?P<words>.+)$")
 _QUOTED = re.compile(r"[\"“«‘'](?P<words>[^\"”»’]{8,})[\"”»’]")
@@ -130,7 +131,7 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
     terms = _headline_terms(quoted or headline, ctx.names)
     pool = ctx.quotes if quoted else range(len(ctx.units))
     source = doc.article.origin
-    own = [i for i in pool if ctx.units[i].source == source]
+    own = [i for i in pool if ctx.units[i].source == source and not _echo(headline, ctx.units[i])]
     others = [i for i in pool if ctx.units[i].source != source]
     cosines = ctx.vectors @ vector if len(ctx.units) else np.zeros(0)
     language = doc.article.language or ""
@@ -152,6 +153,13 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
         elsewhere_score=round(other_score, 3),
         also=_evidence(ctx.units[second], quoted) if second is not None else None,
     )
+
+
+def _echo(headline: str, u: Unit) -> bool:
+    """Whether a sentence of the body is the headline repeated atop it (the same words, maybe
+    with the body's first sentence run on): a headline is never its own evidence."""
+    head, sentence = tokens(headline), tokens(u.sentence[2])
+    return len(head) >= ECHO_WORDS and sentence[: len(head)] == head
 
 
 def _second(

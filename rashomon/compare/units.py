@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rashomon.clean.text import furniture_reason
 from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.model import Claim, ClaimRef, Doc, Entity, Stance, Story
 from rashomon.outlets.registry import name_key
 
-__all__ = ["Number", "Unit", "claim_ref", "parse_number", "units_of"]
+__all__ = ["Number", "Unit", "claim_ref", "is_furniture", "parse_number", "units_of"]
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SENTENCE_CLAIMS = "rashomon.compare.sentences.v1"
@@ -34,6 +35,21 @@ _WRITTEN_NUMBER = re.compile(
     r"(?!\d)\s?(?P<unit>%|[^\W\d_]{3,})?"
 )
 _GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+")
+_BRACKETS = re.compile(r"\([^()]*\)")
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+_MONEY_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "b": 1e9,
+    "billion": 1e9,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -73,6 +89,10 @@ class Unit:
     via: tuple[str, ...]
     quoted: bool
     sentence: tuple[int, int, str]  # the sentence the claim stands in: start, end, text
+    day_text: str = ""  # how the claim names its day ("early Saturday", "on Dec. 30")
+    weekdays: frozenset[int] = frozenset()  # weekday names in the claim, 0 = Monday
+    negated: bool = False  # the claim, or its sentence in a language read word by word, denies
+    roles: tuple[tuple[str, str], ...] = ()  # (role, person): "health minister", "Jens Spahn"
 
     @property
     def text(self) -> str:
@@ -105,18 +125,38 @@ def _step(digits: str) -> float:
     return 10.0 ** (len(whole) - len(whole.rstrip("0")))
 
 
-def _counted(n: Number, text: str) -> Number:
+def _money(n: Number, text: str) -> Number:
+    """A bare figure written as money ("$135 bn", "€2.5 million") in the currency's code and
+    at its scale, so "$135 bn" meets "$185.5 billion" and not "135 people"."""
+    if n.unit or n.bound != "=":
+        return n
+    digits = re.escape(f"{n.value:g}")
+    m = re.search(rf"(?P<cur>[$€£¥])\s?{digits}(?![\d.])\s?(?P<scale>[a-z]+)?", text, re.I)
+    if not m:
+        return n
+    scale = _MONEY_SCALE.get((m["scale"] or "").lower(), 1.0)
+    return Number(n.value * scale, _CURRENCY[m["cur"]], n.bound, m.group(0).strip(), n.step * scale)
+
+
+def _counted(n: Number, text: str, rules: bool = True) -> Number:
     """A bare number takes the word before it as its unit ("killed 20" -> "^kill"), so that
     "killed 20" and "killed 26" are the same quantity told twice; numbers stay bare when
     the word before is a function word or absent."""
-    if n.unit:
+    if n.unit and (not rules or n.unit not in _people()):
         return n
     digits = f"{n.value:g}" if n.value < 1e6 else ""
     at = text.find(digits) if digits else -1
     before = tokens(text[:at]) if at > 0 else []
     if not before or before[-1] in lists().stopwords or before[-1].isdigit():
         return n
+    if n.unit and not before[-1].endswith(("ed", "ing")):
+        return n  # "at least 9 people" keeps its unit; "killed 26 people" counts the killed
     return Number(n.value, "^" + stem(before[-1]), n.bound, n.text, n.step)
+
+
+@lru_cache(maxsize=1)
+def _people() -> frozenset[str]:
+    return frozenset(stem(w) for w in lists().people)
 
 
 def _bound(prefix: str) -> str:
@@ -127,14 +167,31 @@ def _bound(prefix: str) -> str:
     return "="
 
 
-def units_of(docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = None) -> list[Unit]:
-    """Every claim of `docs` (outlets[i] published docs[i]) as a Unit, in document order."""
+def units_of(
+    docs: Sequence[Doc], outlets: Sequence[str], story: Story | None = None, rules: bool = True
+) -> list[Unit]:
+    """Every claim of `docs` (outlets[i] published docs[i]) as a Unit, in document order.
+    `rules` False reads figures, weekdays and denials as before the fact rules."""
     resolved = {(m.source, m.start): m.value for m in (story.dates if story else ())}
     found: list[Unit] = []
     for doc, outlet in zip(docs, outlets, strict=True):
         for claim in doc.claims or _sentence_claims(doc):
-            found.append(_unit(len(found), doc, outlet, claim, resolved))
+            if rules and is_furniture(claim.text):
+                continue
+            found.append(_unit(len(found), doc, outlet, claim, resolved, rules))
     return found
+
+
+FURNITURE_WORDS = 40  # a longer claim is a sentence of the story, whatever words it has
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a claim is page furniture ("Follow us on …", a newsletter form, a paywall
+    notice, a press-release footer): by the cleaner's line cues or the list in compare.toml."""
+    if len(text.split()) > FURNITURE_WORDS:
+        return False
+    pattern = lists().furniture
+    return furniture_reason(text) is not None or bool(pattern and pattern.search(text))
 
 
 def _sentence_claims(doc: Doc) -> list[Claim]:
@@ -169,12 +226,20 @@ def _sentence_claims(doc: Doc) -> list[Claim]:
 
 
 def _unit(
-    index: int, doc: Doc, outlet: str, claim: Claim, resolved: dict[tuple[str, int], str]
+    index: int,
+    doc: Doc,
+    outlet: str,
+    claim: Claim,
+    resolved: dict[tuple[str, int], str],
+    rules: bool = True,
 ) -> Unit:
     article = doc.article
     quote = doc.quotes[claim.quote] if claim.quote is not None else None
     speaker_type = _entity_type(doc.entities, quote.speaker_span) if quote else None
-    numbers = tuple(_counted(n, claim.text) for n in map(parse_number, claim.numbers) if n)
+    parsed = [n for n in map(parse_number, claim.numbers) if n]
+    if rules:
+        parsed = [_money(n, claim.text) for n in parsed]
+    numbers = tuple(_counted(n, claim.text, rules) for n in parsed)
     return Unit(
         index=index,
         source=article.origin,
@@ -194,6 +259,10 @@ def _unit(
         via=quote.via if quote else (),
         quoted=quote is not None and quote.kind == "direct",
         sentence=_sentence(doc, claim),
+        day_text=_day_text(doc, claim),
+        weekdays=_weekdays(claim.text) if rules else frozenset(),
+        negated=claim.negated or (rules and _denies(claim.text)),
+        roles=_roles(doc, _sentence(doc, claim)) if rules else (),
     )
 
 
@@ -213,6 +282,63 @@ def _days(
         if value and _DAY.match(value):
             days.add(value)
     return frozenset(days)
+
+
+ROLE_WORDS = 4  # words of a title before a name ("Chinese Defense Minister Dong Jun")
+
+
+def _roles(doc: Doc, sentence: tuple[int, int, str]) -> tuple[tuple[str, str], ...]:
+    """The roles the sentence gives people by a title right before their name: (role, name),
+    the role lowercased ("health minister"); a former or outgoing holder, or a role given to
+    two people in one sentence, is left out."""
+    start, end, _ = sentence
+    text = doc.article.text
+    found: dict[str, set[str]] = {}
+    for e in doc.entities:
+        if e.type != "PERSON" or e.start < start or e.end > end:
+            continue
+        role = _title_before(text[max(start, e.start - 60) : e.start])
+        if role:
+            found.setdefault(role, set()).add(e.canonical)
+    return tuple((role, next(iter(p))) for role, p in found.items() if len(p) == 1)
+
+
+def _title_before(text: str) -> str:
+    words = text.split()
+    if not words or stem(words[-1].lower().strip(",")) not in _role_nouns():
+        return ""
+    title: list[str] = []
+    for w in reversed(words[-ROLE_WORDS:]):
+        plain = w.lower().strip(",")
+        titled = (w[:1].isupper() or plain in _role_nouns()) and not w.endswith((",", ".", ":"))
+        if not titled and w is not words[-1]:
+            break
+        title.insert(0, plain)
+    if set(title) & lists().former:
+        return ""
+    return " ".join(w for w in title if w not in lists().stopwords)
+
+
+@lru_cache(maxsize=1)
+def _role_nouns() -> frozenset[str]:
+    return frozenset(stem(w) for w in lists().roles)
+
+
+def _denies(text: str) -> bool:
+    return bool(set(tokens(text)) & lists().negators_other)
+
+
+def _weekdays(text: str) -> frozenset[int]:
+    """The weekdays `text` names, by the weekday lists of every language; one in brackets
+    ("1.1193 (Tuesday: 1.1234)") dates an earlier figure, not the statement."""
+    words = set(tokens(_BRACKETS.sub(" ", text)))
+    return frozenset(n for name, n in lists().weekdays if name in words)
+
+
+def _day_text(doc: Doc, claim: Claim) -> str:
+    """The words of the first time expression inside the claim."""
+    inside = [t for t in doc.times if claim.start <= t.start and t.end <= claim.end]
+    return inside[0].text if inside else ""
 
 
 def _sentence(doc: Doc, claim: Claim) -> tuple[int, int, str]:

@@ -66,6 +66,12 @@ class Lists:
     about: tuple[str, ...]
     antonyms: frozenset[tuple[str, str]]
     first_person: frozenset[str]
+    negators_other: frozenset[str] = frozenset()
+    weekdays: tuple[tuple[str, int], ...] = ()  # (name, 0 = Monday .. 6)
+    people: frozenset[str] = frozenset()
+    furniture: re.Pattern[str] | None = None
+    roles: frozenset[str] = frozenset()
+    former: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +93,17 @@ def lists() -> Lists:
         about=_phrases(data["about"]),
         antonyms=frozenset(pairs),
         first_person=frozenset(data["first_person"].split()),
+        negators_other=frozenset(data["negators_other"].split()),
+        weekdays=_weekdays(data["weekdays"]),
+        people=frozenset(data["people"].split()),
+        furniture=re.compile("|".join(data["furniture"]), re.IGNORECASE),
+        roles=frozenset(data["roles"].split()),
+        former=frozenset(data["former"].split()),
     )
+
+
+def _weekdays(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple((name, n) for line in text.split("\n") for n, name in enumerate(line.split()))
 
 
 def _phrases(phrases: list[str]) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ def record(story: Story) -> dict[str, Any]:
         "id": story.id,
         "label": story.label,
         "articles": list(story.articles),
+        "scores": list(story.scores) if story.scores else [None] * len(story.articles),
         "outlets": list(story.outlets),
         "event_date": story.event_date,
         "participants": list(story.participants),

@@ -93,7 +93,7 @@ def _features_of(row: sqlite3.Row) -> tuple[Features, np.ndarray]:
 
 _WITH_FEATURES = """
     SELECT a.seq, a.id, a.origin, a.outlet, a.language, a.published, a.story, a.placed,
-           a.copy_of, f.vector, f.terms, f.counts, f.names, f.signature
+           a.copy_of, a.score, f.vector, f.terms, f.counts, f.names, f.signature
     FROM articles a JOIN story_features f ON f.article = a.id
 """
 
@@ -174,8 +174,8 @@ class StoryKeeper:
         self._last_placed += 1
         story = self._story_ids[number]
         connection.execute(
-            "UPDATE articles SET story = ?, placed = ?, copy_of = ? WHERE seq = ?",
-            (story, self._last_placed, copy_of, row["seq"]),
+            "UPDATE articles SET story = ?, placed = ?, copy_of = ?, score = ? WHERE seq = ?",
+            (story, self._last_placed, copy_of, index.scores[-1], row["seq"]),
         )
         return story
 
@@ -210,7 +210,9 @@ class StoryKeeper:
             self._new_story(story)
         copy_of = self._positions.get(row["copy_of"]) if row["copy_of"] else None
         features, vector = _features_of(row)
-        self._index_for(len(vector)).restore(features, vector, self._numbers[story], copy_of)
+        self._index_for(len(vector)).restore(
+            features, vector, self._numbers[story], copy_of, row["score"]
+        )
         self._positions[row["id"]] = len(self._article_ids)
         self._article_ids.append(row["id"])
         self._last_placed = row["placed"]
@@ -263,7 +265,7 @@ class StoryKeeper:
     def _describe(self, connection: sqlite3.Connection, story_id: str) -> None:
         """Write the story's row from its members: label, date, outlets, the Story itself."""
         members = connection.execute(
-            "SELECT id, origin, copy_of, published, doc FROM articles WHERE story = ? "
+            "SELECT id, origin, copy_of, published, score, doc FROM articles WHERE story = ? "
             "ORDER BY placed",
             (story_id,),
         ).fetchall()
@@ -272,7 +274,8 @@ class StoryKeeper:
         copies = [(docs[m["id"]], docs[m["copy_of"]]) for m in members if m["copy_of"]]
         assert self._index is not None
         features = [self._index.features[self._positions[m["id"]]] for m in members]
-        story = story_of(originals, copies, features)
+        scores = [m["score"] for m in members if m["copy_of"] is None]
+        story = story_of(originals, copies, features, scores)
         if story.id != story_id:
             raise StoreError(f"{self.db.path}: story {story_id} begins with another article")
         days = sorted(m["published"] for m in members if m["published"])

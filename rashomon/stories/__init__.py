@@ -85,6 +85,7 @@ def build_stories(
             [docs[order[i]] for i in originals],
             [(docs[order[c]], docs[order[o]]) for c, o in pairs],
             [features[order[i]] for i in originals + [c for c, _ in pairs]],
+            [index.scores[i] for i in originals],
         )
         for originals, pairs in index.groups()
     ]
@@ -92,10 +93,14 @@ def build_stories(
 
 
 def story_of(
-    originals: Sequence[Doc], copies: Sequence[tuple[Doc, Doc]], features: Sequence[Features]
+    originals: Sequence[Doc],
+    copies: Sequence[tuple[Doc, Doc]],
+    features: Sequence[Features],
+    scores: Sequence[float | None] | None = None,
 ) -> Story:
-    """A Story from its original members (arrival order), its (copy, original) pairs and the
-    features of all of them (for the outlets)."""
+    """A Story from its original members (arrival order), its (copy, original) pairs, the
+    features of all of them (for the outlets) and, when known, the score that placed each
+    original (copies have none)."""
     people = participants(originals)
     day, dates = event_date(originals)
     sources = [d.article.origin for d in originals] + [c.article.origin for c, _ in copies]
@@ -112,6 +117,7 @@ def story_of(
         duplicates=tuple((c.article.origin, o.article.origin) for c, o in copies),
         dates=tuple(dates),
         languages=tuple(languages),
+        scores=(*scores, *(None for _ in copies)) if scores is not None else (),
     )
 
 
@@ -129,6 +135,7 @@ def add_exact_copies(stories: Sequence[Story], copies: Sequence[tuple[str, str]]
                 story,
                 articles=story.articles + tuple(c for c, _ in extra),
                 duplicates=story.duplicates + tuple(extra),
+                scores=story.scores + (None,) * len(extra) if story.scores else (),
             )
         updated.append(story)
     return updated

@@ -130,6 +130,9 @@ class StoryIndex:
         self.story_of: list[int] = []
         self.members: list[list[int]] = []  # originals of each story, in arrival order
         self.copies: dict[int, int] = {}  # copy -> the original it repeats
+        # the story_score that placed each report in its story; None for a story's first
+        # report and for a copy (folded by MinHash, not scored)
+        self.scores: list[float | None] = []
         self._vectors = np.zeros((64, dim), np.float32)
         self._days = np.full(64, _NO_DATE, np.int64)
         self.rarity = rarity if rarity is not None else Rarity()
@@ -162,11 +165,13 @@ class StoryIndex:
             self.copies[i] = original
             story = self.story_of[original]
             self.story_of.append(story)
+            self.scores.append(None)
             return story
-        found = self._best_story(i, features, vector)
+        found, score = self._best_story(i, features, vector)
         if found is None:
             found = len(self.members)
             self.members.append([])
+        self.scores.append(score)
         story = found
         self.members[story].append(i)
         self.story_of.append(story)
@@ -174,7 +179,12 @@ class StoryIndex:
         return story
 
     def restore(
-        self, features: Features, vector: np.ndarray, story: int, copy_of: int | None = None
+        self,
+        features: Features,
+        vector: np.ndarray,
+        story: int,
+        copy_of: int | None = None,
+        score: float | None = None,
     ) -> None:
         """Put back a report whose place was decided before (a store reopening its index):
         in story number `story` (the next new number, or one already in use), or as a copy
@@ -186,6 +196,7 @@ class StoryIndex:
         elif not 0 <= story < len(self.members):
             raise ValueError(f"story number {story} skips ahead of {len(self.members)} stories")
         self.story_of.append(story)
+        self.scores.append(None if copy_of is not None else score)
         if copy_of is not None:
             self.copies[i] = copy_of
             return
@@ -269,11 +280,15 @@ class StoryIndex:
         signals = self.rarity.signals(features, vector, others, self._vectors[pool])
         return self.scorer.probability(signals)
 
-    def _best_story(self, i: int, features: Features, vector: np.ndarray) -> int | None:
-        """The story this report joins: the best by `story_score`, if it clears the
-        threshold."""
+    def _best_story(
+        self, i: int, features: Features, vector: np.ndarray
+    ) -> tuple[int | None, float | None]:
+        """The story this report joins and the `story_score` that placed it: the best story,
+        if it clears the threshold; else (None, None), a story of its own."""
         story, score = self.best(features, vector)
-        return story if story is not None and score >= self.limits.threshold else None
+        if story is not None and score >= self.limits.threshold:
+            return story, round(score, 4)
+        return None, None
 
     def best(self, features: Features, vector: np.ndarray) -> tuple[int | None, float]:
         """The story that fits a report best and its `story_score`, whether or not that
