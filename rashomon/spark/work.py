@@ -399,7 +399,6 @@ class Placing:
     home: bool
     floating: bool = False
     joined: float | None = None  # an undated report: how well it fits the story it joined
-    score: float | None = None  # the same-story score that placed it (StoryIndex.scores)
 
 
 def cluster_block(
@@ -430,7 +429,6 @@ def _place_one(
     stories_before = len(index.members)
     fit = index.best(member.features, member.vector)[1] if undated else 0.0
     number = index.add(member.features, member.vector, counted=True)
-    score = index.scores[position]
     original = index.copies.get(position)
     copied = ordered[original] if original is not None else None
     joined = None
@@ -448,29 +446,27 @@ def _place_one(
         member.home,
         floating,
         joined,
-        score,
     )
 
 
 def build_and_compare(
-    docs: Sequence[tuple[Doc, str | None, float | None]],
+    docs: Sequence[tuple[Doc, str | None]],
     values: dict[str, Any],
     exact_copies: Sequence[tuple[str, str]],
 ) -> tuple[Story, Comparison]:
-    """One story from its members (each with the origin of the report it copies, if any, and
-    the score that placed it) and the inputs that repeat a member byte for byte, and its
-    comparison: `story_of` and `compare_story` as the local pipeline calls them."""
+    """One story from its members (each with the origin of the report it copies, if any) and
+    the inputs that repeat a member byte for byte, and its comparison: `story_of` and
+    `compare_story` as the local pipeline calls them."""
     from rashomon.compare import compare_story
     from rashomon.stories import add_exact_copies, features_for, story_of
 
     settings = Settings(values)
-    ordered = sorted(docs, key=lambda member: clustering_key(member[0]))
-    by_origin = {doc.article.origin: doc for doc, _, _ in ordered}
-    originals = [doc for doc, copy_of, _ in ordered if copy_of is None]
-    scores = [score for _, copy_of, score in ordered if copy_of is None]
-    copies = [(doc, by_origin[copy_of]) for doc, copy_of, _ in ordered if copy_of is not None]
+    ordered = sorted(docs, key=lambda pair: clustering_key(pair[0]))
+    by_origin = {doc.article.origin: doc for doc, _ in ordered}
+    originals = [doc for doc, copy_of in ordered if copy_of is None]
+    copies = [(doc, by_origin[copy_of]) for doc, copy_of in ordered if copy_of is not None]
     features = features_for(originals + [copy for copy, _ in copies], settings)
-    story = story_of(originals, copies, features, scores)
+    story = story_of(originals, copies, features)
     story = add_exact_copies([story], exact_copies)[0]
     return story, compare_story(story, by_origin, settings)
 
