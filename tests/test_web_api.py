@@ -676,6 +676,7 @@ def test_openapi_lists_every_endpoint_with_its_response_schema(app: FastAPI) -> 
         ("get", "/api/v1/outlets/{name}"): ("200", "OutletDetail"),
         ("get", "/api/v1/search"): ("200", "SearchResults"),
         ("post", "/api/v1/articles"): ("201", "ArticleCreated"),
+        ("patch", "/api/v1/articles/{article_id}"): ("200", "ArticleSummary"),
     }
     api_paths = {
         (method, path)
