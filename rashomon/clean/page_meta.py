@@ -19,7 +19,13 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from rashomon.clean.metadata import clean_title, language_code, normalize_byline, parse_date
+from rashomon.clean.metadata import (
+    clean_title,
+    language_code,
+    normalize_byline,
+    outlet_from_url,
+    parse_date,
+)
 
 __all__ = ["PageMeta", "page_meta"]
 
@@ -105,23 +111,16 @@ def _json_ld(tree: HtmlElement) -> dict[str, Any]:
 
 
 def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
+    """The metadata of one parsed page; fields the page does not give are None."""
     meta = _meta_tags(tree)
     ld = _json_ld(tree)
     page = PageMeta()
-    title_el = tree.find(".//title")
-    title_text = " ".join(title_el.text_content().split()) if title_el is not None else None
-    h1 = tree.find(".//h1")
-    page.headline = " ".join(h1.text_content().split()) if h1 is not None else None
     page.site_name = _first(
         meta, "og:site_name", "application-name", "twitter:app:name:iphone"
     ) or ld.get("site_name")
-    raw_title = (
-        _first(meta, "og:title", "twitter:title", "title", "dc.title", "headline")
-        or ld.get("title")
-        or page.headline
-        or title_text
-    )
-    page.title = clean_title(raw_title, page.site_name, url)
+    declared = _declared_titles(tree, meta, ld)
+    page.headline = _headline(tree, declared, _site_parts(declared, page.site_name, url))
+    page.title = clean_title(page.headline or next(iter(declared), None), page.site_name, url)
     page.byline = normalize_byline(_authors(tree, meta, ld))
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
@@ -132,6 +131,79 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     if body and "<" not in body[:200]:
         page.article_body = body
     return page
+
+
+# --- the headline ----------------------------------------------------------------------------
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:•·»«/]+\s+|\s*[|•·»«]\s*")
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _declared_titles(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> list[str]:
+    """The titles the page declares, best first: og/twitter/meta title, JSON-LD headline,
+    then <title>."""
+    titles = [
+        meta.get(name) for name in ("og:title", "twitter:title", "title", "dc.title", "headline")
+    ]
+    titles.append(ld.get("title"))
+    element = tree.find(".//title")
+    titles.append(_text(element) if element is not None else None)
+    return [" ".join(t.split()) for t in titles if t and t.strip()]
+
+
+def _site_parts(declared: list[str], site_name: str | None, url: str | None) -> set[str]:
+    """Word keys that name the site rather than the article: the site name, the domain's label,
+    and the last part of a declared title cut at a separator ("Story | Site"), unless that part
+    is a whole declared title too."""
+    parts = {_words(site_name or "")}
+    whole = {_words(title) for title in declared}
+    outlet = outlet_from_url(url)
+    if outlet:
+        parts.add(_words(outlet.split(".")[0]))
+        parts.add(_words(outlet))
+    for title in declared:
+        pieces = [piece for piece in _TITLE_SEPARATOR.split(title) if piece.strip()]
+        if len(pieces) > 1:
+            parts.add(_words(pieces[-1]))
+    parts.discard("")
+    parts.difference_update(whole)
+    return parts
+
+
+def _agrees(heading: str, title: str) -> bool:
+    """The heading and a declared title are the same headline: one's words are a run of the
+    other's, at least two words and two fifths of the longer."""
+    a, b = _words(heading), _words(title)
+    short, long = sorted((a, b), key=len)
+    if len(short.split()) < 2 or f" {short} " not in f" {long} ":
+        return False
+    return long.startswith(short) or len(short.split()) >= 0.4 * len(long.split())
+
+
+def _headings(tree: HtmlElement, tag: str) -> list[str]:
+    texts = (_text(element) for element in tree.iter(tag))
+    return [text for text in texts if 3 <= len(text) <= 300]
+
+
+def _headline(tree: HtmlElement, declared: list[str], site: set[str]) -> str | None:
+    """The article's visible headline: the first <h1> (else <h2>) that agrees with a declared
+    title, else the first <h1> that is not the site's name; None when there is none."""
+    h1s = [h for h in _headings(tree, "h1") if _words(h) not in site]
+    for heading in [*h1s, *(h for h in _headings(tree, "h2") if _words(h) not in site)]:
+        if any(_agrees(heading, title) for title in declared):
+            return heading
+    return h1s[0] if h1s else None
+
+
+# --- meta tags, bylines, dates ---------------------------------------------------------------
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
