@@ -8,6 +8,7 @@ Every rule is general (no outlet is special-cased) and measured on the WCXB dev 
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -57,14 +58,18 @@ def _walk_json(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk_json(child)
 
 
-def _json_names(value: Any) -> list[str]:
+def _json_names(value: Any, *, people: bool = False) -> list[str]:
+    """The names in a schema.org author or publisher value (a string, an object, a list);
+    with `people`, only those of objects typed Person and of plain strings."""
     if isinstance(value, str):
-        return [value]
+        return [html.unescape(value)]
     if isinstance(value, dict):
         name = value.get("name")
-        return [name] if isinstance(name, str) else []
+        if people and "Person" not in str(value.get("@type", "Person")):
+            return []
+        return [html.unescape(name)] if isinstance(name, str) else []
     if isinstance(value, list):
-        return [n for item in value for n in _json_names(item)]
+        return [n for item in value for n in _json_names(item, people=people)]
     return []
 
 
@@ -103,6 +108,9 @@ def _json_ld(tree: HtmlElement) -> dict[str, Any]:
                 names = _json_names(obj.get("author"))
                 if names:
                     found["author"] = ", ".join(names)
+                people = _json_names(obj.get("author"), people=True)
+                if people:
+                    found["author_people"] = ", ".join(people)
             if "site_name" not in found:
                 names = _json_names(obj.get("publisher"))
                 if names:
@@ -121,7 +129,7 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     declared = _declared_titles(tree, meta, ld)
     page.headline = _headline(tree, declared, _site_parts(declared, page.site_name, url))
     page.title = clean_title(page.headline or next(iter(declared), None), page.site_name, url)
-    page.byline = normalize_byline(_authors(tree, meta, ld))
+    page.byline = normalize_byline(_authors(tree, meta, ld, page.site_name))
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
     page.published = parse_date(_declared_date(meta, ld))
@@ -235,31 +243,73 @@ def _first(meta: dict[str, str], *names: str) -> str | None:
     return None
 
 
-def _authors(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
-    """The declared author(s): JSON-LD, then meta tags (not a profile URL), then an element
-    marked as the author or byline."""
-    authors = ld.get("author")
-    if not authors:
-        candidate = _first(
-            meta,
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "byl",
-        )
-        if candidate and not candidate.startswith(("http://", "https://")):
-            authors = candidate
-    if not authors:
-        for element in tree.xpath(
-            '(//*[@rel="author" or @itemprop="author" or contains(@class, "byline")])[position()<4]'
-        ):
-            text = " ".join(element.text_content().split())
-            if 2 < len(text) < 100:
-                authors = text
-                break
-    return authors
+def _authors(
+    tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], site_name: str | None
+) -> str | None:
+    """The article's author(s): a person named in its JSON-LD, then a name in the author meta
+    tags, then the page's visible byline, then whatever the JSON-LD or meta tags name (an
+    organisation, a user handle)."""
+    site = _words(site_name or "")
+    people = ld.get("author_people")
+    if people and _words(people) != site:
+        return str(people)
+    declared = _first(
+        meta, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
+    )
+    if declared and declared.startswith(("http://", "https://")):
+        declared = None
+    if declared and _looks_like_name(declared) and _words(declared) != site:
+        return declared
+    return _visible_byline(tree) or ld.get("author") or declared
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name rather than a user handle: two words or more, or a capital letter."""
+    return len(text.split()) >= 2 or any(ch.isupper() for ch in text)
+
+
+_BYLINE_ELEMENTS = (
+    "//*[(@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author')"
+    " or contains(@class, 'byline') or contains(@id, 'author'))"
+    " and not(self::script or self::style or self::meta or self::link or self::img"
+    " or self::input or self::form or self::textarea or self::label or self::noscript)]"
+)
+_NOT_BYLINE = re.compile(r"(?i)bio|avatar|image|img|photo|testimonial|comment|quote|review|about")
+_BYLINE_END = re.compile(
+    r"""(?ix)\s+[-–—|•·]\s*|\s*[|•·]\s*|\s+(last\ )?(updated|published|posted|reviewed|on)\b|
+    \s+\d|\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"""
+)
+
+
+def _visible_byline(tree: HtmlElement, most: int = 12) -> str | None:
+    """The text of the first element marked as the author or byline (its class, id, itemprop
+    or rel) outside comments, bios and quotes, cut before a date or "Updated" that follows the
+    name; None when there is none."""
+    for element in tree.xpath(_BYLINE_ELEMENTS)[:most]:
+        marks = " ".join(element.get(name) or "" for name in ("class", "id"))
+        if _NOT_BYLINE.search(marks) or _in_comments(element):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        name = _byline_name(text)
+        if name:
+            return name
+    return None
+
+
+def _byline_name(text: str) -> str | None:
+    text = re.sub(r"(?i)^(written\s+|posted\s+|text\s+|article\s+|words\s+)?by\s*:?\s*", "", text)
+    text = _BYLINE_END.split(text, maxsplit=1)[0].strip(" ,:")
+    if not 2 <= len(text) <= 60 or not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+def _in_comments(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        marks = (ancestor.get("class") or "") + " " + (ancestor.get("id") or "")
+        if "comment" in marks.lower():
+            return True
+    return False
 
 
 def _canonical(
