@@ -260,7 +260,7 @@ def _authors(
         declared = None
     if declared and _looks_like_name(declared) and _words(declared) != site:
         return declared
-    return _visible_byline(tree) or ld.get("author") or declared
+    return _visible_byline(tree) or ld.get("author") or declared or _by_line(tree)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -302,6 +302,29 @@ def _byline_name(text: str) -> str | None:
     if not 2 <= len(text) <= 60 or not any(ch.isalpha() for ch in text):
         return None
     return text
+
+
+_BY_START = re.compile(r"(?i)^\s*(?:written\s+|posted\s+|authored\s+|words\s+|text\s+)?by\b")
+_NAME = re.compile(
+    r"^(?:[A-Z][\w.'’-]*|van|von|de|der|den|da|del|la|le|di)(?:\s+(?:[A-Z][\w.'’-]*|van|von|de|der|"
+    r"den|da|del|la|le|di)){0,4}$"
+)
+
+
+def _by_line(tree: HtmlElement) -> str | None:
+    """The name in the first short "By Jane Doe" line of the page outside comments (the name
+    capitalised, one to five words); None when there is none."""
+    body = tree.find(".//body")
+    for element in (body if body is not None else tree).iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue
+        if not element.text or not _BY_START.match(element.text):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        name = _byline_name(text) if len(text) < 100 else None
+        if name and _NAME.match(name) and not _in_comments(element):
+            return name
+    return None
 
 
 def _in_comments(element: HtmlElement) -> bool:
