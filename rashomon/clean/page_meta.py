@@ -296,12 +296,20 @@ def _visible_byline(tree: HtmlElement, most: int = 12) -> str | None:
     return None
 
 
+_BY_PREFIX = re.compile(r"(?i)^(?:\w+\s+)?by\s*:?\s*")
+_NOT_A_NAME = re.compile(
+    r"""(?ix)[{};=<>@]|^(sign\ in|log\ ?in|share|follow|menu|search|
+    (mon|tue|wed|thu|fri|sat|sun)[a-z]*|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)$"""
+)
+
+
 def _byline_name(text: str) -> str | None:
-    text = re.sub(r"(?i)^(written\s+|posted\s+|text\s+|article\s+|words\s+)?by\s*:?\s*", "", text)
+    """The name part of a byline's text: "Recipe by Jane Doe | May 2" -> "Jane Doe"."""
+    text = _BY_PREFIX.sub("", text)
     text = _BYLINE_END.split(text, maxsplit=1)[0].strip(" ,:")
     if not 2 <= len(text) <= 60 or not any(ch.isalpha() for ch in text):
         return None
-    return text
+    return None if _NOT_A_NAME.search(text) else text
 
 
 _BY_START = re.compile(r"(?i)^\s*(?:written\s+|posted\s+|authored\s+|words\s+|text\s+)?by\b")
