@@ -132,9 +132,7 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     page.byline = normalize_byline(_authors(tree, meta, ld, page.site_name))
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
-    page.published = parse_date(_declared_date(meta, ld))
-    if page.published is None:
-        page.published = _htmldate(tree, url or page.canonical)
+    page.published = _htmldate(tree, url or page.canonical) or parse_date(_declared_date(meta, ld))
     body = ld.get("body")
     if body and "<" not in body[:200]:
         page.article_body = body
@@ -392,7 +390,7 @@ def _htmldate(tree: HtmlElement, url: str | None) -> date | None:
     from htmldate import find_date
 
     try:
-        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+        found = find_date(tree, extensive_search=True, original_date=True, url=url)
     except Exception as exc:  # noqa: BLE001 - third-party failure on odd pages; logged
         LOGGER.debug("htmldate failed: %s", exc)
         return None
