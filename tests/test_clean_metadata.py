@@ -1,0 +1,160 @@
+"""The metadata rules of `rashomon.clean.page_meta`, each on a small hand-written page: the
+article's headline (not the site's or an SEO variant), its author, its publication date (not a
+related item's)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from rashomon.clean.html import clean_html
+
+BODY = (
+    "<p>The council voted on Tuesday to close the old bridge to lorries after engineers found "
+    "cracks in two of its supports, a decision that will divert traffic for months.</p>"
+    "<p>Residents said the detour would add twenty minutes to the school run, and the council "
+    "promised a temporary crossing before the winter.</p>"
+)
+
+
+def page(head: str = "", top: str = "", after: str = "") -> str:
+    return (
+        f"<html><head>{head}</head><body><header><a href='/'>Home</a></header>"
+        f"<article>{top}{BODY}</article>{after}</body></html>"
+    )
+
+
+def ld(obj: dict[str, object]) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+# --- titles ----------------------------------------------------------------------------------
+
+
+def test_visible_headline_beats_seo_title() -> None:
+    html = page(
+        head='<meta property="og:title" content="Bridge closed to lorries: what you need to know">',
+        top="<h1>Bridge closed to lorries after cracks found</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries after cracks found"
+
+
+def test_headline_that_agrees_with_declared_title_beats_an_earlier_one() -> None:
+    html = page(
+        head="<title>Bridge closed to lorries | Town Gazette</title>",
+        top="<h1>Subscribe today</h1><h1>Bridge closed to lorries</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+def test_site_name_h1_skipped_for_the_h2_headline() -> None:
+    html = page(
+        head="<title>Bridge closed to lorries | Antoine's Blog</title>",
+        top="<h1>Antoine's Blog</h1><h2>Bridge closed to lorries</h2>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+def test_site_suffix_stripped_from_declared_title() -> None:
+    html = page(
+        head='<meta property="og:site_name" content="Town Gazette">'
+        '<meta property="og:title" content="Bridge closed to lorries | Town Gazette">'
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+def test_site_suffix_stripped_from_headline() -> None:
+    html = page(
+        head='<meta property="og:site_name" content="Town Gazette">',
+        top="<h1>Bridge closed to lorries - Town Gazette</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+# --- authors ---------------------------------------------------------------------------------
+
+
+def test_json_ld_person_beats_meta_author() -> None:
+    head = (
+        ld(
+            {
+                "@type": "NewsArticle",
+                "headline": "Bridge closed",
+                "author": [{"@type": "Person", "name": "Jane Doe"}],
+            }
+        )
+        + '<meta name="author" content="Town Gazette Staff">'
+    )
+    assert clean_html(page(head=head)).byline == "Jane Doe"
+
+
+def test_visible_byline_beats_organisation_author() -> None:
+    head = ld(
+        {
+            "@type": "Article",
+            "headline": "Bridge closed",
+            "author": {"@type": "Organization", "name": "Town Gazette"},
+        }
+    )
+    top = '<div class="post-author"><span class="author-name">By Priya Raman</span></div>'
+    assert clean_html(page(head=head, top=top)).byline == "Priya Raman"
+
+
+def test_visible_byline_beats_user_handle() -> None:
+    head = '<meta name="author" content="praman42">'
+    top = '<p class="byline">Priya Raman | March 3, 2025</p>'
+    assert clean_html(page(head=head, top=top)).byline == "Priya Raman"
+
+
+def test_byline_cut_before_its_date() -> None:
+    top = '<div class="byline">Written by Priya Raman Last updated on: October 1, 2025</div>'
+    assert clean_html(page(top=top)).byline == "Priya Raman"
+
+
+def test_unmarked_by_line_found() -> None:
+    top = "<p>By <a href='/staff/jd'>Jane Doe</a></p>"
+    assert clean_html(page(top=top)).byline == "Jane Doe"
+
+
+def test_comment_author_not_taken() -> None:
+    after = (
+        '<section id="comments"><div class="comment-author">Bob Smith</div>'
+        "<p>By Bob Smith: great piece</p></section>"
+    )
+    assert clean_html(page(after=after)).byline is None
+
+
+@pytest.mark.parametrize("word", ["Dec", "Sign In", "Share"])
+def test_a_month_or_a_button_is_not_a_name(word: str) -> None:
+    assert clean_html(page(top=f'<span class="author">{word}</span>')).byline is None
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+RELATED = (
+    "<aside><h3>Related</h3><ul>"
+    "<li><a href='/a'>Earlier story</a> <time datetime='2025-01-09'>9 Jan 2025</time></li>"
+    "<li><a href='/b'>Another story</a> <time datetime='2025-01-08'>8 Jan 2025</time></li>"
+    "</ul></aside>"
+)
+
+
+def test_json_ld_date_beats_a_related_items_date() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Bridge", "datePublished": "2024-03-05T09:00"})
+    assert clean_html(page(head=head, after=RELATED)).published == date(2024, 3, 5)
+
+
+def test_published_time_meta_beats_a_related_items_date() -> None:
+    head = '<meta property="article:published_time" content="2024-03-05T09:00:00+00:00">'
+    assert clean_html(page(head=head, after=RELATED)).published == date(2024, 3, 5)
+
+
+def test_time_element_of_the_article() -> None:
+    top = "<h1>Bridge closed</h1><time datetime='2024-03-05T09:00'>5 March 2024</time>"
+    assert clean_html(page(top=top)).published == date(2024, 3, 5)
+
+
+def test_no_date_is_not_the_crawl_date() -> None:
+    assert clean_html(page()).published is None
