@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -170,9 +169,7 @@ def test_stories_and_verdicts_are_the_local_pipelines(local, output):
     }
     theirs = {c.story.id: c for c in comparisons}
     assert set(mine) == set(theirs)
-    for story_id, local_comparison in theirs.items():
-        # Spark does not carry the members' placing scores yet (docs/spark.md, Limits)
-        comparison = replace(local_comparison, story=replace(local_comparison.story, scores=()))
+    for story_id, comparison in theirs.items():
         assert mine[story_id].story == comparison.story
         verdicts = [(g.verdict, [c.source for c in g.claims]) for g in comparison.groups]
         assert [(g.verdict, [c.source for c in g.claims]) for g in mine[story_id].groups] == (

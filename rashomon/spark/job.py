@@ -75,6 +75,7 @@ class Place:
     story: str
     copy_of: str | None = None
     copy_id: str | None = None
+    score: float | None = None  # the same-story score that placed it in its block
 
 
 class JobError(RashomonError):
@@ -615,7 +616,9 @@ def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
     placed = {}
     for origin, placing in chosen.items():
         root = find((placing.block, placing.story))
-        placed[origin] = Place(f"{root[0]}:{root[1]}", placing.copy_of, placing.copy_id)
+        placed[origin] = Place(
+            f"{root[0]}:{root[1]}", placing.copy_of, placing.copy_id, placing.score
+        )
     return placed
 
 
@@ -660,16 +663,18 @@ def _stories(
     where = sc.broadcast(placed)
     repeats = sc.broadcast(copies)
 
-    def keyed(p: work.Processed) -> tuple[str, tuple[Doc, str | None]]:
+    def keyed(p: work.Processed) -> tuple[str, tuple[Doc, str | None, float | None]]:
         doc = work.doc_of(p)
         place = where.value[doc.article.origin]
-        return place.story, (doc, place.copy_of)
+        return place.story, (doc, place.copy_of, place.score)
 
-    def built(group: tuple[str, Iterable[tuple[Doc, str | None]]]) -> Any:
+    def built(group: tuple[str, Iterable[tuple[Doc, str | None, float | None]]]) -> Any:
         members = list(group[1])
-        exact = [pair for doc, _ in members for pair in repeats.value.get(doc.article.origin, [])]
+        exact = [
+            pair for doc, _, _ in members for pair in repeats.value.get(doc.article.origin, [])
+        ]
         story, comparison = work.build_and_compare(members, values, exact)
-        days = [d.article.published.isoformat() for d, _ in members if d.article.published]
+        days = [d.article.published.isoformat() for d, _, _ in members if d.article.published]
         return story, comparison, days
 
     return docs.map(keyed).groupByKey().map(built)

@@ -399,6 +399,7 @@ class Placing:
     home: bool
     floating: bool = False
     joined: float | None = None  # an undated report: how well it fits the story it joined
+    score: float | None = None  # the story_score that placed it (None: opened it, a copy)
 
 
 def cluster_block(
@@ -446,27 +447,30 @@ def _place_one(
         member.home,
         floating,
         joined,
+        index.scores[-1],
     )
 
 
 def build_and_compare(
-    docs: Sequence[tuple[Doc, str | None]],
+    docs: Sequence[tuple[Doc, str | None, float | None]],
     values: dict[str, Any],
     exact_copies: Sequence[tuple[str, str]],
 ) -> tuple[Story, Comparison]:
-    """One story from its members (each with the origin of the report it copies, if any) and
-    the inputs that repeat a member byte for byte, and its comparison: `story_of` and
-    `compare_story` as the local pipeline calls them."""
+    """One story from its members (each with the origin of the report it copies, if any, and
+    the score that placed it) and the inputs that repeat a member byte for byte, and its
+    comparison: `story_of` and `compare_story` as the local pipeline calls them. The first
+    original in the local order opened the story, so it has no score (as locally)."""
     from rashomon.compare import compare_story
     from rashomon.stories import add_exact_copies, features_for, story_of
 
     settings = Settings(values)
-    ordered = sorted(docs, key=lambda pair: clustering_key(pair[0]))
-    by_origin = {doc.article.origin: doc for doc, _ in ordered}
-    originals = [doc for doc, copy_of in ordered if copy_of is None]
-    copies = [(doc, by_origin[copy_of]) for doc, copy_of in ordered if copy_of is not None]
+    ordered = sorted(docs, key=lambda member: clustering_key(member[0]))
+    by_origin = {doc.article.origin: doc for doc, _, _ in ordered}
+    originals = [doc for doc, copy_of, _ in ordered if copy_of is None]
+    scores = [score for _, copy_of, score in ordered if copy_of is None]
+    copies = [(doc, by_origin[copy_of]) for doc, copy_of, _ in ordered if copy_of is not None]
     features = features_for(originals + [copy for copy, _ in copies], settings)
-    story = story_of(originals, copies, features)
+    story = story_of(originals, copies, features, [None, *scores[1:]])
     story = add_exact_copies([story], exact_copies)[0]
     return story, compare_story(story, by_origin, settings)
 
