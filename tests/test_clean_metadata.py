@@ -118,6 +118,16 @@ def test_unmarked_by_line_found() -> None:
     assert clean_html(page(top=top)).byline == "Jane Doe"
 
 
+def test_by_in_its_own_element_takes_the_name_that_follows() -> None:
+    top = "<div class='meta'><span>By</span> <a href='/staff/jd'>Jane Doe</a> · 5 min read</div>"
+    assert clean_html(page(top=top)).byline == "Jane Doe"
+
+
+def test_a_lone_by_without_a_name_after_it_is_no_byline() -> None:
+    top = "<div class='meta'><span>By</span> <a href='/x'>subscribing now</a></div>"
+    assert clean_html(page(top=top)).byline is None
+
+
 def test_comment_author_not_taken() -> None:
     after = (
         '<section id="comments"><div class="comment-author">Bob Smith</div>'

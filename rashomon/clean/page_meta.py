@@ -326,11 +326,24 @@ def _by_line(tree: HtmlElement) -> str | None:
             continue
         if not element.text or not _BY_START.match(element.text):
             continue
-        text = " ".join(" ".join(element.itertext()).split())
+        text = _line_text(element)
         name = _byline_name(text) if len(text) < 100 else None
         if name and _NAME.match(name) and not _in_comments(element):
             return name
     return None
+
+
+_BY_ALONE = re.compile(r"(?i)^\s*(?:written\s+|posted\s+)?by\s*:?\s*$")
+
+
+def _line_text(element: HtmlElement) -> str:
+    """The text of the line an element starts: its own, or its parent's when it holds only
+    "By" (`<span>By</span> <a>Jane Doe</a>`, the name in the next element)."""
+    text = " ".join(" ".join(element.itertext()).split())
+    parent = element.getparent()
+    if _BY_ALONE.match(text) and parent is not None:
+        return " ".join(" ".join(parent.itertext()).split())
+    return text
 
 
 def _in_comments(element: HtmlElement) -> bool:
