@@ -128,6 +128,25 @@ def test_a_lone_by_without_a_name_after_it_is_no_byline() -> None:
     assert clean_html(page(top=top)).byline is None
 
 
+def test_a_json_ld_author_given_as_a_graph_reference_is_read() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "NewsArticle", "headline": "Bridge", "author": {"@id": "#/person/1"}},
+            {"@type": "Person", "@id": "#/person/1", "name": "Albert Swann"},
+        ],
+    }
+    assert clean_html(page(head=ld(graph))).byline == "Albert Swann"
+
+
+def test_a_citation_author_is_written_first_name_first() -> None:
+    head = (
+        '<meta name="citation_author" content="Roy, Aniruddha">'
+        '<meta name="citation_author" content="Patel, Jyoti">'
+    )
+    assert clean_html(page(head=head)).byline == "Aniruddha Roy"
+
+
 def test_comment_author_not_taken() -> None:
     after = (
         '<section id="comments"><div class="comment-author">Bob Smith</div>'

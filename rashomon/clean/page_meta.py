@@ -58,33 +58,50 @@ def _walk_json(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk_json(child)
 
 
-def _json_names(value: Any, *, people: bool = False) -> list[str]:
+def _json_names(
+    value: Any, *, people: bool = False, nodes: dict[str, dict[str, Any]] | None = None
+) -> list[str]:
     """The names in a schema.org author or publisher value (a string, an object, a list);
-    with `people`, only those of objects typed Person and of plain strings."""
+    with `people`, only those of objects typed Person and of plain strings. An object that
+    only points at a node of the page's graph (`{"@id": …}`, as Yoast writes it) is read as
+    that node."""
     if isinstance(value, str):
         return [html.unescape(value)]
     if isinstance(value, dict):
+        if "name" not in value and nodes and isinstance(value.get("@id"), str):
+            value = nodes.get(value["@id"], value)
         name = value.get("name")
         if people and "Person" not in str(value.get("@type", "Person")):
             return []
         return [html.unescape(name)] if isinstance(name, str) else []
     if isinstance(value, list):
-        return [n for item in value for n in _json_names(item, people=people)]
+        return [n for item in value for n in _json_names(item, people=people, nodes=nodes)]
     return []
+
+
+def _json_documents(tree: HtmlElement) -> list[Any]:
+    """Every JSON-LD block of the page that parses."""
+    found = []
+    for script in tree.xpath('//script[contains(@type, "ld+json")]'):
+        raw = script.text or ""
+        if not raw.strip():
+            continue
+        try:
+            found.append(json.loads(raw, strict=False))
+        except ValueError:
+            continue
+    return found
 
 
 def _json_ld(tree: HtmlElement) -> dict[str, Any]:
     """The first article-like schema.org object in the page's JSON-LD, flattened to the few
     fields used here."""
     found: dict[str, Any] = {}
-    for script in tree.xpath('//script[contains(@type, "ld+json")]'):
-        raw = script.text or ""
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            continue
+    documents = _json_documents(tree)
+    nodes = {
+        o["@id"]: o for data in documents for o in _walk_json(data) if isinstance(o.get("@id"), str)
+    }
+    for data in documents:
         for obj in _walk_json(data):
             kind = obj.get("@type")
             kinds = kind if isinstance(kind, list) else [kind]
@@ -105,10 +122,10 @@ def _json_ld(tree: HtmlElement) -> dict[str, Any]:
                 if isinstance(value, str) and value.strip() and target not in found:
                     found[target] = value.strip()
             if "author" not in found:
-                names = _json_names(obj.get("author"))
+                names = _json_names(obj.get("author"), nodes=nodes)
                 if names:
                     found["author"] = ", ".join(names)
-                people = _json_names(obj.get("author"), people=True)
+                people = _json_names(obj.get("author"), people=True, nodes=nodes)
                 if people:
                     found["author_people"] = ", ".join(people)
             if "site_name" not in found:
@@ -254,11 +271,24 @@ def _authors(
     declared = _first(
         meta, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
     )
+    if declared is None:
+        declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
         declared = None
     if declared and _looks_like_name(declared) and _words(declared) != site:
         return declared
     return _visible_byline(tree) or ld.get("author") or declared or _by_line(tree)
+
+
+def _first_author(citation: str | None) -> str | None:
+    """A scholarly page's first author as a byline: citation_author's "Roy, Aniruddha" as
+    "Aniruddha Roy" (the name as written when it is not "Last, First")."""
+    if not citation:
+        return None
+    last, comma, first = citation.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first:
+        return f"{first.strip()} {last.strip()}"
+    return citation.strip() or None
 
 
 def _looks_like_name(text: str) -> bool:
