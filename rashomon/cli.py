@@ -379,7 +379,7 @@ def ingest(
             stdin=getattr(sys.stdin, "buffer", None),
             raw_text=as_is,
             watch=lambda results: _watch(
-                results, counts, show, "ingesting", _files_named(paths, settings, show)
+                results, counts, "ingesting", _files_named(paths, settings, show)
             ),
         )
         held = store.counts()
@@ -579,7 +579,7 @@ def _grouping_command(
             stdin=getattr(sys.stdin, "buffer", None),
             raw_text=as_is,
             watch=lambda results: _watch(
-                results, counts, show, "annotating", _files_named(paths, settings, show)
+                results, counts, "annotating", _files_named(paths, settings, show)
             ),
             progress=grouped,
         )
@@ -618,7 +618,7 @@ def _run(
     and 1 when any input failed."""
     counts: Counter[tuple[str, str]] = Counter()
     with _usage_errors(), _open_output(output) as out:
-        write(_watch(produce(), counts, files is not None, label, files), out)
+        write(_watch(produce(), counts, label, files), out)
     _finish(counts)
 
 
@@ -664,15 +664,14 @@ def _open_output(path: Path | None) -> Iterator[TextIO]:
 def _watch(
     results: Iterable[Result],
     counts: Counter[tuple[str, str]],
-    show: bool,
-    label: str = "cleaning",
-    files: int | None = None,
+    label: str,
+    files: int | None,
 ) -> Iterator[Result]:
     """Pass results through while counting them, drawing progress and reporting failures.
 
-    With `files` (how many files the inputs name) the bar also shows files done of the total
-    and the time left, advanced each time the reader moves on to the next file."""
-    with _file_progress(show) as bar:
+    `files` is how many files the inputs name (None: no bar). The bar shows files done of
+    the total and the time left, advanced each time the reader moves on to the next file."""
+    with _file_progress(files is not None) as bar:
         task = bar.add_task(label, total=files or None, documents=0, files="")
         started = [0]
 

@@ -37,20 +37,18 @@ _WRITTEN_NUMBER = re.compile(
 _GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SEPARATORS}]\d{{3}})+")
 _BRACKETS = re.compile(r"\([^()]*\)")
 _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# money also takes the short scale words: "$135 bn", "€2.5m"
 _MONEY_SCALE = {
+    **_SCALE,
     "k": 1e3,
-    "thousand": 1e3,
     "m": 1e6,
     "mn": 1e6,
     "mln": 1e6,
-    "million": 1e6,
-    "bn": 1e9,
     "b": 1e9,
-    "billion": 1e9,
+    "bn": 1e9,
     "tn": 1e12,
-    "trillion": 1e12,
 }
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +282,7 @@ def _days(
     return frozenset(days)
 
 
-ROLE_WORDS = 4  # words of a title before a name ("Chinese Defense Minister Dong Jun")
+ROLE_WORDS = 4  # most words of a title before a name ("Deputy Foreign Minister")
 
 
 def _roles(doc: Doc, sentence: tuple[int, int, str]) -> tuple[tuple[str, str], ...]:

@@ -11,7 +11,6 @@ Dedup is not done here: the pipeline does it by RawDoc id.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -21,7 +20,7 @@ from typing import BinaryIO
 from rashomon.errors import EmptyInput, InputError, ReaderCrash, UnsupportedInput
 from rashomon.ingest.feeds import read_feed
 from rashomon.ingest.fetch import Fetcher
-from rashomon.ingest.files import STDIN, expand, read_file, read_stream
+from rashomon.ingest.files import STDIN, expand, is_url, read_file, read_stream
 from rashomon.ingest.progress import reading
 from rashomon.ingest.sniff import HEAD_BYTES, looks_like_feed, looks_like_html
 from rashomon.model import RawDoc
@@ -32,15 +31,9 @@ __all__ = ["STDIN", "Fetcher", "ingest", "is_url"]
 log = logging.getLogger(__name__)
 
 _Fetch = Callable[[str], RawDoc]
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 _XML_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
 )
-
-
-def is_url(item: str) -> bool:
-    """True for `scheme://…`; such inputs go to the fetcher, which refuses all but http(s)."""
-    return _URL.match(item) is not None
 
 
 def ingest(

@@ -19,6 +19,7 @@ import fnmatch
 import gzip
 import io
 import os
+import re
 import stat
 import zlib
 from collections.abc import Callable, Iterator
@@ -59,8 +60,14 @@ STDIN = "<stdin>"
 """How standard input is named in origins and errors."""
 
 _GLOB_CHARS = frozenset("*?[")
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 Fetch = Callable[[str], RawDoc]
+
+
+def is_url(item: str) -> bool:
+    """True for `scheme://…`; such inputs go to the fetcher, which refuses all but http(s)."""
+    return _URL.match(item) is not None
 
 
 def expand(item: str, settings: Settings) -> Iterator[Path | InputError]:

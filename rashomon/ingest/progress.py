@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from rashomon.ingest.files import expand
+from rashomon.ingest.files import expand, is_url
 from rashomon.settings import Settings
 
 __all__ = ["count_files", "files_read", "reading"]
@@ -29,7 +29,7 @@ def count_files(inputs: Iterable[str], settings: Settings) -> int:
     globs matched, nothing opened. A bad input counts as one (it ends with one outcome)."""
     total = 0
     for item in inputs:
-        if item == "-" or "://" in item:
+        if item == "-" or is_url(item):
             total += 1
         else:
             total += sum(1 for _ in expand(item, settings))
