@@ -120,6 +120,14 @@ def many_page(many) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def two_stories_page(hand_made, seeds, many) -> str:
+    """A report of two stories: the hand-made seeds comparison and the many-outlet one."""
+    out = io.StringIO()
+    write_html([hand_made, many[0]], {**seeds[1], **many[1]}, out)
+    return out.getvalue()
+
+
 def _outlet(doc: Doc) -> str:
     return doc.article.outlet or os.path.basename(doc.article.origin)
 
@@ -268,8 +276,8 @@ def test_the_page_loads_nothing_and_runs_nothing(page):
     _well_formed_text(page)
 
 
-def test_every_link_has_its_target_and_ids_are_unique(page, hand_page, many_page):
-    for html in (page, hand_page, many_page):
+def test_every_link_has_its_target_and_ids_are_unique(page, hand_page, many_page, two_stories_page):
+    for html in (page, hand_page, many_page, two_stories_page):
         tree = _tree(html)
         ids = tree.xpath("//@id")
         assert len(ids) == len(set(ids))
@@ -722,6 +730,44 @@ def test_any_spans_give_well_formed_html_with_the_same_text(data, text):
     assert len(ids) == sum(1 for start, end, _ in kept if start < end)
 
 
+# ---------------------------------------------------------------- a report of several stories
+
+
+def test_several_stories_open_with_a_summary_table_of_their_counts(
+    two_stories_page, hand_made, many
+):
+    tree = _tree(two_stories_page)
+    rows = tree.xpath("//table[@class='summary']/tbody/tr")
+    assert len(rows) == 2
+    for row, comparison, anchor in zip(rows, (hand_made, many[0]), ("s1", "s2"), strict=True):
+        cells = [td.text_content().strip() for td in row.xpath("td")]
+        verdicts = [g.verdict for g in comparison.groups]
+        assert row.xpath("td/a/@href") == [f"#{anchor}"]
+        assert cells[1] == (comparison.story.label or comparison.story.id)
+        assert int(cells[4]) == len(comparison.story.articles)
+        assert int(cells[5]) == len(_outlets(comparison))
+        assert [int(c) for c in cells[6:9]] == [
+            verdicts.count("agree"),
+            verdicts.count("only_in"),
+            verdicts.count("contradict"),
+        ]
+    # The hand-made story has a contradiction, and its row says so at a glance.
+    assert "has-conflict" in (rows[0].get("class") or "")
+    assert tree.xpath("//section[@class='story']//a[@href='#summary']")
+
+
+def test_several_stories_fold_their_texts_and_one_story_does_not(two_stories_page, page):
+    tree = _tree(two_stories_page)
+    for section in tree.xpath("//section[@class='story']"):
+        folded = section.xpath(".//details[@class='texts']")
+        assert len(folded) == 1
+        assert not folded[0].get("open")
+        assert folded[0].xpath(".//article[@class='report']")
+    single = _tree(page)
+    assert not single.xpath("//details[@class='texts']")
+    assert not single.xpath("//table[@class='summary']")
+
+
 # ---------------------------------------------------------------- in a real browser
 
 
@@ -889,5 +935,31 @@ def test_in_chromium_hostile_text_runs_and_loads_nothing(browser, tmp_path):
         assert dialogs == []
         assert tab.locator("script, img, b").count() == 0
         assert "<script>alert(1)</script>" in tab.locator("div.text").inner_text()
+    finally:
+        tab.close()
+
+
+@browser_test
+def test_in_chromium_a_claim_link_opens_the_folded_texts_at_its_span(
+    browser, two_stories_page, tmp_path
+):
+    tab, requests, _ = _open(browser, two_stories_page, tmp_path / "compare.html")
+    try:
+        folded = tab.locator("#s2 details.texts")
+        assert tab.evaluate("() => document.querySelector('#s2 details.texts').open") is False
+        link = tab.locator("#s2 table.matrix a[href^='#s2-a']").first
+        href = link.get_attribute("href")
+        link.click()
+        assert tab.evaluate("location.hash") == href
+        assert folded.evaluate("d => d.open") is True
+        box = tab.evaluate(
+            "(id) => { const b = document.getElementById(id).getBoundingClientRect();"
+            " return {top: b.top, height: innerHeight}; }",
+            href[1:],
+        )
+        assert 0 <= box["top"] < box["height"]
+        tab.locator("#s2 a.up").click()
+        assert tab.evaluate("location.hash") == "#summary"
+        assert len(requests) == 1
     finally:
         tab.close()

@@ -53,11 +53,13 @@ __all__ = [
     "ArticleView",
     "Span",
     "StoryView",
+    "SummaryRow",
     "article_view",
     "claim_href",
     "environment",
     "highlight",
     "story_view",
+    "summary_row",
     "write_html",
 ]
 
@@ -290,6 +292,43 @@ class StoryView:
         return round(GROUP_REM + sum(self.widths), 2)
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One story in the summary table atop a report of several: what it is and how its
+    reports stand, so a reader picks the story worth reading before scrolling to it."""
+
+    anchor: str
+    label: str
+    event_date: str | None
+    languages: tuple[str, ...]
+    articles: int
+    outlets: int
+    agree: int
+    only_in: int
+    contradict: int
+    headlines_unbacked: int
+
+
+def summary_row(comparison: Comparison, view: StoryView) -> SummaryRow:
+    """The summary table's row for `comparison`, shown as `view`: counts of claim groups by
+    verdict and of headlines that their own body does not fully back. Outlets are the view's
+    columns, so reports of unnamed outlets count as the page shows them."""
+    story = comparison.story
+    verdicts = [g.verdict for g in comparison.groups]
+    return SummaryRow(
+        anchor=view.anchor,
+        label=story.label or story.id,
+        event_date=story.event_date,
+        languages=story.languages,
+        articles=len(story.articles),
+        outlets=len(view.columns),
+        agree=verdicts.count("agree"),
+        only_in=verdicts.count("only_in"),
+        contradict=verdicts.count("contradict"),
+        headlines_unbacked=sum(h.verdict != "supported" for h in comparison.headlines),
+    )
+
+
 # ---------------------------------------------------------------- building the views
 
 
@@ -302,9 +341,11 @@ def write_html(
     """Write the compared stories as one self-contained HTML page. `docs` are keyed by article
     origin (ClaimRef.source, Provenance.source); a member without its Doc is listed, not shown."""
     stories = [story_view(c, docs, anchor=f"s{k}") for k, c in enumerate(comparisons, 1)]
+    summary = [summary_row(c, v) for c, v in zip(comparisons, stories, strict=True)]
     page = _template().render(
         title=title,
         stories=stories,
+        summary=summary,
         stances=STANCES,
         marks=VERDICT_MARKS,
         web=None,
