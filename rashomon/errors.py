@@ -19,13 +19,16 @@
         │   └── RefusedURL      a URL refused by policy (private address, bad scheme)
         └── ReaderCrash         reading it failed in a way no check foresaw (a bug)
 
-Each InputError carries `source` (the input as the user named it) and `reason`, a short code
-that the CLI's summary table counts by. `source` and the message are always valid text: a
+Each InputError carries `source` (the input as the user named it) and `reason`, a `Reason`
+code that the CLI's summary table counts by (a Result's reason is one too, with `ok`, `stored`
+and `duplicate` for documents that were not bad). `source` and the message are always valid text: a
 byte of a file name that is not UTF-8 is shown as `\\xNN`, so the error can be printed and
 stored.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 __all__ = [
     "DecodeError",
@@ -38,6 +41,7 @@ __all__ = [
     "NoArticle",
     "RashomonError",
     "ReaderCrash",
+    "Reason",
     "RefusedURL",
     "RegistryError",
     "SettingsError",
@@ -47,6 +51,26 @@ __all__ = [
     "StoreError",
     "UnsupportedInput",
 ]
+
+
+class Reason(StrEnum):
+    """Why a document's run ended as it did: the short code the summary table counts by."""
+
+    OK = "ok"
+    STORED = "stored"  # skipped: the store already holds it
+    DUPLICATE = "duplicate"  # skipped: the same text came earlier in the run
+    BAD_INPUT = "bad-input"
+    EMPTY = "empty"
+    TOO_LARGE = "too-large"
+    UNSUPPORTED = "unsupported"
+    UNDECODABLE = "undecodable"
+    MALFORMED = "malformed"
+    NO_ARTICLE = "no-article"
+    FETCH_FAILED = "fetch-failed"
+    REFUSED_URL = "refused-url"
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+    INTERNAL_ERROR = "internal-error"
 
 
 class RashomonError(Exception):
@@ -79,7 +103,7 @@ class StageError(RashomonError):
 class InputError(RashomonError):
     """One input is bad. `source` names it; `reason` is a short code for counting."""
 
-    reason = "bad-input"
+    reason: Reason = Reason.BAD_INPUT
 
     def __init__(self, source: str, message: str) -> None:
         self.source = _printable(source)
@@ -98,47 +122,47 @@ def _printable(text: str) -> str:
 
 
 class EmptyInput(InputError):
-    reason = "empty"
+    reason = Reason.EMPTY
 
 
 class TooLarge(InputError):
-    reason = "too-large"
+    reason = Reason.TOO_LARGE
 
 
 class UnsupportedInput(InputError):
-    reason = "unsupported"
+    reason = Reason.UNSUPPORTED
 
 
 class DecodeError(InputError):
-    reason = "undecodable"
+    reason = Reason.UNDECODABLE
 
 
 class MalformedInput(InputError):
-    reason = "malformed"
+    reason = Reason.MALFORMED
 
 
 class NoArticle(InputError):
-    reason = "no-article"
+    reason = Reason.NO_ARTICLE
 
 
 class FetchError(InputError):
-    reason = "fetch-failed"
+    reason = Reason.FETCH_FAILED
 
 
 class RefusedURL(FetchError):
-    reason = "refused-url"
+    reason = Reason.REFUSED_URL
 
 
 class MissingInput(InputError):
     """A path that does not exist, or a glob or folder that gives no file to read."""
 
-    reason = "missing"
+    reason = Reason.MISSING
 
 
 class UnreadableInput(InputError):
     """A file or folder that exists but cannot be read (permissions, an I/O error)."""
 
-    reason = "unreadable"
+    reason = Reason.UNREADABLE
 
 
 class ReaderCrash(InputError):
@@ -146,4 +170,4 @@ class ReaderCrash(InputError):
     library, recorded against the input (the message names the exception) so that the batch
     goes on; the pipeline counts a crash in a stage under the same reason."""
 
-    reason = "internal-error"
+    reason = Reason.INTERNAL_ERROR

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from rashomon.errors import Reason
+
 __all__ = [
     "ClaimGroup",
     "ClaimRef",
@@ -19,6 +21,7 @@ __all__ = [
     "Conflict",
     "DatedMention",
     "HeadlineCheck",
+    "HeadlineVerdict",
     "Provenance",
     "Signals",
     "Story",
@@ -38,6 +41,7 @@ __all__ = [
     "Result",
     "Stance",
     "TimeExpr",
+    "Verdict",
     "content_id",
 ]
 
@@ -296,13 +300,13 @@ class Outcome(StrEnum):
 class Result:
     """What the pipeline reports for one input document.
 
-    `reason` is a short code for the summary table ("ok", "duplicate", "empty", "binary", …);
+    `reason` is the short code the summary table counts by (`Reason`: ok, duplicate, empty, …);
     `detail` is the one clear line a user reads.
     """
 
     origin: str
     outcome: Outcome
-    reason: str
+    reason: Reason
     detail: str = ""
     id: str | None = None
     record: Article | Doc | None = None
@@ -372,6 +376,23 @@ class Conflict:
     why: str = ""
 
 
+class Verdict(StrEnum):
+    """A claim group's verdict: `agree` (two or more independent outlets state it), `only_in`
+    (one outlet does), `contradict` (the outlets' facts disagree)."""
+
+    AGREE = "agree"
+    ONLY_IN = "only_in"
+    CONTRADICT = "contradict"
+
+
+class HeadlineVerdict(StrEnum):
+    """How much of a headline a body passage backs: `supported`, `partly`, `unsupported`."""
+
+    SUPPORTED = "supported"
+    PARTLY = "partly"
+    UNSUPPORTED = "unsupported"
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimGroup:
     """Claims from the members of one story that state the same thing.
@@ -383,7 +404,7 @@ class ClaimGroup:
     why in words; `score` is how strongly the claims align (1.0 for a claim alone)."""
 
     id: str
-    verdict: str
+    verdict: Verdict
     reason: str
     claims: tuple[ClaimRef, ...]
     outlets: tuple[str, ...]
@@ -407,13 +428,13 @@ class HeadlineCheck:
 
     source: str
     headline: str
-    verdict: str
+    verdict: HeadlineVerdict
     score: float
     evidence: ClaimRef | None
     unbacked: tuple[str, ...] = ()
     quotation: bool = False
     elsewhere: ClaimRef | None = None
-    elsewhere_verdict: str = "unsupported"
+    elsewhere_verdict: HeadlineVerdict = HeadlineVerdict.UNSUPPORTED
     elsewhere_score: float = 0.0
     also: ClaimRef | None = None
 

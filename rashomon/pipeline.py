@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
 
-from rashomon.errors import InputError, StageError
+from rashomon.errors import InputError, Reason, StageError
 from rashomon.model import Article, Comparison, Doc, Outcome, RawDoc, Result, Story
 from rashomon.settings import Settings
 
@@ -115,10 +115,10 @@ class Pipeline:
             except Exception as error:  # a bug must not stop the batch: record it
                 log.exception("stage %s crashed on %s", stage.name, raw.origin)
                 message = f"internal error in stage {stage.name}: {type(error).__name__}: {error}"
-                return Result(raw.origin, Outcome.FAILED, "internal-error", message, raw.id)
+                return Result(raw.origin, Outcome.FAILED, Reason.INTERNAL_ERROR, message, raw.id)
             if not isinstance(record, stage.writes):
                 raise StageError(f"stage {stage.name!r} returned {type(record).__name__}")
-        return Result(raw.origin, Outcome.OK, "ok", "", raw.id, record)
+        return Result(raw.origin, Outcome.OK, Reason.OK, "", raw.id, record)
 
     def run(
         self, items: Iterable[RawDoc | InputError], known: Known | None = None
@@ -143,10 +143,10 @@ class Pipeline:
             if isinstance(item, InputError):
                 yield _failed(item, None)
             elif known is not None and known(item.id):
-                yield Result(item.origin, Outcome.SKIPPED, "stored", "already stored", item.id)
+                yield Result(item.origin, Outcome.SKIPPED, Reason.STORED, "already stored", item.id)
             elif item.id in seen:
                 detail = f"same content as {seen[item.id]}"
-                yield Result(item.origin, Outcome.SKIPPED, "duplicate", detail, item.id)
+                yield Result(item.origin, Outcome.SKIPPED, Reason.DUPLICATE, detail, item.id)
             else:
                 seen[item.id] = item.origin
                 yield item
@@ -338,13 +338,13 @@ def _refuse_too_long(result: Result, settings: Settings) -> Result:
     if not isinstance(article, Article) or len(article.text) <= limit:
         return result
     detail = f"{len(article.text):,} characters of article text; annotate.max_chars is {limit:,}"
-    return Result(result.origin, Outcome.FAILED, "too-large", detail, result.id)
+    return Result(result.origin, Outcome.FAILED, Reason.TOO_LARGE, detail, result.id)
 
 
 def _with_doc(result: Result, doc: Doc | None) -> Result:
     if doc is None:
         detail = "internal error in stage annotate (see the log)"
-        return Result(result.origin, Outcome.FAILED, "internal-error", detail, result.id)
+        return Result(result.origin, Outcome.FAILED, Reason.INTERNAL_ERROR, detail, result.id)
     return Result(result.origin, result.outcome, result.reason, result.detail, result.id, doc)
 
 
@@ -376,7 +376,7 @@ def story_inputs(
     copies = [
         (r.origin, by_id[r.id])
         for r in collected
-        if r.outcome is Outcome.SKIPPED and r.reason == "duplicate" and r.id in by_id
+        if r.outcome is Outcome.SKIPPED and r.reason == Reason.DUPLICATE and r.id in by_id
     ]
     stories = add_exact_copies(build_stories(docs, settings, progress), copies)
     return stories, collected

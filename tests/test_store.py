@@ -22,7 +22,15 @@ from typer.testing import CliRunner
 
 from rashomon.cli import app
 from rashomon.errors import StoreError
-from rashomon.model import Comparison, Doc, Result, Story, content_id
+from rashomon.model import (
+    Comparison,
+    Doc,
+    HeadlineVerdict,
+    Result,
+    Story,
+    Verdict,
+    content_id,
+)
 from rashomon.pipeline import compare_inputs
 from rashomon.settings import Settings
 from rashomon.store import Store, codec
@@ -115,7 +123,10 @@ def test_codec_round_trip_keeps_docs_stories_and_comparisons_equal(compared):
         back = codec.loads(Comparison, codec.dumps(comparison))
         assert back == comparison
         verdicts.update(g.verdict for g in back.groups)
-    assert {"agree", "only_in", "contradict"} <= verdicts  # every kind of group went through
+        # The verdicts come back as the enums they left as, not as bare strings.
+        assert all(type(g.verdict) is Verdict for g in back.groups)
+        assert all(type(h.verdict) is HeadlineVerdict for h in back.headlines)
+    assert set(Verdict) <= verdicts  # every kind of group went through
 
 
 def test_codec_leaves_out_fields_at_their_default_and_restores_them(compared):

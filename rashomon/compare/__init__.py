@@ -31,14 +31,14 @@ from rashomon.compare.headlines import Thresholds, check_headlines
 from rashomon.compare.provenance import provenance_of, relays_of
 from rashomon.compare.signals import signals_of
 from rashomon.compare.units import Unit, claim_ref, units_of
-from rashomon.model import ClaimGroup, Comparison, Conflict, Doc, Outlet, Story
+from rashomon.model import ClaimGroup, Comparison, Conflict, Doc, Outlet, Story, Verdict
 from rashomon.outlets import identify
 from rashomon.settings import Settings
 from rashomon.stories.encoder import Memo, embed
 
 __all__ = ["compare_stories", "compare_story", "outlet_of"]
 
-VERDICT_ORDER = {"contradict": 0, "agree": 1, "only_in": 2}
+VERDICT_ORDER = {Verdict.CONTRADICT: 0, Verdict.AGREE: 1, Verdict.ONLY_IN: 2}
 NAMED_MISSING = 3  # outlets named in an only_in reason; `missing` always lists them all
 
 
@@ -154,17 +154,17 @@ def _group(
     gid = "c" + hashlib.sha1("|".join(f"{c.source}:{c.start}" for c in claims).encode()).hexdigest()
     copies = _copies(members, units) if rules else []
     agreement = _agreement(outlets, changes, published, copies)
-    group = ClaimGroup(gid[:11], "agree", agreement, claims, outlets)
+    group = ClaimGroup(gid[:11], Verdict.AGREE, agreement, claims, outlets)
     group = replace(group, score=score, changes=changes)
     if found:
         reason = _contradiction(found)
-        return replace(group, verdict="contradict", reason=reason, conflicts=found)
+        return replace(group, verdict=Verdict.CONTRADICT, reason=reason, conflicts=found)
     if len(outlets) > 1:
         return group
     missing = _comparable(outlets[0], coverage, share)
     alone = len(coverage) < 2
     reason = _only(outlets[0], missing, alone)
-    return replace(group, verdict="only_in", reason=reason, missing=missing)
+    return replace(group, verdict=Verdict.ONLY_IN, reason=reason, missing=missing)
 
 
 def _split_changes(

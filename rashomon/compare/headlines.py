@@ -32,7 +32,7 @@ import numpy as np
 from rashomon.annotate.entities import gazetteer
 from rashomon.compare.units import Unit, claim_ref
 from rashomon.compare.words import lists, stem, stems, tokens
-from rashomon.model import ClaimRef, Doc, HeadlineCheck
+from rashomon.model import ClaimRef, Doc, HeadlineCheck, HeadlineVerdict
 
 __all__ = ["Thresholds", "check_headlines", "quotation_words"]
 
@@ -51,10 +51,10 @@ class Thresholds:
     supported: float
     partly: float
 
-    def verdict(self, score: float) -> str:
+    def verdict(self, score: float) -> HeadlineVerdict:
         if score >= self.supported:
-            return "supported"
-        return "partly" if score >= self.partly else "unsupported"
+            return HeadlineVerdict.SUPPORTED
+        return HeadlineVerdict.PARTLY if score >= self.partly else HeadlineVerdict.UNSUPPORTED
 
 
 def quotation_words(headline: str) -> str | None:
@@ -205,12 +205,12 @@ def _evidence(u: Unit, quoted: str | None) -> ClaimRef:
     return replace(ref, start=start, end=end, text=text)
 
 
-def _verdict(score: float, best: int | None, quoted: str | None, ctx: _Context) -> str:
+def _verdict(score: float, best: int | None, quoted: str | None, ctx: _Context) -> HeadlineVerdict:
     verdict = ctx.thresholds.verdict(score)
-    if verdict != "supported" or quoted is None or best is None:
+    if verdict != HeadlineVerdict.SUPPORTED or quoted is None or best is None:
         return verdict
     words = ctx.units[best].words
-    return "partly" if _in_order(tokens(quoted), words) < VERBATIM else verdict
+    return HeadlineVerdict.PARTLY if _in_order(tokens(quoted), words) < VERBATIM else verdict
 
 
 def _best(

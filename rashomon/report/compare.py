@@ -35,7 +35,16 @@ from rich.text import Text
 
 from rashomon.compare.provenance import describe
 from rashomon.compare.signals import profile_line
-from rashomon.model import ClaimGroup, ClaimRef, Comparison, Doc, Result, Signals
+from rashomon.model import (
+    ClaimGroup,
+    ClaimRef,
+    Comparison,
+    Doc,
+    HeadlineVerdict,
+    Result,
+    Signals,
+    Verdict,
+)
 from rashomon.report.clean import md_escape
 from rashomon.report.columns import column_letters
 from rashomon.report.stories import failed_records
@@ -44,11 +53,15 @@ from rashomon.report.stories import record as story_record
 __all__ = ["FORMATS", "MARKS", "record", "write"]
 
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
-MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
-_STYLE = {"agree": "green", "only_in": "yellow", "contradict": "bold red"}
+MARKS = {Verdict.AGREE: "✓", Verdict.ONLY_IN: "●", Verdict.CONTRADICT: "✗"}
+_STYLE = {Verdict.AGREE: "green", Verdict.ONLY_IN: "yellow", Verdict.CONTRADICT: "bold red"}
 NAMED_COLUMNS = 4  # more outlets than this: Markdown columns are lettered, with a legend
 TERMINAL_COLUMNS = 8  # more outlets than this: the terminal lists letters in one column
-_VERDICT_STYLE = {"supported": "green", "partly": "yellow", "unsupported": "red"}
+_VERDICT_STYLE = {
+    HeadlineVerdict.SUPPORTED: "green",
+    HeadlineVerdict.PARTLY: "yellow",
+    HeadlineVerdict.UNSUPPORTED: "red",
+}
 
 
 def record(c: Comparison) -> dict[str, Any]:
@@ -197,8 +210,8 @@ def _header(c: Comparison) -> Panel:
     counts = {v: sum(g.verdict == v for g in c.groups) for v in MARKS}
     lines.append(
         Text(
-            f"{counts['agree']} agreed · {counts['only_in']} in one outlet only · "
-            f"{counts['contradict']} contradicted"
+            f"{counts[Verdict.AGREE]} agreed · {counts[Verdict.ONLY_IN]} in one outlet only · "
+            f"{counts[Verdict.CONTRADICT]} contradicted"
         )
     )
     return Panel(Group(*lines), title=f"story {story.id}", expand=True)
@@ -222,7 +235,7 @@ def _shown(groups: Sequence[ClaimGroup], shown: int) -> tuple[list[ClaimGroup], 
     seen: dict[str, int] = {}
     hidden: dict[str, int] = {}
     for g in groups:
-        if g.verdict == "only_in" and shown > 0:
+        if g.verdict == Verdict.ONLY_IN and shown > 0:
             outlet = g.outlets[0]
             seen[outlet] = seen.get(outlet, 0) + 1
             if seen[outlet] > shown:
@@ -262,13 +275,13 @@ def _matrix(c: Comparison, shown: int = 0) -> Table:
 
 
 def _note(g: ClaimGroup, short: Mapping[str, str]) -> Text:
-    if g.verdict == "contradict":
+    if g.verdict == Verdict.CONTRADICT:
         facts = "; ".join(f"{k.kind}: {k.left} ≠ {k.right}" for k in g.conflicts)
-        return Text(facts, style=_STYLE["contradict"])
-    if g.verdict == "agree" and g.changes:
+        return Text(facts, style=_STYLE[Verdict.CONTRADICT])
+    if g.verdict == Verdict.AGREE and g.changes:
         later = "; ".join(f"{k.left} → {k.right}" for k in g.changes)
         return Text(f"{len(g.outlets)} outlets; a later count: {later}")
-    if g.verdict == "agree":
+    if g.verdict == Verdict.AGREE:
         return Text(f"{len(g.outlets)} outlets")
     if len(g.missing) > TERMINAL_COLUMNS:
         return Text(f"left out by {len(g.missing)} outlets")

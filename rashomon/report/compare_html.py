@@ -41,10 +41,12 @@ from rashomon.model import (
     Doc,
     Entity,
     HeadlineCheck,
+    HeadlineVerdict,
     Provenance,
     Quote,
     Signals,
     Story,
+    Verdict,
     WordHit,
 )
 from rashomon.report.columns import column_letters
@@ -69,7 +71,7 @@ LAYERS = ("claim", "passage", "quote", "speaker", "entity", "word")
 WRAPPING = ("claim", "passage")
 PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 STANCES = ("asserted", "reported", "opinion", "hedged")
-VERDICT_MARKS = {"agree": "✓", "only_in": "●", "contradict": "✗"}
+VERDICT_MARKS = {Verdict.AGREE: "✓", Verdict.ONLY_IN: "●", Verdict.CONTRADICT: "✗"}
 # The most outlets whose claims fit side by side in the matrix; more get the compact matrix.
 FULL_MATRIX_MAX = 4
 # A reason naming more outlets (or conflicts) than this is folded under a one-line summary.
@@ -322,10 +324,12 @@ def summary_row(comparison: Comparison, view: StoryView) -> SummaryRow:
         languages=story.languages,
         articles=len(story.articles),
         outlets=len(view.columns),
-        agree=verdicts.count("agree"),
-        only_in=verdicts.count("only_in"),
-        contradict=verdicts.count("contradict"),
-        headlines_unbacked=sum(h.verdict != "supported" for h in comparison.headlines),
+        agree=verdicts.count(Verdict.AGREE),
+        only_in=verdicts.count(Verdict.ONLY_IN),
+        contradict=verdicts.count(Verdict.CONTRADICT),
+        headlines_unbacked=sum(
+            h.verdict != HeadlineVerdict.SUPPORTED for h in comparison.headlines
+        ),
     )
 
 
@@ -500,7 +504,7 @@ def _cell(
     who = f"{letter} · {column}"
     mine = tuple(r for r in refs if r.outlet == column)
     if mine:
-        verdict = group.verdict if group.verdict in VERDICT_MARKS else "agree"
+        verdict = group.verdict if group.verdict in VERDICT_MARKS else Verdict.AGREE
         title = "\n".join(f"{who}: {r.ref.text}" for r in mine)
         return Cell(VERDICT_MARKS[verdict], verdict, mine, column, title)
     if column in left_out:
@@ -513,9 +517,9 @@ def _summary(group: ClaimGroup) -> str | None:
     it, or how many facts conflict. None when the reason names few enough to show as it is."""
     if len(group.missing) > NAMED_IN_REASON:
         return f"left out by {len(group.missing)} outlets of comparable coverage"
-    if group.verdict == "contradict" and len(group.conflicts) > NAMED_IN_REASON:
+    if group.verdict == Verdict.CONTRADICT and len(group.conflicts) > NAMED_IN_REASON:
         return f"{len(group.conflicts)} conflicting facts"
-    if group.verdict == "agree" and len(group.outlets) > NAMED_IN_REASON:
+    if group.verdict == Verdict.AGREE and len(group.outlets) > NAMED_IN_REASON:
         changed = "; a figure changed between days" if group.changes else ""
         return f"stated by {len(group.outlets)} independent outlets{changed}"
     return None

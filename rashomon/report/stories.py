@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from rashomon.errors import Reason
 from rashomon.model import Outcome, Result, Story
 from rashomon.report.clean import md_escape
 
@@ -53,7 +54,8 @@ def failed_records(results: Sequence[Result]) -> list[dict[str, Any]]:
     return [
         {"source": r.origin, "outcome": str(r.outcome), "reason": r.reason, "detail": r.detail}
         for r in results
-        if r.outcome is Outcome.FAILED or (r.outcome is Outcome.SKIPPED and r.reason != "duplicate")
+        if r.outcome is Outcome.FAILED
+        or (r.outcome is Outcome.SKIPPED and r.reason != Reason.DUPLICATE)
     ]
 
 

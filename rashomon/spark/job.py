@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from rashomon.errors import RashomonError
+from rashomon.errors import RashomonError, Reason
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
 from rashomon.spark import work
@@ -367,7 +367,7 @@ def _split_repeats(documents: Any, firsts: Any, partitions: int) -> tuple[Any, A
 def _duplicate(item: work.Item, first_origin: str) -> work.Processed:
     assert item.raw is not None
     detail = f"same content as {first_origin}"
-    result = Result(item.raw.origin, Outcome.SKIPPED, "duplicate", detail, item.raw.id)
+    result = Result(item.raw.origin, Outcome.SKIPPED, Reason.DUPLICATE, detail, item.raw.id)
     return work.Processed(item.order, item.source, result)
 
 
@@ -641,7 +641,7 @@ def _exact_copies(records: Any, docs: Any) -> dict[str, list[tuple[str, str]]]:
     """First origin -> its (copy origin, first origin) pairs, in input order: inputs that
     repeat an article byte for byte (processed once), found by content id as the local
     pipeline finds them, to be listed in their original's story."""
-    repeats = records.filter(lambda p: p.result.reason == "duplicate").map(
+    repeats = records.filter(lambda p: p.result.reason == Reason.DUPLICATE).map(
         lambda p: (p.result.id, (p.order, p.result.origin))
     )
     firsts = docs.map(lambda p: (p.result.id, p.result.origin))

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rashomon.errors import EmptyInput, InputError
+from rashomon.errors import EmptyInput, InputError, Reason
 from rashomon.model import Comparison, Doc, Outcome, RawDoc, Result, Story
 from rashomon.settings import Settings
 
@@ -120,7 +120,7 @@ def read_input(
         log.exception("reading %s crashed", source)
         count += 1
         detail = f"internal error while reading: {type(error).__name__}: {error}"
-        failed = Result(source, Outcome.FAILED, "internal-error", detail)
+        failed = Result(source, Outcome.FAILED, Reason.INTERNAL_ERROR, detail)
         yield Item((run, number, count), source, failed=failed)
     if count == 0:
         count = 1

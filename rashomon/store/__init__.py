@@ -204,7 +204,7 @@ def _insert(
             stored.add(str(article[0]))
     stamp = now()
     for result in results:
-        outcome, reason, detail = str(result.outcome), result.reason, result.detail
+        outcome, reason, detail = str(result.outcome), str(result.reason), result.detail
         if isinstance(result.record, Doc) and result.id not in stored:
             outcome, reason, detail = "skipped", "stored", "already stored"
         key = f"{result.origin}\x00{result.id or ''}"

@@ -37,6 +37,7 @@ from rashomon.errors import (
     EmptyInput,
     FetchError,
     InputError,
+    Reason,
     RefusedURL,
     TooLarge,
     UnsupportedInput,
@@ -702,7 +703,7 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     if found is None:
         raise _not_found("article")
     info, doc = found
-    result = Result(info.origin, Outcome.OK, "ok", "", info.id, doc)
+    result = Result(info.origin, Outcome.OK, Reason.OK, "", info.id, doc)
     annotation = annotate_report.record(result)
     for key in ("outcome", "reason", "detail"):
         annotation.pop(key, None)
