@@ -33,9 +33,10 @@ from importlib import resources
 from typing import Any, cast
 
 from rashomon.annotate import times as english_times
-from rashomon.annotate.entities import US_DEPARTMENTS, entity_key, gazetteer
+from rashomon.annotate.entity_words import US_DEPARTMENTS
 from rashomon.annotate.marks import marks_only
 from rashomon.annotate.translit import drop_patronymic, to_latin
+from rashomon.lexicon.names import entity_key, gazetteer
 from rashomon.model import Article, Doc, Entity, TimeExpr
 
 __all__ = ["INSTALL_HINT", "Natasha", "annotate_russian", "available", "find_times", "pipeline"]
