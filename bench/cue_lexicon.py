@@ -14,7 +14,7 @@ from collections import Counter
 import polnear
 
 from rashomon.annotate.nlp import load
-from rashomon.annotate.quotes import CUE_LEMMAS
+from rashomon.annotate.quote_words import CUE_LEMMAS
 from rashomon.settings import Settings
 
 

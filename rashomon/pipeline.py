@@ -295,7 +295,7 @@ def annotate_inputs(
     else:
         results = clean_inputs(inputs, settings, stdin=stdin, known=known)
     from rashomon.annotate.corpus import resolve_corpus
-    from rashomon.annotate.entities import Resolver
+    from rashomon.annotate.resolver import Resolver
 
     resolver = Resolver()
     window = max(1, int(settings["annotate.resolve_window"]))

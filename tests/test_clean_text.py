@@ -13,7 +13,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from rashomon.clean.reasons import REASONS
-from rashomon.clean.text import EXTRACTOR, clean_text, find_dates
+from rashomon.clean.text import EXTRACTOR, clean_text
+from rashomon.clean.text_cues import find_dates
 from rashomon.model import Hints
 
 SHARED = Path(os.environ.get("RASHOMON_SHARED", Path(__file__).resolve().parents[2] / "shared"))

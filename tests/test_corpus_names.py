@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rashomon.annotate import annotate_texts
 from rashomon.annotate.corpus import resolve_corpus
-from rashomon.annotate.entities import Resolver
+from rashomon.annotate.resolver import Resolver
 from rashomon.pipeline import annotate_inputs
 
 FULL = (

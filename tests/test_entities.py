@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.annotate.entities import Mentions, Resolver, find_entities, name_key, resolve_docs
+from rashomon.annotate.entities import Mentions, find_entities
+from rashomon.annotate.resolver import Resolver, resolve_docs
 from rashomon.clean import clean
+from rashomon.lexicon.names import name_key
 from rashomon.model import Entity, RawDoc
 from rashomon.settings import Settings
 

@@ -14,7 +14,8 @@ import pytest
 from rashomon.annotate import annotate, parseable_text
 from rashomon.annotate.times import _choose, _Found
 from rashomon.clean import clean
-from rashomon.clean.text import BAD, GOOD, NEAR, SHORT, _nearest, find_dates
+from rashomon.clean.text_classes import _nearest
+from rashomon.clean.text_cues import BAD, GOOD, NEAR, SHORT, find_dates
 from rashomon.errors import TooLarge
 from rashomon.ingest.files import expand
 from rashomon.model import Article, RawDoc

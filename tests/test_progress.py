@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-import rashomon.cli
+import rashomon.cli.base
 from rashomon.cli import app
 from rashomon.ingest import ingest
 from rashomon.ingest.progress import count_files, files_read
@@ -62,7 +62,9 @@ def test_no_listener_after_the_block(tmp_path):
 def test_the_bar_shows_files_done_of_the_total(tmp_path, monkeypatch):
     folder = _folder(tmp_path)
     screen = io.StringIO()
-    monkeypatch.setattr(rashomon.cli, "err", Console(file=screen, force_terminal=True, width=200))
+    monkeypatch.setattr(
+        rashomon.cli.base, "err", Console(file=screen, force_terminal=True, width=200)
+    )
     result = CliRunner().invoke(app, ["clean", str(folder), "-f", "jsonl"])
     assert result.exit_code == 0, result.output
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rashomon.annotate import annotate_texts
-from rashomon.annotate.quotes import find_marked
+from rashomon.annotate.quote_marks import find_marked
 from rashomon.model import Quote
 
 

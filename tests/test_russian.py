@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from rashomon.annotate import annotate_stream
 from rashomon.annotate.corpus import resolve_corpus
-from rashomon.annotate.entities import entity_key, gazetteer, name_key
-from rashomon.annotate.russian import annotate_russian, find_times, pipeline
+from rashomon.annotate.russian import annotate_russian
+from rashomon.annotate.russian_nlp import pipeline
+from rashomon.annotate.russian_times import find_times
 from rashomon.annotate.times import resolve
 from rashomon.annotate.translit import palladius, to_latin
+from rashomon.lexicon.names import entity_key, gazetteer, name_key
 from rashomon.model import Article, Doc, Entity
 from rashomon.pipeline import annotate_inputs
 from rashomon.settings import Settings

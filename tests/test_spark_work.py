@@ -12,7 +12,7 @@ import numpy as np
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from rashomon.annotate.entities import Resolver
+from rashomon.annotate.resolver import Resolver
 from rashomon.clean.templates import TemplateStore
 from rashomon.model import Outcome, RawDoc
 from rashomon.settings import Settings

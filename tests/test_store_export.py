@@ -324,7 +324,7 @@ def test_cli_refuses_an_unknown_table(store_path):
 
 
 def test_cli_choices_are_the_exportable_tables_and_formats():
-    from rashomon.cli import ExportFormat, ExportTable
+    from rashomon.cli.store import ExportFormat, ExportTable
 
     assert [t.value for t in ExportTable] == list(TABLES)
     assert sorted(f.value for f in ExportFormat) == sorted(FORMATS)

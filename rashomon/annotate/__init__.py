@@ -154,12 +154,12 @@ def _processes(articles: int, settings: Settings) -> int:
 
 def _natasha_or_error(article: Article) -> Doc | Exception:
     """A Russian article through natasha; without the extra, its marks and the reason."""
-    from rashomon.annotate import russian
+    from rashomon.annotate import russian, russian_nlp
 
     marks = marks_only(article)
-    if not russian.available():
+    if not russian_nlp.available():
         note = (
-            f"language {article.language}: {russian.INSTALL_HINT}; attribution and claims "
+            f"language {article.language}: {russian_nlp.INSTALL_HINT}; attribution and claims "
             f"are English-only"
         )
         return replace(marks, limits=(note,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from rashomon.annotate.entities import Resolver
+from rashomon.annotate.resolver import Resolver
 from rashomon.model import Claim, Doc, Quote
 
 __all__ = ["resolve_corpus", "rewrite"]

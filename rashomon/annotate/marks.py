@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rashomon.annotate import quotes
+from rashomon.annotate import quote_marks
 from rashomon.model import Article, Doc, Quote, QuoteKind
 
 SENTENCE = re.compile(r"[^\s].*?(?:[.!?。！？]+[”\"»’)]*(?=\s)|\n\n|$)", re.S)
@@ -17,7 +17,7 @@ def marks_only(article: Article) -> Doc:
     direct quotes by their marks (no speaker), with the reason the rest is missing."""
     text = article.text
     sentences = tuple((m.start(), m.end()) for m in SENTENCE.finditer(text))
-    marked = quotes.find_marked(text)
+    marked = quote_marks.find_marked(text)
     found = tuple(
         Quote(QuoteKind.DIRECT, s, e, text[s:e], None, None, None, None)
         for s, e in marked

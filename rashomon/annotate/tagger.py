@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rashomon.annotate import quotes as rules
+from rashomon.annotate import quote_marks, quote_words
 from rashomon.annotate.nlp import text_of
 from rashomon.errors import ModelError
 from rashomon.model import Quote
@@ -86,7 +86,7 @@ class Sequence_:  # noqa: N801 - a token sequence, not typing.Sequence
 @lru_cache(maxsize=1)
 def builtin_cues() -> frozenset[str]:
     """The rule-based finder's attribution words: the lexicon every model starts from."""
-    return frozenset(rules.CUE_LEMMAS | rules.RELAY_VERBS | {"according", "accord"})
+    return frozenset(quote_words.CUE_LEMMAS | quote_words.RELAY_VERBS | {"according", "accord"})
 
 
 @lru_cache(maxsize=8)
@@ -186,7 +186,7 @@ def _child_under(arrays: _Arrays, i: int, cue: int) -> int:
 
 
 def _marked_tokens(arrays: _Arrays, text: str) -> list[bool]:
-    spans = rules.find_marked(text)
+    spans = quote_marks.find_marked(text)
     starts = [s for s, _ in spans]
     inside = []
     for offset in arrays.idx:

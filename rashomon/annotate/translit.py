@@ -5,7 +5,7 @@
 (Володимир Зеленський -> Volodymyr Zelenskyi, Київ -> Kyiv), Bulgarian in its streamlined
 system, Serbian in its own Latin alphabet, Macedonian in its official romanisation, and Greek
 in ELOT 743. The spelling need not equal the English one letter for letter: it is meant to
-give the same `entities.name_key` (Zelenskyy and Zelensky both give "zelenski"), so the corpus
+give the same `lexicon.names.name_key` (Zelenskyy and Zelensky both give "zelenski"), so the corpus
 resolver takes both for one name.
 
 Two data tables correct what letters cannot know:

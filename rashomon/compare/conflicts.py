@@ -24,10 +24,10 @@ as conflict:
 
 from __future__ import annotations
 
-from rashomon.annotate.entities import gazetteer
 from rashomon.compare.align import Link
 from rashomon.compare.units import Number, Unit
 from rashomon.compare.words import lists, stem, tokens
+from rashomon.lexicon.names import gazetteer
 from rashomon.model import Conflict
 from rashomon.outlets.registry import name_key
 

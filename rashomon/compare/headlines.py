@@ -29,9 +29,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rashomon.annotate.entities import gazetteer
 from rashomon.compare.units import Unit, claim_ref
 from rashomon.compare.words import lists, stem, stems, tokens
+from rashomon.lexicon.names import gazetteer
 from rashomon.model import ClaimRef, Doc, HeadlineCheck, HeadlineVerdict
 
 __all__ = ["Thresholds", "check_headlines", "quotation_words"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from rashomon.annotate.quotes import BODY_NOUNS
+from rashomon.annotate.quote_words import BODY_NOUNS
 from rashomon.model import Doc, Provenance, Quote
 
 __all__ = ["describe", "provenance_of", "relays_of"]

@@ -137,7 +137,7 @@ def _country(code: str | None) -> str:
         return ""
     if code == "INT":
         return "international"
-    from rashomon.annotate.entities import gazetteer
+    from rashomon.lexicon.names import gazetteer
 
     country = gazetteer().countries.get(code)
     return country.name if country is not None else code

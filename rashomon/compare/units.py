@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rashomon.clean.text import furniture_reason
+from rashomon.clean.text_cues import furniture_reason
 from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.model import Claim, ClaimRef, Doc, Entity, Stance, Story
 from rashomon.outlets.registry import name_key

@@ -450,7 +450,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
     merged on the driver, the merged resolver broadcast and asked for each doc. The result
     is persisted, as the next pass reads it twice (its counts, then its rewrite)."""
     from rashomon.annotate.corpus import rewrite
-    from rashomon.annotate.entities import Resolver
+    from rashomon.annotate.resolver import Resolver
 
     merged = Resolver()
     parts = docs.map(lambda p: p.result.record).mapPartitions(work.resolver_part)

@@ -218,7 +218,7 @@ def _clean(pipeline: Any, item: Item) -> Result:
 
 def resolver_part(docs: Iterable[Doc]) -> list[Any]:
     """A Resolver given this partition's docs, to be merged into the corpus's."""
-    from rashomon.annotate.entities import Resolver
+    from rashomon.annotate.resolver import Resolver
 
     resolver = Resolver()
     for doc in docs:

@@ -5,7 +5,7 @@ shingles and its publication date.
   so reports in different languages meet.
 - **Terms**: word counts hashed into 2^20 slots (no vocabulary to grow); the index weighs them
   by inverse document frequency when it compares.
-- **Names**: the words of every name, reduced by `entities.name_key` after transliteration,
+- **Names**: the words of every name, reduced by `lexicon.names.name_key` after transliteration,
   so "Зеленский", "Zelenskyy" and "Zelensky" are one key. They come from the annotated entities and,
   for languages the annotator does not read, from capitalised words inside sentences.
 - **Signature**: a MinHash of word 5-gram shingles, for near-duplicate folding.
@@ -22,8 +22,8 @@ from datetime import date
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from rashomon.annotate.entities import fold, name_key
 from rashomon.annotate.translit import is_cyrillic, to_latin
+from rashomon.lexicon.names import fold, name_key
 from rashomon.model import Doc
 
 __all__ = ["TERM_SLOTS", "Features", "features_of", "lead_text", "shingles"]

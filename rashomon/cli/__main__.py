@@ -1,0 +1,5 @@
+"""`python -m rashomon.cli`: the `rashomon` command."""
+
+from rashomon.cli import main
+
+main()
