@@ -38,6 +38,7 @@ from rashomon.model import Outcome, Result
 from rashomon.pipeline import annotate_inputs, clean_inputs, story_inputs
 from rashomon.report import one_line
 from rashomon.settings import Settings, declared, settings_markdown
+from rashomon.steer_cli import story_app
 
 app = typer.Typer(
     name="rashomon",
@@ -748,6 +749,7 @@ train_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(train_app, name="train")
+app.add_typer(story_app, name="story")
 
 
 @train_app.command("attribution")

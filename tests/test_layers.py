@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rashomon.store",),  # the incremental executor and persistence
     ("rashomon.spark",),  # the Spark executor (writes the store's Parquet tables)
     ("rashomon.web",),  # surfaces
+    ("rashomon.steer_cli",),  # `rashomon story …`, registered by the CLI
     ("rashomon.cli",),
     ("rashomon.spark.__main__",),  # spark-submit's entry point: the CLI, on a cluster
 )
