@@ -20,7 +20,9 @@ response shares lives here:
   server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
 
-The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`.
+The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`; steering the grouping
+by hand (picked articles compared, stories merged and split) in `rashomon.web.api_steer` and
+`rashomon.web.pages_steer`.
 """
 
 from __future__ import annotations

@@ -7,11 +7,13 @@ report does: its sections are the report's macros (rashomon/report/templates/_st
 the report's StoryView, and its stylesheet is the report's CSS (served at /assets/compare.css)
 with this app's own (static/style.css) on top.
 
-Nothing on a page runs a script, and the CSP (rashomon.web.app) allows no inline script nor
-style attribute: filtering a story is a GET form, sorting the list is links, the timeline is an
-SVG drawn on the server. Article text, titles, outlet names and URLs are untrusted: they are
-escaped by the templates, highlighted text is built from escaped pieces (`highlight`, the
-search snippets here), and a URL becomes a link only when its scheme is http or https.
+Reading runs no script, and the CSP (rashomon.web.app) allows no inline script nor style
+attribute (the one script file, static/steer.js, only sends the merge and split forms of
+rashomon.web.pages_steer's templates/_steer.html): filtering a story is a GET form, sorting
+the list is links, the timeline is an SVG drawn on the server. Article text, titles, outlet
+names and URLs are untrusted: they are escaped by the templates, highlighted text is built
+from escaped pieces (`highlight`, the search snippets here), and a URL becomes a link only
+when its scheme is http or https.
 """
 
 from __future__ import annotations
