@@ -649,6 +649,7 @@ def _pages(seeds: read.StoryPage, hostile: dict[str, read.ArticleInfo]) -> list[
         "/search?q=talks",
         "/docs",
         "/stories/no-such-story",
+        "/compare?articles=" + ",".join(a.id for a in [seeds.articles[0], *hostile.values()]),
     ]
 
 
