@@ -121,6 +121,19 @@ def test_a_merge_survives_reopening_and_a_later_ingest_adds_to_it(db, tmp_path):
     assert kinds == ["merge"]
 
 
+def test_an_id_merged_twice_leads_to_the_story_that_holds_it_now(db):
+    with Store(db, Settings()) as store:
+        seed_story = _story_of(store, SEEDS[0].name)
+        border, farm = _story_of(store, "border_a.txt"), _story_of(store, "farm_a.txt")
+        first = store.merge_stories([border, farm])
+        last = store.merge_stories([first.story, seed_story])
+        for old in (border, farm, seed_story):
+            assert steer.successor(store.db, old) == last.story
+        assert steer.successor(store.db, "s000000000000") is None
+        assert steer.successor(store.db, 'x"]') is None
+        assert store.counts()["stories"] == 1
+
+
 # ---------------------------------------------------------------- splitting
 
 
