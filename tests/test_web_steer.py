@@ -111,6 +111,9 @@ def test_merge_makes_one_story_and_the_old_id_is_gone(app, store):
     assert call(app, "GET", f"/api/v1/stories/{gone}", base=SERVER).status_code == 404
     story = call(app, "GET", body["story"]["links"]["self"], base=SERVER).json()
     assert story["compared"] and len(story["members"]) == 4
+    moved = call(app, "GET", f"/stories/{gone}", base=SERVER)  # the page leads on
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/stories/{body['story']['id']}"
 
 
 def test_split_moves_articles_into_a_new_story(app, store):

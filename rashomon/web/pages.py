@@ -30,7 +30,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from rashomon.model import ClaimGroup, Comparison, Doc, Signals
@@ -47,6 +47,7 @@ from rashomon.report.compare_html import (
 )
 from rashomon.store import read
 from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleInfo
+from rashomon.store.steer import successor
 from rashomon.web.paths import public_origin
 from rashomon.web.timeline import Dot, coverage_svg, day_of
 
@@ -311,13 +312,14 @@ STORY_PAGES = PageCache(64_000_000)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(
-    request: Request, story_id: str, verdict: str = "", outlet: str = ""
-) -> HTMLResponse:
+def story_page(request: Request, story_id: str, verdict: str = "", outlet: str = "") -> Response:
     if verdict not in ("", *VERDICTS):
         return bad_request(request, f"The verdict is one of {', '.join(VERDICTS)}.")
     state = read.story_state(_db(request), story_id)
     if state is None:
+        now = successor(_db(request), story_id)  # a story merged by hand: where it went
+        if now is not None and now != story_id:
+            return RedirectResponse(story_href(now), status_code=303)
         return not_found(request, "story with this id")
     key = (str(_db(request).path), story_id, *state, verdict, outlet)
     cached = STORY_PAGES.get(key)
