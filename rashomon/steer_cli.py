@@ -4,7 +4,8 @@
 - `rashomon story split STORY ARTICLE… --db news.db`: move articles off a story into a story
   of their own;
 - `rashomon story compare ARTICLE ARTICLE… --db news.db [-f FORMAT]`: the side-by-side
-  comparison of picked articles, written to stdout, nothing stored.
+  comparison of picked articles, written to stdout, nothing stored;
+- `rashomon story decisions --db news.db`: the hand decisions made, one line each.
 
 A decision sticks: a later ingest adds to the stories as they now are and never parts a
 merge nor puts a split article back. An unknown id, or a decision that cannot be made,
@@ -130,3 +131,21 @@ def compare_cmd(
         picked = store.compare_articles(articles)
         shown = int(store.settings["compare.only_in_shown"])
     write([picked.comparison], picked.docs, [], fmt, sys.stdout, shown)
+
+
+@story_app.command("decisions")
+def decisions_cmd(ctx: typer.Context, db: StoreOpt = Path("news.db")) -> None:
+    """List the hand decisions made on the store, the first first: when, merge or split, the
+    story it made, the stories it touched and how many articles it named or moved."""
+    from rashomon.store import steer
+
+    with _opened(ctx, db) as store:
+        made = steer.decisions(store.db)
+    for d in made:
+        before = ", ".join(d.stories)
+        print(
+            f"{d.seq}\t{d.made_at}\t{d.kind}\t{d.story}\tfrom {before}\t"
+            f"{_count(len(d.articles), 'article', 'articles')}"
+        )
+    if not made:
+        _said("no hand decision has been made on this store")

@@ -303,6 +303,11 @@ def test_story_merge_and_split_commands(db):
     with Store(db, Settings()) as store:
         assert _story_of(store, "farm_b.txt") == _story_of(store, "border_a.txt")
         assert _story_of(store, SEEDS[1].name) != seed_story
+    listed = runner.invoke(app, ["story", "decisions", "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert [line.split("\t")[2] for line in lines] == ["merge", "split"]
+    assert farm in lines[0] and border in lines[0] and seed_story in lines[1]
 
 
 def test_story_compare_command_prints_the_comparison(db):

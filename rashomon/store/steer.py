@@ -44,7 +44,9 @@ __all__ = [
     "Refused",
     "Steered",
     "Unknown",
+    "Decision",
     "compare_articles",
+    "decisions",
     "merge",
     "split",
     "successor",
@@ -275,6 +277,36 @@ def _record(
         "VALUES (?, ?, ?, ?, ?)",
         (kind, story, json.dumps(before), json.dumps(articles), now()),
     )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One recorded hand decision: its number, when, merge or split, the story it made, the
+    stories before it (with their versions then) and the articles named or moved."""
+
+    seq: int
+    made_at: str
+    kind: str
+    story: str
+    stories: dict[str, int]
+    articles: list[str]
+
+
+def decisions(db: Database) -> list[Decision]:
+    """Every hand decision made on the store, the first first."""
+    with db.read() as connection:
+        rows = connection.execute("SELECT * FROM hand_decisions ORDER BY seq").fetchall()
+    return [
+        Decision(
+            r["seq"],
+            r["made_at"],
+            r["kind"],
+            r["story"],
+            json.loads(r["stories"]),
+            json.loads(r["articles"]),
+        )
+        for r in rows
+    ]
 
 
 def successor(db: Database, story_id: str) -> str | None:
