@@ -164,9 +164,9 @@ def test_new_database_has_every_migration_and_reopening_changes_nothing(tmp_path
 
 
 def test_a_store_from_before_a_migration_is_brought_up_to_date_keeping_everything(tmp_path, whole):
-    """A version-1 store (no compared_articles, no article score yet) opened by this
-    rashomon: migrations 2 and 3 run, every article, story and comparison is kept, and the
-    comparisons count as covering their stories."""
+    """A version-1 store (no compared_articles, no article score, no hand decisions yet)
+    opened by this rashomon: migrations 2 to 4 run, every article, story and comparison is
+    kept, and the comparisons count as covering their stories."""
     path = tmp_path / "old.db"
     shutil.copy(whole[0], path)
     with sqlite3.connect(path) as c:
@@ -174,6 +174,7 @@ def test_a_store_from_before_a_migration_is_brought_up_to_date_keeping_everythin
         articles = c.execute("SELECT count(*) FROM articles").fetchone()[0]
         c.execute("ALTER TABLE stories DROP COLUMN compared_articles")
         c.execute("ALTER TABLE articles DROP COLUMN score")
+        c.execute("DROP TABLE hand_decisions")
         c.execute("PRAGMA user_version = 1")
     with Store(path) as store:
         assert store.db.version == len(migrations())

@@ -677,6 +677,9 @@ def test_openapi_lists_every_endpoint_with_its_response_schema(app: FastAPI) -> 
         ("get", "/api/v1/search"): ("200", "SearchResults"),
         ("post", "/api/v1/articles"): ("201", "ArticleCreated"),
         ("patch", "/api/v1/articles/{article_id}"): ("200", "ArticleSummary"),
+        ("get", "/api/v1/compare"): ("200", "PickedOut"),
+        ("post", "/api/v1/stories/merge"): ("200", "SteeredOut"),
+        ("post", "/api/v1/stories/{story_id}/split"): ("201", "SteeredOut"),
     }
     api_paths = {
         (method, path)

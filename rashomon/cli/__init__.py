@@ -4,7 +4,8 @@ Results go to stdout (or -o FILE); progress, one line per failed input and the s
 go to stderr, so output can be piped. The exit code is 1 when any input failed.
 
 The commands live by what they work on: `documents` (clean, annotate, stories, compare),
-`store` (ingest, outlet, export, import, serve), `spark`, `train`, on what `base` shares (the
+`store` (ingest, outlet, export, import, serve), `spark`, `train`, `steer` (story merge, split,
+compare, decisions: hand decisions on a store), on what `base` shares (the
 Typer `app`, its global options, the stderr console, the running of a stage over inputs);
 this module gathers them in their order, adds `settings` and is the entry point, `main`.
 """
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 # Imported for the commands they register on `app`, in this order (`--help` lists them so).
-from rashomon.cli import documents, spark, store, train  # noqa: F401
+from rashomon.cli import documents, spark, steer, store, train  # noqa: F401
 from rashomon.cli.base import State, app, err
 from rashomon.settings import declared, settings_markdown
 

@@ -18,11 +18,12 @@ from pathlib import Path
 from rashomon.errors import StoreError
 from rashomon.model import Doc, Result
 from rashomon.settings import Settings
-from rashomon.store import codec
+from rashomon.store import codec, steer
 from rashomon.store.sqlite import Database
+from rashomon.store.steer import Picked, Steered
 from rashomon.store.stories import Corrected, StoryKeeper, features_row, now
 
-__all__ = ["Added", "Corrected", "Store", "Updated"]
+__all__ = ["Added", "Corrected", "Picked", "Steered", "Store", "Updated"]
 
 
 @dataclass
@@ -103,6 +104,27 @@ class Store:
         corrected = self.keeper.correct_outlet(ids, name)
         self.keeper.compare(self.keeper.stale(corrected.stories))
         return corrected
+
+    def merge_stories(self, story_ids: Sequence[str]) -> Steered:
+        """Make the given stories one by hand (it keeps the id of the one that began first)
+        and compare it again; a later ingest adds to it and never parts them again.
+        `steer.Unknown` naming an id not stored, `steer.Refused` for fewer than two stories;
+        either way nothing changed."""
+        steered = steer.merge(self.keeper, story_ids)
+        self.keeper.compare(self.keeper.stale(steered.stories))
+        return steered
+
+    def split_story(self, story_id: str, article_ids: Sequence[str]) -> Steered:
+        """Move the given articles of a story (with their near-copies) into a story of their
+        own by hand, and compare both stories again; a later ingest never puts them back.
+        `steer.Unknown` / `steer.Refused` as for `merge_stories`; nothing changed then."""
+        steered = steer.split(self.keeper, story_id, article_ids)
+        self.keeper.compare(self.keeper.stale(steered.stories))
+        return steered
+
+    def compare_articles(self, article_ids: Sequence[str]) -> Picked:
+        """The side-by-side comparison of picked articles, not stored (see `steer`)."""
+        return steer.compare_articles(self.keeper, article_ids)
 
     def _articles_named(self, articles: Sequence[str], was: Sequence[str]) -> list[str]:
         if not articles and not was:

@@ -128,6 +128,7 @@ class StoryKeeper:
         self._positions: dict[str, int] = {}  # article id -> index position
         self._article_ids: list[str] = []  # index position -> article id
         self._last_placed = 0
+        self._decision = 0  # the last hand decision (hand_decisions.seq) the index holds
         self._docs: OrderedDict[str, Doc] = OrderedDict()
         self._docs_lock = threading.Lock()  # comparing runs in callers' threads
         self._memo = Memo(int(settings["store.vector_memo"]))
@@ -153,6 +154,11 @@ class StoryKeeper:
             self._forget()  # the transaction rolls back: rebuild from the database next time
             raise
         return Placed(count, list(changed))
+
+    def forget(self) -> None:
+        """Drop the index (a transaction that changed the rows rolled back): the next
+        placing builds it again from the database."""
+        self._forget()
 
     def _forget(self) -> None:
         self._index = None
@@ -190,9 +196,21 @@ class StoryKeeper:
             self._index = StoryIndex(self.settings, scorer, dim)
         return self._index
 
+    def rebuild(self, connection: sqlite3.Connection) -> None:
+        """Build the index again from the rows (after a hand decision moved articles)."""
+        self._forget()
+        self._catch_up(connection)
+
     def _catch_up(self, connection: sqlite3.Connection) -> None:
         """Restore into the index every article placed after the last one it holds (all of
-        them the first time; those other processes placed, later)."""
+        them the first time; those other processes placed, later). When a hand decision was
+        made since the index was built (here or by another process), the index is built
+        again from the rows, which hold it: placing never works on a grouping undone."""
+        latest = connection.execute("SELECT coalesce(max(seq), 0) FROM hand_decisions")
+        decision = int(latest.fetchone()[0])
+        if decision != self._decision:
+            self._forget()
+            self._decision = decision
         rows = connection.execute(
             _WITH_FEATURES + " WHERE a.placed > ? ORDER BY a.placed", (self._last_placed,)
         )
@@ -261,6 +279,10 @@ class StoryKeeper:
         return Corrected(len(rows), list(stories), kept)
 
     # ------------------------------------------------------------------ describing
+
+    def describe(self, connection: sqlite3.Connection, story_id: str) -> None:
+        """Write the story's row from its members (within the caller's transaction)."""
+        self._describe(connection, story_id)
 
     def _describe(self, connection: sqlite3.Connection, story_id: str) -> None:
         """Write the story's row from its members: label, date, outlets, the Story itself."""
@@ -340,17 +362,25 @@ class StoryKeeper:
     def compare(self, stories: Iterable[tuple[str, int]] | None = None) -> int:
         """Compare the given stories (default: every stale one); returns how many comparisons
         were written (one whose story changed meanwhile is left for the next round)."""
-        from rashomon.compare import compare_story
-
         written = 0
         for story_id, version in self.stale() if stories is None else stories:
             loaded = self._load_story(story_id, version)
             if loaded is None:
                 continue
             story, docs = loaded
-            comparison = compare_story(story, docs, self.settings, self._memo)
+            comparison = self.comparison_of(story, docs)
             written += self.db.write(partial(_save, comparison=comparison, version=version))
         return written
+
+    def comparison_of(self, story: Story, docs: dict[str, Doc]) -> Comparison:
+        """`compare_story` with this keeper's settings and sentence-vector memo."""
+        from rashomon.compare import compare_story
+
+        return compare_story(story, docs, self.settings, self._memo)
+
+    def doc(self, article_id: str, text: str) -> Doc:
+        """The Doc of a stored article from its JSON, through the keeper's cache."""
+        return self._doc(article_id, text)
 
     def _load_story(self, story_id: str, version: int) -> tuple[Story, dict[str, Doc]] | None:
         with self.db.read() as connection:

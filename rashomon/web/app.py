@@ -20,7 +20,9 @@ response shares lives here:
   server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
 
-The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`.
+The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`; steering the grouping
+by hand (picked articles compared, stories merged and split) in `rashomon.web.api_steer` and
+`rashomon.web.pages_steer`.
 """
 
 from __future__ import annotations
@@ -297,7 +299,7 @@ def create_app(
     token is required beyond loopback; the Host allow-list takes them; with no port, the
     allowed names at any port); `threads` caps the threads serving requests (anyio's default
     otherwise); with `own_store` the app closes the store when the server stops."""
-    from rashomon.web import api, pages
+    from rashomon.web import api, api_steer, pages, pages_steer
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -328,7 +330,9 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_steer.router)
     app.include_router(pages.router)
+    app.include_router(pages_steer.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

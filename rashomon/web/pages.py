@@ -7,11 +7,13 @@ report does: its sections are the report's macros (rashomon/report/templates/_st
 the report's StoryView, and its stylesheet is the report's CSS (served at /assets/compare.css)
 with this app's own (static/style.css) on top.
 
-Nothing on a page runs a script, and the CSP (rashomon.web.app) allows no inline script nor
-style attribute: filtering a story is a GET form, sorting the list is links, the timeline is an
-SVG drawn on the server. Article text, titles, outlet names and URLs are untrusted: they are
-escaped by the templates, highlighted text is built from escaped pieces (`highlight`, the
-search snippets here), and a URL becomes a link only when its scheme is http or https.
+Reading runs no script, and the CSP (rashomon.web.app) allows no inline script nor style
+attribute (the one script file, static/steer.js, only sends the merge and split forms of
+rashomon.web.pages_steer's templates/_steer.html): filtering a story is a GET form, sorting
+the list is links, the timeline is an SVG drawn on the server. Article text, titles, outlet
+names and URLs are untrusted: they are escaped by the templates, highlighted text is built
+from escaped pieces (`highlight`, the search snippets here), and a URL becomes a link only
+when its scheme is http or https.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from rashomon.model import ClaimGroup, Comparison, Doc, Signals
@@ -45,6 +47,7 @@ from rashomon.report.compare_html import (
 )
 from rashomon.store import read
 from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleInfo
+from rashomon.store.steer import successor
 from rashomon.web.paths import public_origin
 from rashomon.web.timeline import Dot, coverage_svg, day_of
 
@@ -309,13 +312,14 @@ STORY_PAGES = PageCache(64_000_000)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(
-    request: Request, story_id: str, verdict: str = "", outlet: str = ""
-) -> HTMLResponse:
+def story_page(request: Request, story_id: str, verdict: str = "", outlet: str = "") -> Response:
     if verdict not in ("", *VERDICTS):
         return bad_request(request, f"The verdict is one of {', '.join(VERDICTS)}.")
     state = read.story_state(_db(request), story_id)
     if state is None:
+        now = successor(_db(request), story_id)  # a story merged by hand: where it went
+        if now is not None and now != story_id:
+            return RedirectResponse(story_href(now), status_code=303)
         return not_found(request, "story with this id")
     key = (str(_db(request).path), story_id, *state, verdict, outlet)
     cached = STORY_PAGES.get(key)
