@@ -297,7 +297,7 @@ def create_app(
     token is required beyond loopback; the Host allow-list takes them; with no port, the
     allowed names at any port); `threads` caps the threads serving requests (anyio's default
     otherwise); with `own_store` the app closes the store when the server stops."""
-    from rashomon.web import api, pages
+    from rashomon.web import api, api_stories, pages
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -328,6 +328,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_stories.router)
     app.include_router(pages.router)
 
     @app.exception_handler(StarletteHTTPException)
