@@ -8,10 +8,13 @@ the report's StoryView, and its stylesheet is the report's CSS (served at /asset
 with this app's own (static/style.css) on top.
 
 Nothing on a page runs a script, and the CSP (rashomon.web.app) allows no inline script nor
-style attribute: filtering a story is a GET form, sorting the list is links, the timeline is an
-SVG drawn on the server. Article text, titles, outlet names and URLs are untrusted: they are
-escaped by the templates, highlighted text is built from escaped pieces (`highlight`, the
-search snippets here), and a URL becomes a link only when its scheme is http or https.
+style attribute: filtering a story, the stories list or search is a GET form
+(rashomon.web.filters; the list's sort and page links keep its filters), sorting the list is
+links, the timeline is an SVG drawn on the server and the articles per day a table. Text in
+another language than the page's carries its `lang` and `dir` (rashomon.report.textlang).
+Article text, titles, outlet names and URLs are untrusted: they are escaped by the templates,
+highlighted text is built from escaped pieces (`highlight`, the search snippets here), and a
+URL becomes a link only when its scheme is http or https.
 """
 
 from __future__ import annotations
@@ -366,8 +369,8 @@ def story_page(
     if state is None:
         return not_found(request, "story with this id")
     # the blindspot lists other stories' outlets: the page changes when the store does
-    key = (str(_db(request).path), story_id, *state, browse.store_mark(_db(request)))
-    key += (verdict, outlet)
+    mark = browse.store_mark(_db(request))
+    key = (str(_db(request).path), story_id, *state, mark, verdict, outlet)
     cached = STORY_PAGES.get(key)
     if cached is None:
         response = _story_page(request, story_id, verdict, outlet)
