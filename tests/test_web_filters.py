@@ -356,6 +356,20 @@ def test_the_stories_page_filters_and_keeps_its_filters_in_every_link(store: Sto
     assert text.startswith(f"{wanted['total']} stories pass the filters")
 
 
+def test_a_filter_nothing_passes_keeps_its_values_and_says_so(app: FastAPI) -> None:
+    tree = _page(app, "/", language="zz", outlet="Nobody <b>Here</b>", min_outlets="99")
+    assert not tree.xpath(f"//a[{_c('story-link')}]")
+    assert "No story passes these filters." in tree.text_content()
+    form = tree.xpath(f"//form[{_c('list-filters')}]")[0]
+    chosen = {
+        s.get("name"): s.xpath("./option[@selected]")[0].get("value")
+        for s in form.xpath(".//select")
+    }
+    assert chosen["language"] == "zz" and chosen["outlet"] == "Nobody <b>Here</b>"
+    assert not tree.xpath("//b")  # the value is text, never markup
+    assert get_json(app, "/api/v1/stories", language="zz")["total"] == 0
+
+
 def test_the_list_pages_refuse_a_bad_filter_by_name(app: FastAPI) -> None:
     for path in ("/", "/search"):
         response = call(app, "GET", path, params={"q": "said", "min_outlets": "many"})
