@@ -50,6 +50,7 @@ from rashomon.model import (
     WordHit,
 )
 from rashomon.report.columns import column_letters
+from rashomon.report.textlang import lang_attrs
 
 __all__ = [
     "ArticleView",
@@ -283,6 +284,15 @@ class StoryView:
     letters: dict[str, str] = field(default_factory=dict)
     key: list[tuple[str, str, str]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
+    languages: dict[str, str | None] = field(default_factory=dict)
+
+    def language(self, source: str) -> str | None:
+        """The language detected for the member `source` (None when not known)."""
+        if not self.languages:
+            self.languages = {
+                a.source: a.doc.article.language if a.doc else None for a in self.articles
+            }
+        return self.languages.get(source)
 
     @property
     def compact(self) -> bool:
@@ -379,6 +389,7 @@ def environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
     env.globals["marks"] = VERDICT_MARKS
     env.globals["shown_origin"] = str  # the web app passes one that hides server paths
     env.globals["stances"] = STANCES
+    env.globals["lang"] = lang_attrs
     return env
 
 

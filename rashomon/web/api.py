@@ -1,9 +1,10 @@
 """The JSON API under /api/v1.
 
-Reading (no token): the stories list (sorted, paged, with a total), one story with its
-comparison and members, one article with its annotation, the outlets and one outlet's
-profile, and full-text search. Writing (`require_token`): POST /api/v1/articles cleans,
-annotates and stores one article, places it in a story and compares that story again. The
+Reading (no token): one story with its comparison, members, blindspot and coverage per day,
+one article with its annotation, the outlets and one outlet's profile; the stories list and
+full-text search (with their filters) and the downloads are rashomon.web.api_stories's.
+Writing (`require_token`): POST /api/v1/articles cleans, annotates and stores one article,
+places it in a story and compares that story again. The
 app's SameOrigin guard refuses a write from another origin and a text/plain or form body
 before it gets here.
 
@@ -52,6 +53,7 @@ from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.web.auth import require_token
 from rashomon.web.paths import hide_paths
+from rashomon.web.story_facts import BlindspotOut, DayOut, blindspot_record, coverage_records
 
 __all__ = ["router"]
 
@@ -307,6 +309,10 @@ class StoryDetail(BaseModel):
     compared_articles: int
     comparison: ComparisonOut | None = Field(description="None while the comparison is pending.")
     members: list[ArticleSummary]
+    blindspot: BlindspotOut = Field(
+        description="The outlets the store knows (from other stories) that did not cover it."
+    )
+    coverage: list[DayOut] = Field(description="Its articles per day, the earliest first.")
     links: StoryLinks
 
 
@@ -627,34 +633,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description":
 
 
 @router.get(
-    "/stories",
-    response_model=StoryList,
-    summary="List stories",
-    description=(
-        "A page of stories, sorted by `sort` (`updated`, `date`, `articles`, `outlets`, "
-        "`agree`, `only_in`, `contradict`, `label`; ties broken by id), with the total count. "
-        f"`limit` defaults to the setting serve.page_size and is at most {MAX_PAGE}."
-    ),
-)
-def list_stories(
-    request: Request,
-    sort: Annotated[Sort, Query(description="What to sort by.")] = Sort.updated,
-    order: Annotated[Literal["asc", "desc"], Query(description="Sort direction.")] = "desc",
-    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> dict[str, Any]:
-    store = _store(request)
-    infos = read.stories(
-        store.db,
-        sort=sort.value,
-        descending=order == "desc",
-        limit=_page_size(request, limit),
-        offset=offset,
-    )
-    return {"total": read.story_count(store.db), "items": [_story_summary(i) for i in infos]}
-
-
-@router.get(
     "/stories/{story_id}",
     response_model=StoryDetail,
     summary="One story, compared",
@@ -682,6 +660,8 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
         compared_articles=info.compared_articles,
         comparison=compare_report.record(page.comparison) if page.comparison else None,
         members=[_article_summary(a) for a in page.articles],
+        blindspot=blindspot_record(_store(request).db, info.id),
+        coverage=coverage_records(page.articles),
         links=_story_links(info.id),
     )
     return _shown(request, out, [*page.story.articles, *(a.origin for a in page.articles)])
@@ -761,42 +741,6 @@ def get_outlet(
     }
     origins = [*(a.origin for a in found.articles), *(s.source for s in found.signals)]
     return _shown(request, out, origins)
-
-
-@router.get(
-    "/search",
-    response_model=SearchResults,
-    summary="Search articles",
-    description=(
-        "Articles holding every word of `q` (full text, diacritics folded; operators and "
-        "punctuation are taken as plain words), the best first. Snippets are plain text; "
-        "`highlights` are [start, end) offsets of the matched words within them."
-    ),
-)
-def search(
-    request: Request,
-    q: Annotated[str, Query(max_length=MAX_QUERY, description="The words to find.")] = "",
-    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> dict[str, Any]:
-    size = _page_size(request, limit)
-    hits = read.search(_store(request).db, q, limit=size, offset=offset)
-    items = []
-    for hit in hits:
-        snippet, spans = _highlights(hit.snippet)
-        title, title_spans = _highlights(hit.title_snippet)
-        items.append(
-            {
-                "article": _article_summary(hit.article),
-                "snippet": snippet,
-                "highlights": spans,
-                "title": title,
-                "title_highlights": title_spans,
-            }
-        )
-    total = read.search_count(_store(request).db, q)
-    out = {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
-    return _shown(request, out, [hit.article.origin for hit in hits])
 
 
 # -- writing -------------------------------------------------------------------------------------

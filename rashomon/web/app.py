@@ -299,7 +299,7 @@ def create_app(
     token is required beyond loopback; the Host allow-list takes them; with no port, the
     allowed names at any port); `threads` caps the threads serving requests (anyio's default
     otherwise); with `own_store` the app closes the store when the server stops."""
-    from rashomon.web import api, api_steer, pages, pages_steer
+    from rashomon.web import api, api_steer, api_stories, pages, pages_steer
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -331,6 +331,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_steer.router)
+    app.include_router(api_stories.router)
     app.include_router(pages.router)
     app.include_router(pages_steer.router)
 

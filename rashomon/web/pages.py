@@ -9,11 +9,13 @@ with this app's own (static/style.css) on top.
 
 Reading runs no script, and the CSP (rashomon.web.app) allows no inline script nor style
 attribute (the one script file, static/steer.js, only sends the merge and split forms of
-rashomon.web.pages_steer's templates/_steer.html): filtering a story is a GET form, sorting
-the list is links, the timeline is an SVG drawn on the server. Article text, titles, outlet
-names and URLs are untrusted: they are escaped by the templates, highlighted text is built
-from escaped pieces (`highlight`, the search snippets here), and a URL becomes a link only
-when its scheme is http or https.
+rashomon.web.pages_steer's templates/_steer.html): filtering a story, the stories list or
+search is a GET form (rashomon.web.filters; the list's sort and page links keep its filters),
+sorting the list is links, the timeline is an SVG drawn on the server and the articles per day a table. Text in
+another language than the page's carries its `lang` and `dir` (rashomon.report.textlang).
+Article text, titles, outlet names and URLs are untrusted: they are escaped by the templates,
+highlighted text is built from escaped pieces (`highlight`, the search snippets here), and a
+URL becomes a link only when its scheme is http or https.
 """
 
 from __future__ import annotations
@@ -45,9 +47,10 @@ from rashomon.report.compare_html import (
     environment,
     story_view,
 )
-from rashomon.store import read
+from rashomon.store import browse, read
 from rashomon.store.read import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleInfo
 from rashomon.store.steer import successor
+from rashomon.web import filters
 from rashomon.web.paths import public_origin
 from rashomon.web.timeline import Dot, coverage_svg, day_of
 
@@ -234,15 +237,23 @@ def stories_page(
     number = _page_number(page)
     if number is None:
         return bad_request(request, "The page is a number from 1.")
+    try:
+        chosen = filters.parse(request.query_params)
+    except filters.FilterError as error:
+        return bad_request(request, f"The filter {error.param}: {error.message}.")
     descending = order == "desc" if order else FIRST_DESCENDING.get(sort, True)
     size = _page_size(request)
     db = _db(request)
-    total = read.story_count(db)
-    rows = read.stories(
-        db, sort=sort, descending=descending, limit=size, offset=(number - 1) * size
+    total = browse.story_count(db, chosen)
+    rows = browse.stories(
+        db, chosen, sort=sort, descending=descending, limit=size, offset=(number - 1) * size
     )
     pages = max(1, math.ceil(total / size))
-    headers = [_header(key, heading, sort, descending, first) for key, heading, first in COLUMNS]
+    keep = filters.as_query(chosen)
+    headers = [
+        _header(key, heading, sort, descending, first, keep) for key, heading, first in COLUMNS
+    ]
+    listed = {**keep, "sort": sort, "order": order}
     return render(
         request,
         "stories.html",
@@ -252,9 +263,45 @@ def stories_page(
         total=total,
         page=number,
         pages=pages,
-        prev=_query("/", sort=sort, order=order, page=number - 1) if number > 1 else None,
-        next=_query("/", sort=sort, order=order, page=number + 1) if number < pages else None,
+        form=_form(request, chosen, sort=sort, order=order),
+        downloads=_downloads("/api/v1/export/stories", {**keep, "sort": sort, "order": order}),
+        prev=_query("/", **listed, page=number - 1) if number > 1 else None,
+        next=_query("/", **listed, page=number + 1) if number < pages else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FilterForm:
+    """The filter form of a list: the values chosen (as query strings), the choices the store
+    offers, and the list's other parameters, kept as hidden fields."""
+
+    action: str
+    values: dict[str, str]
+    languages: list[tuple[str, int]]
+    outlets: list[str]
+    hidden: dict[str, str]
+
+    @property
+    def active(self) -> bool:
+        return any(self.values.values())
+
+
+def _form(request: Request, chosen: browse.Filters, **hidden: str) -> FilterForm:
+    db = _db(request)
+    action = "/search" if "q" in hidden else "/"
+    return FilterForm(
+        action,
+        filters.as_query(chosen),
+        browse.languages(db),
+        [name for name, _, _ in read.outlets(db)],
+        {k: v for k, v in hidden.items() if v},
+    )
+
+
+def _downloads(base: str, params: dict[str, str]) -> list[tuple[str, str]]:
+    """The download links of a list: (label, URL) for CSV and JSON."""
+    kept = {k: v for k, v in params.items() if v}
+    return [(fmt.upper(), _query(base, **kept, format=fmt)) for fmt in ("csv", "json")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,13 +312,16 @@ class Header:
     sorted: str  # "ascending", "descending" or "" (aria-sort)
 
 
-def _header(key: str, heading: str, sort: str, descending: bool, first: bool) -> Header:
-    """A column heading linking to the list sorted by it: the other way round when the list
-    is sorted by it already, else the column's own first order."""
+def _header(
+    key: str, heading: str, sort: str, descending: bool, first: bool, keep: dict[str, str]
+) -> Header:
+    """A column heading linking to the list sorted by it (its filters kept): the other way
+    round when the list is sorted by it already, else the column's own first order."""
     if key == sort:
         flip = "asc" if descending else "desc"
-        return Header(key, heading, _query("/", sort=key, order=flip), _aria(descending))
-    return Header(key, heading, _query("/", sort=key, order="desc" if first else "asc"), "")
+        return Header(key, heading, _query("/", **keep, sort=key, order=flip), _aria(descending))
+    order = "desc" if first else "asc"
+    return Header(key, heading, _query("/", **keep, sort=key, order=order), "")
 
 
 def _aria(descending: bool) -> str:
@@ -321,7 +371,9 @@ def story_page(request: Request, story_id: str, verdict: str = "", outlet: str =
         if now is not None and now != story_id:
             return RedirectResponse(story_href(now), status_code=303)
         return not_found(request, "story with this id")
-    key = (str(_db(request).path), story_id, *state, verdict, outlet)
+    # the blindspot lists other stories' outlets: the page changes when the store does
+    mark = browse.store_mark(_db(request))
+    key = (str(_db(request).path), story_id, *state, mark, verdict, outlet)
     cached = STORY_PAGES.get(key)
     if cached is None:
         response = _story_page(request, story_id, verdict, outlet)
@@ -347,6 +399,7 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
     if page is None:
         return not_found(request, "story with this id")
     timeline = coverage_svg(_dots(page.articles, shown_origin(request), page.info.event_date))
+    around = _around(request, page)
     if page.comparison is None:
         return render(
             request,
@@ -355,6 +408,7 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
             info=page.info,
             articles=page.articles,
             timeline=timeline,
+            **around,
         )
     away = _texts_elsewhere(page.articles, int(request.app.state.settings["serve.story_texts"]))
     view = story_view(page.comparison, page.docs, anchor=STORY_ANCHOR, elsewhere=away)
@@ -371,7 +425,23 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
         outlet=outlet,
         timeline=timeline,
         articles=page.articles,
+        **around,
     )
+
+
+def _around(request: Request, page: read.StoryPage) -> dict[str, Any]:
+    """What a story page shows beside its comparison: its articles per day, the outlets that
+    did not cover it, and its downloads."""
+    base = f"/api/v1/stories/{quote(page.info.id, safe='')}/export"
+    return {
+        "days": browse.coverage(page.articles),
+        "blindspot": browse.blindspot(_db(request), page.info.id),
+        "downloads": [
+            ("JSON", _query(base, format="json")),
+            ("CSV of the articles", _query(base, format="csv", table="members")),
+            ("CSV of the claims", _query(base, format="csv", table="claims")),
+        ],
+    }
 
 
 def _filtered(view: StoryView, verdict: str, outlet: str) -> list[Row]:
@@ -538,21 +608,30 @@ def search_page(request: Request, q: str = "", page: str = "1") -> HTMLResponse:
     number = _page_number(page)
     if number is None:
         return bad_request(request, "The page is a number from 1.")
+    try:
+        chosen = filters.parse(request.query_params)
+    except filters.FilterError as error:
+        return bad_request(request, f"The filter {error.param}: {error.message}.")
     size = _page_size(request)
-    hits = read.search(_db(request), q, limit=size + 1, offset=(number - 1) * size) if q else []
+    db = _db(request)
+    offset = (number - 1) * size
+    hits = browse.search(db, q, chosen, limit=size + 1, offset=offset) if q else []
     more = len(hits) > size
+    keep = {"q": q, **filters.as_query(chosen)}
     return render(
         request,
         "search.html",
         title=f"Search: {q}" if q else "Search",
         q=q,
         hits=hits[:size],
-        total=read.search_count(_db(request), q) if hits else 0,
+        total=browse.search_count(db, q, chosen) if hits else 0,
         page_size=size,
         words=bool(read.fts_query(q)),
         page=number,
-        prev=_query("/search", q=q, page=number - 1) if number > 1 else None,
-        next=_query("/search", q=q, page=number + 1) if more else None,
+        form=_form(request, chosen, q=q),
+        downloads=_downloads("/api/v1/export/search", keep) if hits else [],
+        prev=_query("/search", **keep, page=number - 1) if number > 1 else None,
+        next=_query("/search", **keep, page=number + 1) if more else None,
     )
 
 
