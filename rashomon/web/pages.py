@@ -11,8 +11,9 @@ Reading runs no script, and the CSP (rashomon.web.app) allows no inline script n
 attribute (the one script file, static/steer.js, only sends the merge and split forms of
 rashomon.web.pages_steer's templates/_steer.html): filtering a story, the stories list or
 search is a GET form (rashomon.web.filters; the list's sort and page links keep its filters),
-sorting the list is links, the timeline is an SVG drawn on the server and the articles per day a table. Text in
-another language than the page's carries its `lang` and `dir` (rashomon.report.textlang).
+sorting the list is links, the timeline is an SVG drawn on the server and the articles per
+day a table. Text in another language than the page's carries its `lang` and `dir`
+(rashomon.report.textlang).
 Article text, titles, outlet names and URLs are untrusted: they are escaped by the templates,
 highlighted text is built from escaped pieces (`highlight`, the search snippets here), and a
 URL becomes a link only when its scheme is http or https.
