@@ -134,7 +134,7 @@ def input_row(result: Result, source: str, run: str) -> tuple[Any, ...]:
         source,
         result.id,
         str(result.outcome),
-        result.reason,
+        str(result.reason),
         result.detail,
         run,
     )
@@ -184,7 +184,7 @@ def claim_group_rows(comparison: Comparison) -> list[tuple[Any, ...]]:
         (
             comparison.story.id,
             group.id,
-            group.verdict,
+            str(group.verdict),
             group.reason,
             float(group.score),
             list(group.outlets),
