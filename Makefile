@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_stories_pairs.py
 	$(BIN)/python bench/bench_stories_scale.py
 	$(BIN)/python bench/bench_compare_contradictions.py
+	$(BIN)/python bench/bench_compare_headlines.py
 	$(BIN)/python bench/bench_compare_scale.py
 	$(BIN)/python bench/screenshot_compare.py
 	$(BIN)/python bench/bench_store_ingest.py

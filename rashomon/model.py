@@ -33,6 +33,7 @@ __all__ = [
     "Hints",
     "Outcome",
     "Outlet",
+    "Overstatement",
     "ParagraphLanguage",
     "Quote",
     "QuoteKind",
@@ -415,6 +416,22 @@ class ClaimGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Overstatement:
+    """Where a headline says more than the body passage that backs it. `kind`: "number" (a
+    larger figure than the body gives, or the body's bound dropped: "up to 50" -> "50"),
+    "hedge" (the body hedges, "may", "reportedly"; the headline states it flat) or
+    "attribution" (the body gives it as somebody's allegation; the headline as fact).
+    `headline` and `body` are the fact as each states it, `evidence` the body's words, `why`
+    one line on what the headline adds."""
+
+    kind: str
+    headline: str
+    body: str
+    evidence: ClaimRef
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class HeadlineCheck:
     """A headline against its own body and against the rest of its story.
 
@@ -424,7 +441,8 @@ class HeadlineCheck:
     when the headline is worded as somebody's words ("Minister: We will ..."); it is then
     checked against every quote in the story. `elsewhere` is the closest support in the other
     reports of the story, with its own verdict and score. `also` is a second passage of the
-    body that backs what `evidence` leaves out, when the two together back clearly more."""
+    body that backs what `evidence` leaves out, when the two together back clearly more.
+    `overstates` lists where the headline says more than that support (`Overstatement`)."""
 
     source: str
     headline: str
@@ -437,6 +455,7 @@ class HeadlineCheck:
     elsewhere_verdict: HeadlineVerdict = HeadlineVerdict.UNSUPPORTED
     elsewhere_score: float = 0.0
     also: ClaimRef | None = None
+    overstates: tuple[Overstatement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

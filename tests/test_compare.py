@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from rashomon.cli import app
 from rashomon.compare import compare_story
 from rashomon.compare.align import Link, groups_of
-from rashomon.compare.conflicts import _compatible
+from rashomon.compare.conflicts import compatible as numbers_compatible
 from rashomon.compare.headlines import quotation_words
 from rashomon.compare.units import parse_number
 from rashomon.compare.words import stem
@@ -260,8 +260,8 @@ def test_no_digits_no_number() -> None:
 def test_number_compatibility(left, right, compatible) -> None:
     a, b = parse_number(left), parse_number(right)
     assert a is not None and b is not None
-    assert _compatible(a, b) is compatible
-    assert _compatible(b, a) is compatible
+    assert numbers_compatible(a, b) is compatible
+    assert numbers_compatible(b, a) is compatible
 
 
 @pytest.mark.parametrize(
@@ -391,7 +391,7 @@ def test_a_bare_count_takes_the_verb_before_it() -> None:
     left = _counted(twenty, "The gunman killed 20 people before police shot him")
     right = _counted(twenty_six, "A soldier killed 26 in a shooting rampage")
     assert left.unit == right.unit == "^" + stem("killed")
-    assert not _compatible(left, right)
+    assert not numbers_compatible(left, right)
     assert _counted(twenty, "It was one of 20").unit == ""  # a function word says nothing
 
 

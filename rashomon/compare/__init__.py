@@ -70,7 +70,9 @@ def compare_story(
     vectors = encode([u.text for u in units])
     groups = _claim_groups(units, vectors, settings, story)
     thresholds = Thresholds(
-        float(settings["compare.headline_supported"]), float(settings["compare.headline_partly"])
+        float(settings["compare.headline_supported"]),
+        float(settings["compare.headline_partly"]),
+        str(settings["annotate.model"]),
     )
     provenance = [provenance_of(d, outlets[d.article.origin].name) for d in members]
     return Comparison(

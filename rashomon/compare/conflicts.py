@@ -31,7 +31,7 @@ from rashomon.lexicon.names import gazetteer
 from rashomon.model import Conflict
 from rashomon.outlets.registry import name_key
 
-__all__ = ["conflicts"]
+__all__ = ["compatible", "conflicts"]
 
 SAME_CLAIM = 0.5  # lexical overlap (or cross-language cosine) the rest of two claims needs
 SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard): a short
@@ -105,7 +105,7 @@ def _numbers(a: Unit, b: Unit, shape: float, rules: bool = True) -> list[Conflic
             continue
         left = [n for n in a.numbers if n.unit == unit]
         right = [n for n in b.numbers if n.unit == unit]
-        if any(_compatible(x, y) for x in left for y in right):
+        if any(compatible(x, y) for x in left for y in right):
             continue
         found.append(_conflict("number", left[0].text, right[0].text, a, b))
     return found
@@ -134,12 +134,12 @@ def _counts(a: Unit, b: Unit) -> list[Conflict]:
     for unit in _shared_units(a, b) - {"%"}:
         left = [n for n in a.numbers if n.unit == unit]
         right = [n for n in b.numbers if n.unit == unit]
-        if not any(_compatible(x, y) for x in left for y in right):
+        if not any(compatible(x, y) for x in left for y in right):
             found.append(_conflict("number", left[0].text, right[0].text, a, b))
     return found
 
 
-def _compatible(x: Number, y: Number) -> bool:
+def compatible(x: Number, y: Number) -> bool:
     """Whether two statements of a number can both be true."""
     if x.bound != "=" and y.bound != "=":
         return _bounds_meet(x, y)

@@ -9,6 +9,9 @@ is "supported" from `compare.headline_supported`, "partly" from `compare.headlin
 else "unsupported". Across languages, where words cannot meet, the claim vectors' cosine
 stands in.
 
+What the best support backs, the headline may still overstate: a larger figure, a dropped
+hedge or bound, an allegation stated as fact (compare/overstate.py; `overstates`).
+
 A headline often joins two sentences of its body: when the best sentence alone does not
 support it and a second one backs clearly more of it together with the best, the two are
 scored together and the second is `also`.
@@ -29,6 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rashomon.compare.overstate import overstatements, states_flatly
 from rashomon.compare.units import Unit, claim_ref
 from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.lexicon.names import gazetteer
@@ -50,6 +54,7 @@ SECOND_GAIN = 0.1  # how much more two sentences must back than the best one alo
 class Thresholds:
     supported: float
     partly: float
+    model: str = ""  # the spaCy pipeline that parses a headline for overstatement; "" none
 
     def verdict(self, score: float) -> HeadlineVerdict:
         if score >= self.supported:
@@ -88,6 +93,11 @@ class _Context:
 
     def weight(self, term: str) -> float:
         return self.weights.get(term, self.weights["\0max"])
+
+    def asserts(self, headline: str) -> bool:
+        """Whether the headline is a statement (a finite verb), by the thresholds' model."""
+        model = self.thresholds.model
+        return bool(model) and states_flatly(model)(headline)
 
 
 def check_headlines(
@@ -140,10 +150,15 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
     second = None
     if quoted is None and best is not None and unbacked and score < ctx.thresholds.supported:
         second, score, unbacked = _second(own, best, score, list(terms), cosines, language, ctx)
+    verdict = _verdict(score, best, quoted, ctx)
+    support = [ctx.units[i] for i in (best, second) if i is not None]
+    if verdict == HeadlineVerdict.UNSUPPORTED:
+        support = []  # nothing backs it: there is no support for it to overstate
+    full = verdict == HeadlineVerdict.SUPPORTED and language == "en"
     return HeadlineCheck(
         source=source,
         headline=headline,
-        verdict=_verdict(score, best, quoted, ctx),
+        verdict=verdict,
         score=round(score, 3),
         evidence=_evidence(ctx.units[best], quoted) if best is not None else None,
         unbacked=tuple(terms[t] for t in unbacked),
@@ -152,6 +167,7 @@ def _check(doc: Doc, vector: np.ndarray, ctx: _Context) -> HeadlineCheck:
         elsewhere_verdict=_verdict(other_score, other, quoted, ctx),
         elsewhere_score=round(other_score, 3),
         also=_evidence(ctx.units[second], quoted) if second is not None else None,
+        overstates=overstatements(headline, quoted is not None, support, full, ctx.asserts),
     )
 
 

@@ -19,7 +19,15 @@ from rashomon.compare.words import lists, stem, stems, tokens
 from rashomon.model import Claim, ClaimRef, Doc, Entity, Stance, Story
 from rashomon.outlets.registry import name_key
 
-__all__ = ["Number", "Unit", "claim_ref", "is_furniture", "parse_number", "units_of"]
+__all__ = [
+    "Number",
+    "Unit",
+    "claim_ref",
+    "is_furniture",
+    "parse_number",
+    "text_numbers",
+    "units_of",
+]
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SENTENCE_CLAIMS = "rashomon.compare.sentences.v1"
@@ -111,6 +119,13 @@ def parse_number(text: str) -> Number | None:
         return None  # "49-44", a phone number, a range: not one quantity
     step = _step(m["num"]) * _SCALE.get(m["scale"] or "", 1.0)
     return Number(value, unit, _bound(m["pre"].lower().strip()), text, step)
+
+
+def text_numbers(text: str) -> tuple[Number, ...]:
+    """The numbers of a text no claim finder read (a headline), parsed as a claim's are: with
+    their unit, bound, currency and counted verb ("50 killed", "up to $2 bn")."""
+    parsed = [n for n in map(parse_number, _numbers_in(text)) if n]
+    return tuple(_counted(_money(n, text), text) for n in parsed)
 
 
 def _step(digits: str) -> float:
@@ -370,6 +385,7 @@ def _numbers_in(text: str) -> list[str]:
         if len(value.split(".")[0]) > MAX_DIGITS:
             continue  # an address, a phone or an id, not a quantity
         before = " ".join(text[max(0, m.start() - 24) : m.start()].lower().split())
+        before = before.rstrip("$€£¥ ")  # "less than $450": the bound stands before the sign
         bound = next((b for b in _bound_words() if _ends_with_words(before, b)), "")
         found.append(" ".join(x for x in (bound, value, m["unit"] or "") if x))
     return found

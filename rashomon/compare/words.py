@@ -72,6 +72,11 @@ class Lists:
     furniture: re.Pattern[str] | None = None
     roles: frozenset[str] = frozenset()
     former: frozenset[str] = frozenset()
+    headline_hedges: frozenset[str] = frozenset()
+    headline_attribution: frozenset[str] = frozenset()
+    allegation_cues: frozenset[str] = frozenset()  # stems
+    list_openers: frozenset[str] = frozenset()
+    list_nouns: frozenset[str] = frozenset()  # stems
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +104,11 @@ def lists() -> Lists:
         furniture=re.compile("|".join(data["furniture"]), re.IGNORECASE),
         roles=frozenset(data["roles"].split()),
         former=frozenset(data["former"].split()),
+        headline_hedges=frozenset(data["headline_hedges"].split()),
+        headline_attribution=frozenset(data["headline_attribution"].split()),
+        allegation_cues=frozenset(stem(w) for w in data["allegation_cues"].split()),
+        list_openers=frozenset(data["list_openers"].split()),
+        list_nouns=frozenset(stem(w) for w in data["list_nouns"].split()),
     )
 
 

@@ -95,6 +95,16 @@ def record(c: Comparison) -> dict[str, Any]:
             "elsewhere_verdict": h.elsewhere_verdict,
             "elsewhere_score": h.elsewhere_score,
             "also": _claim(h.also) if h.also else None,
+            "overstates": [
+                {
+                    "kind": o.kind,
+                    "headline": o.headline,
+                    "body": o.body,
+                    "why": o.why,
+                    "evidence": _claim(o.evidence),
+                }
+                for o in h.overstates
+            ],
         }
         for h in c.headlines
     ]
@@ -305,6 +315,8 @@ def _headline_table(c: Comparison) -> Table:
             evidence += f"\nwith: {_short(h.also.text, 120)}"
         if h.unbacked:
             evidence += f"\nnot backed: {', '.join(h.unbacked)}"
+        for o in h.overstates:
+            evidence += f"\noverstates ({o.kind}): {o.why}"
         elsewhere = "—"
         if h.elsewhere:
             elsewhere = f"{h.elsewhere_verdict} {h.elsewhere_score:.2f} in {h.elsewhere.outlet}: "
@@ -379,6 +391,8 @@ def _markdown(c: Comparison, docs: Mapping[str, Doc], shown: int = 0) -> str:
             line += f"; best evidence: “{md_escape(_short(h.evidence.text, 200))}”"
         if h.also:
             line += f" with “{md_escape(_short(h.also.text, 200))}”"
+        for o in h.overstates:
+            line += f"; **overstates** ({o.kind}): {md_escape(o.why)}"
         if h.elsewhere:
             line += (
                 f"; elsewhere {h.elsewhere_verdict} ({h.elsewhere_score:.2f}) in "

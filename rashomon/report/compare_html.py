@@ -42,6 +42,7 @@ from rashomon.model import (
     Entity,
     HeadlineCheck,
     HeadlineVerdict,
+    Overstatement,
     Provenance,
     Quote,
     Signals,
@@ -262,6 +263,14 @@ class ConflictView:
 
 
 @dataclass(frozen=True, slots=True)
+class OverstatementView:
+    """Where a headline says more than its body, with a link to the body's words."""
+
+    view: Overstatement
+    evidence: RefView
+
+
+@dataclass(frozen=True, slots=True)
 class HeadlineView:
     check: HeadlineCheck
     outlet: str
@@ -269,6 +278,7 @@ class HeadlineView:
     evidence: RefView | None
     elsewhere: RefView | None
     also: RefView | None = None
+    overstates: list[OverstatementView] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -613,6 +623,7 @@ def _headline(check: HeadlineCheck, by_source: Mapping[str, ArticleView]) -> Hea
         _ref_view(check.evidence, by_source) if check.evidence else None,
         _ref_view(check.elsewhere, by_source) if check.elsewhere else None,
         _ref_view(check.also, by_source) if check.also else None,
+        [OverstatementView(o, _ref_view(o.evidence, by_source)) for o in check.overstates],
     )
 
 

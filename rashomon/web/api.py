@@ -192,6 +192,14 @@ class GroupOut(BaseModel):
     claims: list[ClaimOut]
 
 
+class OverstatementOut(BaseModel):
+    kind: Literal["number", "hedge", "attribution"]
+    headline: str = Field(description="The fact as the headline states it.")
+    body: str = Field(description="The fact as the body states it.")
+    why: str
+    evidence: ClaimOut
+
+
 class HeadlineOut(BaseModel):
     source: str
     headline: str
@@ -204,6 +212,10 @@ class HeadlineOut(BaseModel):
     elsewhere_verdict: str
     elsewhere_score: float
     also: ClaimOut | None
+    overstates: list[OverstatementOut] = Field(
+        default_factory=list,
+        description="Where the headline says more than the body passage that backs it.",
+    )
 
 
 class RelayCount(BaseModel):
