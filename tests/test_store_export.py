@@ -17,7 +17,7 @@ from rashomon.cli import app
 from rashomon.errors import StoreError
 from rashomon.settings import Settings
 from rashomon.store import Store
-from rashomon.store.export import FORMATS, TABLES, columns, export, rows
+from rashomon.store.export import FORMATS, TABLES, columns, export, neutral, rows
 from rashomon.store.ingest import ingest_into
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,7 +154,7 @@ def test_csv_round_trips_nested_columns_as_json_text(exported, table):
             elif kind == "bool":
                 assert cell == ("true" if value else "false")
             else:
-                assert cell == ("" if value is None else value)
+                assert cell == ("" if value is None else neutral(value))
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -347,3 +347,29 @@ def test_an_export_to_a_pipe_is_written_in_place(store_path, expected_counts, tm
     reader.join(10)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert len(got[0].decode().splitlines()) == expected_counts["stories"]
+
+
+def test_csv_text_that_a_spreadsheet_would_run_gets_a_leading_quote(tmp_path):
+    """CSV injection: an article whose title starts like a formula exports as text."""
+    page = tmp_path / "formula.html"
+    page.write_text(
+        "<html><head><title>=HYPERLINK(\"http://x.invalid\",\"open\")</title></head><body>"
+        "<article><h1>=HYPERLINK(\"http://x.invalid\",\"open\")</h1>"
+        + "".join(
+            f"<p>Paragraph {n} of a report on the regional council meeting, where members"
+            " discussed the budget for roads, schools and the new library at length.</p>"
+            for n in range(8)
+        )
+        + "</article></body></html>",
+        "utf-8",
+    )
+    db = tmp_path / "news.db"
+    settings = Settings()
+    with Store(db, settings) as store:
+        ingest_into(store, [str(page)], settings)
+    out = tmp_path / "articles.csv"
+    export(db, "articles", "csv", out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["title"].startswith("'=HYPERLINK(")
+    assert neutral("-5 degrees") == "'-5 degrees" and neutral(-5) == -5

@@ -23,7 +23,8 @@ Tables (columns in this order; `list` is a list of strings, `json` a nested JSON
   seen_at.
 
 Formats: `json` (one array), `jsonl` (one object a line), `csv` (UTF-8, a header row; list
-and json columns as JSON text, a missing value as an empty cell) and `parquet` (an explicit
+and json columns as JSON text, a missing value as an empty cell, a text cell that starts
+like a spreadsheet formula, `=`, `+`, `-`, `@`, with a leading `'`) and `parquet` (an explicit
 schema per table, so types never depend on the data: string, int64, double, bool,
 list<string>; json columns as JSON text, for DuckDB's `json` functions). Rows are streamed
 from one SQLite statement (one consistent snapshot), Parquet in record batches, so a big
@@ -52,7 +53,17 @@ from rashomon.model import Claim, Comparison, Entity, Quote, Story, TimeExpr
 from rashomon.store import Store, codec
 from rashomon.store.sqlite import Database
 
-__all__ = ["FORMATS", "TABLES", "Column", "Table", "columns", "export", "rows"]
+__all__ = [
+    "FORMATS",
+    "FORMULA_START",
+    "TABLES",
+    "Column",
+    "Table",
+    "columns",
+    "export",
+    "neutral",
+    "rows",
+]
 
 Row = dict[str, Any]
 
@@ -398,14 +409,26 @@ def _write_json(rows: Iterable[Row], cols: tuple[Column, ...], out: TextIO) -> i
     return count
 
 
-def _csv_cell(value: Any, kind: str) -> Any:
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading `'`;
+    None is an empty cell, a bool true/false, a number stays a number."""
     if value is None:
         return ""
-    if kind in (LIST, JSON):
-        return _json(value)
-    if kind == BOOL:
+    if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
+
+
+def _csv_cell(value: Any, kind: str) -> Any:
+    if kind in (LIST, JSON) and value is not None:
+        return _json(value)
+    return neutral(value)
 
 
 def _write_csv(rows: Iterable[Row], cols: tuple[Column, ...], out: TextIO) -> int:

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from rashomon.model import Comparison
 from rashomon.store import read
+from rashomon.store.export import neutral
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -35,7 +36,6 @@ __all__ = [
     "story_rows",
 ]
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MEMBER_COLUMNS = (
     "id", "origin", "url", "outlet", "title", "byline", "published", "language", "added_at",
     "copy_of",
@@ -52,18 +52,6 @@ HIT_COLUMNS = (
 )  # fmt: skip
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 Row = dict[str, Any]
-
-
-def neutral(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading `'`;
-    None is an empty cell, a bool true/false, a number stays a number."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[Row]) -> str:
