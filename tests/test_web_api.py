@@ -20,7 +20,7 @@ from rashomon.ingest.fetch import Fetcher
 from rashomon.settings import Settings
 from rashomon.store import Store, read
 from rashomon.store.ingest import ingest_into
-from rashomon.web import api
+from rashomon.web import api_models, api_writes
 from rashomon.web.app import create_app
 
 COMPARE = Path(__file__).parent / "fixtures" / "compare"
@@ -143,7 +143,7 @@ def test_stories_bad_parameters_are_422_saying_what_is_allowed(
 
 
 def test_sort_names_are_the_stores(app: FastAPI) -> None:
-    assert {s.value for s in api.Sort} == set(read.SORTS)
+    assert {s.value for s in api_models.Sort} == set(read.SORTS)
 
 
 def test_seed_story_has_two_agree_groups_and_both_seeds(seed_story: dict[str, Any]) -> None:
@@ -367,7 +367,7 @@ def test_post_a_url_fetches_it_with_the_metadata_given(
             settings, transport=httpx.MockTransport(handler), resolve=lambda _: ["93.184.216.34"]
         )
 
-    monkeypatch.setattr(api, "make_fetcher", make)
+    monkeypatch.setattr(api_writes, "make_fetcher", make)
     url = "https://news.example.com/bridge"
     response = post(app_for(fresh), {"url": url, "published": "2025-05-05", "byline": "A. B."})
     assert response.status_code == 201, response.text

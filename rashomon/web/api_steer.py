@@ -24,18 +24,15 @@ from starlette.concurrency import run_in_threadpool
 from rashomon.ingest.sniff import split_content_type
 from rashomon.report import compare as compare_report
 from rashomon.store import Store, read, steer
-from rashomon.web.api import (
-    _ANNOTATE,
+from rashomon.web.api_common import (
+    ANNOTATE,
     PREFIX,
-    ArticleSummary,
-    ComparisonOut,
-    Error,
-    StorySummary,
-    _article_summary,
-    _messages,
-    _shown,
-    _story_summary,
+    article_summary,
+    as_shown,
+    messages,
+    story_summary,
 )
+from rashomon.web.api_models import ArticleSummary, ComparisonOut, Error, StorySummary
 from rashomon.web.auth import require_token
 
 __all__ = ["parse_ids", "router"]
@@ -121,9 +118,9 @@ def compare_articles(
     members = [found[0] for found in (read.article(store.db, i) for i in ids) if found]
     out = {
         "comparison": compare_report.record(picked.comparison),
-        "members": [_article_summary(a) for a in members],
+        "members": [article_summary(a) for a in members],
     }
-    return _shown(request, out, [*picked.story.articles, *(a.origin for a in members)])
+    return as_shown(request, out, [*picked.story.articles, *(a.origin for a in members)])
 
 
 async def _json_body(request: Request, model: type[BaseModel]) -> Any:
@@ -133,7 +130,7 @@ async def _json_body(request: Request, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate_json(await request.body())
     except ValidationError as error:
-        raise HTTPException(422, _messages(error)) from None
+        raise HTTPException(422, messages(error)) from None
 
 
 def _steered(request: Request, done: steer.Steered) -> dict[str, Any]:
@@ -141,7 +138,7 @@ def _steered(request: Request, done: steer.Steered) -> dict[str, Any]:
     pages = {
         s: read.story(db, s, with_docs=False) for s in dict.fromkeys([done.story, *done.stories])
     }
-    summaries = {s: _story_summary(p.info) for s, p in pages.items() if p is not None}
+    summaries = {s: story_summary(p.info) for s, p in pages.items() if p is not None}
     return {
         "kind": done.kind,
         "story": summaries[done.story],
@@ -152,7 +149,7 @@ def _steered(request: Request, done: steer.Steered) -> dict[str, Any]:
 
 
 def _steer(work: Any, *args: Any) -> steer.Steered:
-    with _ANNOTATE:  # one writer of the store's index at a time, as for POST
+    with ANNOTATE:  # one writer of the store's index at a time, as for POST
         try:
             result: steer.Steered = work(*args)
         except (steer.Unknown, steer.Refused) as error:

@@ -17,24 +17,21 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from rashomon.store import browse, read
 from rashomon.store.browse import Filters
 from rashomon.web import exports
-from rashomon.web.api import (
-    _ERRORS,
+from rashomon.web.api_common import (
+    ERRORS,
     MAX_OFFSET,
     MAX_PAGE,
     MAX_QUERY,
     PREFIX,
-    SearchResults,
-    Sort,
-    StoryList,
-    _article_summary,
-    _highlights,
-    _not_found,
-    _page_size,
-    _settings,
-    _shown,
-    _store,
-    _story_summary,
+    article_summary,
+    as_shown,
+    not_found,
+    page_size,
+    settings_of,
+    store_of,
+    story_summary,
 )
+from rashomon.web.api_models import SearchResults, Sort, StoryList
 from rashomon.web.filters import api_filters
 from rashomon.web.paths import public_origin
 from rashomon.web.story_facts import BlindspotOut, DayOut, blindspot_record, coverage_records
@@ -44,6 +41,7 @@ __all__ = ["EXPORT_MAX", "router"]
 router = APIRouter(prefix=PREFIX, tags=["api"])
 
 EXPORT_MAX = 10_000  # rows of a list download
+SNIPPET_OPEN, SNIPPET_CLOSE = read.SNIPPET_OPEN, read.SNIPPET_CLOSE
 FILTERS = "Filters (all optional, combined): `from`, `to`, `language`, `outlet`, `state`, "
 Format = Literal["csv", "json"]
 Filtered = Annotated[Filters, Depends(api_filters)]
@@ -52,8 +50,27 @@ _DOWNLOAD: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _highlights(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet without its match markers, and where the marked words are in it."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for char in marked:
+        if char == SNIPPET_OPEN:
+            start = length
+        elif char == SNIPPET_CLOSE:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            out.append(char)
+            length += 1
+    return "".join(out), spans
+
+
 def _shown_origin(request: Request) -> Any:
-    return str if _settings(request)["serve.show_paths"] else public_origin
+    return str if settings_of(request)["serve.show_paths"] else public_origin
 
 
 # -- lists -----------------------------------------------------------------------------------
@@ -82,17 +99,17 @@ def list_stories(
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    db = _store(request).db
+    db = store_of(request).db
     infos = browse.stories(
         db,
         filters,
         sort=sort.value,
         descending=order == "desc",
-        limit=_page_size(request, limit),
+        limit=page_size(request, limit),
         offset=offset,
     )
     total = browse.story_count(db, filters)
-    return {"total": total, "items": [_story_summary(i) for i in infos]}
+    return {"total": total, "items": [story_summary(i) for i in infos]}
 
 
 @router.get(
@@ -116,20 +133,20 @@ def search(
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    db = _store(request).db
-    size = _page_size(request, limit)
+    db = store_of(request).db
+    size = page_size(request, limit)
     hits = browse.search(db, q, filters, limit=size, offset=offset)
     items = [_hit(hit) for hit in hits]
     total = browse.search_count(db, q, filters)
     out = {"query": q, "total": total, "limit": size, "offset": offset, "items": items}
-    return _shown(request, out, [hit.article.origin for hit in hits])
+    return as_shown(request, out, [hit.article.origin for hit in hits])
 
 
 def _hit(hit: read.Hit) -> dict[str, Any]:
     snippet, spans = _highlights(hit.snippet)
     title, title_spans = _highlights(hit.title_snippet)
     return {
-        "article": _article_summary(hit.article),
+        "article": article_summary(hit.article),
         "snippet": snippet,
         "highlights": spans,
         "title": title,
@@ -150,16 +167,16 @@ def _hit(hit: read.Hit) -> dict[str, Any]:
         "the most active first (most stories, then articles); at most `limit`, with `more` "
         "counting the rest."
     ),
-    responses=_ERRORS,
+    responses=ERRORS,
 )
 def get_blindspot(
     request: Request,
     story_id: str,
     limit: Annotated[int, Query(ge=0, le=MAX_PAGE)] = browse.BLINDSPOT_LIMIT,
 ) -> Any:
-    db = _store(request).db
+    db = store_of(request).db
     if read.story_state(db, story_id) is None:
-        raise _not_found("story")
+        raise not_found("story")
     return blindspot_record(db, story_id, limit)
 
 
@@ -171,12 +188,12 @@ def get_blindspot(
         "How many of the story's articles came each day (by publication date, else the day "
         "the store first saw them), the earliest day first; days with none are left out."
     ),
-    responses=_ERRORS,
+    responses=ERRORS,
 )
 def get_coverage(request: Request, story_id: str) -> Any:
-    page = read.story(_store(request).db, story_id, with_docs=False)
+    page = read.story(store_of(request).db, story_id, with_docs=False)
     if page is None:
-        raise _not_found("story")
+        raise not_found("story")
     return coverage_records(page.articles)
 
 
@@ -191,7 +208,7 @@ def get_coverage(request: Request, story_id: str) -> Any:
         "(`{story, members, claims}`) or CSV of one `table`, `members` or `claims`."
     ),
     response_class=Response,
-    responses={**_ERRORS, **_DOWNLOAD},
+    responses={**ERRORS, **_DOWNLOAD},
 )
 def export_story(
     request: Request,
@@ -201,13 +218,13 @@ def export_story(
         Literal["members", "claims"], Query(description="Which table a CSV holds.")
     ] = "members",
 ) -> Response:
-    page = read.story(_store(request).db, story_id, with_docs=False)
+    page = read.story(store_of(request).db, story_id, with_docs=False)
     if page is None:
-        raise _not_found("story")
+        raise not_found("story")
     shown = _shown_origin(request)
     members = exports.member_rows(page.articles, shown)
     claims = exports.claim_rows(page.comparison, shown)
-    data = {"story": _story_summary(page.info), "members": members, "claims": claims}
+    data = {"story": story_summary(page.info), "members": members, "claims": claims}
     rows, columns = (
         (members, exports.MEMBER_COLUMNS) if table == "members" else (claims, exports.CLAIM_COLUMNS)
     )
@@ -233,7 +250,7 @@ def export_stories(
     order: Annotated[Literal["asc", "desc"], Query(description="Sort direction.")] = "desc",
 ) -> Response:
     infos = browse.stories(
-        _store(request).db,
+        store_of(request).db,
         filters,
         sort=sort.value,
         descending=order == "desc",
@@ -261,6 +278,6 @@ def export_search(
     q: Annotated[str, Query(max_length=MAX_QUERY, description="The words to find.")] = "",
     format: Annotated[Format, Query(description="csv or json.")] = "csv",
 ) -> Response:
-    hits = browse.search(_store(request).db, q, filters, limit=EXPORT_MAX)
+    hits = browse.search(store_of(request).db, q, filters, limit=EXPORT_MAX)
     rows = exports.hit_rows(hits, _shown_origin(request))
     return exports.download("search", format, exports.HIT_COLUMNS, rows, rows)

@@ -20,7 +20,8 @@ response shares lives here:
   server listening beyond loopback refuses to start without one;
 - `/healthz`, a static endpoint (the benchmark's yardstick).
 
-The pages are in `rashomon.web.pages`, the API in `rashomon.web.api`; steering the grouping
+The pages are in `rashomon.web.pages`, the API in `rashomon.web.api` (its writes in
+`rashomon.web.api_writes`, its lists in `rashomon.web.api_stories`); steering the grouping
 by hand (picked articles compared, stories merged and split) in `rashomon.web.api_steer` and
 `rashomon.web.pages_steer`.
 """
@@ -299,7 +300,7 @@ def create_app(
     token is required beyond loopback; the Host allow-list takes them; with no port, the
     allowed names at any port); `threads` caps the threads serving requests (anyio's default
     otherwise); with `own_store` the app closes the store when the server stops."""
-    from rashomon.web import api, api_steer, api_stories, pages, pages_steer
+    from rashomon.web import api, api_steer, api_stories, api_writes, pages, pages_steer
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -330,6 +331,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_writes.router)
     app.include_router(api_steer.router)
     app.include_router(api_stories.router)
     app.include_router(pages.router)

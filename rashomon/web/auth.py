@@ -1,5 +1,5 @@
-"""The write token's check, a dependency of every write endpoint (`rashomon.web.api`); the
-app (`rashomon.web.app`) sets `app.state.token`."""
+"""The write token's check, a dependency of every write endpoint (`rashomon.web.api_writes`,
+`rashomon.web.api_steer`); the app (`rashomon.web.app`) sets `app.state.token`."""
 
 from __future__ import annotations
 
