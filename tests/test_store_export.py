@@ -353,8 +353,8 @@ def test_csv_text_that_a_spreadsheet_would_run_gets_a_leading_quote(tmp_path):
     """CSV injection: an article whose title starts like a formula exports as text."""
     page = tmp_path / "formula.html"
     page.write_text(
-        "<html><head><title>=HYPERLINK(\"http://x.invalid\",\"open\")</title></head><body>"
-        "<article><h1>=HYPERLINK(\"http://x.invalid\",\"open\")</h1>"
+        '<html><head><title>=HYPERLINK("http://x.invalid","open")</title></head><body>'
+        '<article><h1>=HYPERLINK("http://x.invalid","open")</h1>'
         + "".join(
             f"<p>Paragraph {n} of a report on the regional council meeting, where members"
             " discussed the budget for roads, schools and the new library at length.</p>"

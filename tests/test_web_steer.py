@@ -108,7 +108,11 @@ def test_merge_makes_one_story_and_the_old_id_is_gone(app, store):
     body = response.json()
     assert body["kind"] == "merge" and body["moved"] == 2 and body["story"]["articles"] == 4
     (gone,) = body["removed"]
-    assert call(app, "GET", f"/api/v1/stories/{gone}", base=SERVER).status_code == 404
+    moved_api = call(app, "GET", f"/api/v1/stories/{gone}", base=SERVER)  # the API says where
+    assert moved_api.status_code == 308
+    assert moved_api.headers["location"] == body["story"]["links"]["self"]
+    assert body["story"]["id"] in moved_api.json()["detail"]
+    assert call(app, "GET", "/api/v1/stories/nosuchstory", base=SERVER).status_code == 404
     story = call(app, "GET", body["story"]["links"]["self"], base=SERVER).json()
     assert story["compared"] and len(story["members"]) == 4
     moved = call(app, "GET", f"/stories/{gone}", base=SERVER)  # the page leads on

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from rashomon.errors import Reason
 from rashomon.model import Outcome, Result, Signals
@@ -33,6 +33,7 @@ from rashomon.report import annotate as annotate_report
 from rashomon.report import compare as compare_report
 from rashomon.report import stories as stories_report
 from rashomon.store import read
+from rashomon.store.steer import successor
 from rashomon.web.api_common import (
     ERRORS,
     MAX_PAGE,
@@ -70,6 +71,15 @@ def _signals(s: Signals) -> dict[str, Any]:
 # -- reading -------------------------------------------------------------------------------------
 
 
+def _merged_away(request: Request, story_id: str) -> HTTPException | None:
+    """A 308 to the story a hand merge put this one's articles in, or None."""
+    now = successor(store_of(request).db, story_id)
+    if now is None or now == story_id:
+        return None
+    where = story_links(now)["self"]
+    return HTTPException(308, f"story {story_id} was merged into {now}", {"Location": where})
+
+
 @router.get(
     "/stories/{story_id}",
     response_model=StoryDetail,
@@ -77,14 +87,15 @@ def _signals(s: Signals) -> dict[str, Any]:
     description=(
         "The story (`rashomon stories -f json`'s record), its comparison (`rashomon compare "
         "-f json`'s record; null while pending) and its members. Every claim's start/end is a "
-        "character offset into the clean text of the member whose origin is its `source`."
+        "character offset into the clean text of the member whose origin is its `source`. "
+        "A story merged into another by hand answers 308, its Location the story it is now."
     ),
     responses=ERRORS,
 )
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
     page = read.story(store_of(request).db, story_id, with_docs=False)
     if page is None:
-        raise not_found("story")
+        raise _merged_away(request, story_id) or not_found("story")
     info = page.info
     out = stories_report.record(page.story)
     out.update(
