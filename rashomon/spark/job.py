@@ -40,7 +40,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -484,8 +484,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         doc = work.doc_of(p)
         key = work.clustering_key(doc)
         origin, ident = doc.article.origin, doc.article.id
-        floats = floating.value.get(origin, ())
-        for block, home in work.block_keys(key, blocks.value, window, floats):
+        for block, home in work.block_keys(key, blocks.value, window):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
@@ -499,62 +498,121 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     days = originals.filter(lambda pair: pair[1].published is not None)
     per_day = days.map(lambda pair: pair[1].published.toordinal()).countByValue()
     blocks = sc.broadcast(work.Blocks.of(per_day, max(1, int(settings["spark.block_docs"]))))
-    floating = sc.broadcast(_floats(originals, rarity, blocks.value, settings))
+    one = len(blocks.value) <= 1  # one block: undated reports end it, exactly as locally
     placings = (
-        originals.flatMap(members)
+        (originals if one else days)
+        .flatMap(members)
         .groupByKey()
         .flatMap(lambda kv: work.cluster_block(kv[0], kv[1], values, shared.value))
         .collect()
     )
-    with_features.unpersist()
     placed = merge_blocks(placings)
+    if not one:
+        placed.update(_undated(sc, originals, placed, shared, values))
+    with_features.unpersist()
     for copy, (original, original_id) in copies.value.items():
         placed[copy] = Place(placed[original].story, original, original_id)
     return placed
 
 
-def _floats(
-    originals: Any, rarity: Any, blocks: work.Blocks, settings: Settings
-) -> dict[str, list[str]]:
-    """Undated origin -> the dated blocks it is also clustered in: all of them when there
-    are at most `spark.undated_blocks`, else that many: those whose reports share the most
-    of its names, each name weighted by its rarity. Only names found in 2 to
-    `stories.postings` reports count (a name of every block tells no block apart). A report
-    that shares no name with a block can still meet it through a vector band locally; the
-    cap keeps an undated report from costing a pass over every block."""
-    postings = int(settings["stories.postings"])
-    most = max(0, int(settings["spark.undated_blocks"]))
-    if most == 0 or len(blocks) <= 1:  # one block: undated reports are at home in it
-        return {}
+def _undated(
+    sc: Any, originals: Any, placed: dict[str, Place], rarity: Any, values: dict[str, Any]
+) -> dict[str, Place]:
+    """Origin -> Place of every undated report, placed after the dated blocks are merged,
+    as the local index places undated reports after every dated one: one task holds the
+    undated reports and, put back in their merged stories, the dated reports sharing a name
+    the undated ones are looked up by (`work.asked_names`); those are the candidates the
+    local index would find through names (through a vector band alone it could find others:
+    those are missed)."""
 
-    def named_blocks(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
-        found = pair[1]
-        if found.published is None:
-            return []
-        block = blocks.of_day(found.published.toordinal())
-        return [(name, block) for name in found.names]
+    def member(pair: tuple[work.Processed, Any], home: bool) -> tuple[str, work.Member]:
+        p, found = pair
+        doc = work.doc_of(p)
+        key = work.clustering_key(doc)
+        held = work.Member(key, doc.article.origin, doc.article.id, found, work.vector_of(p), home)
+        return UNDATED, held
 
-    def telling_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, tuple[str, float]]]:
-        found = pair[1]
-        if found.published is not None:
-            return []
-        return [
-            (name, (found.source, rarity.name_weight(name)))
-            for name in sorted(found.names)
-            if 2 <= rarity.name_df[name] <= postings
-        ]
+    undated = originals.filter(lambda pair: pair[1].published is None)
+    names = undated.flatMap(lambda pair: work.asked_names(pair[1], rarity.value, values))
+    asked = sc.broadcast(set(names.distinct().collect()))
+    context = originals.filter(
+        lambda pair: pair[1].published is not None and not asked.value.isdisjoint(pair[1].names)
+    )
+    stories = sc.broadcast({origin: (p.story, p.score) for origin, p in placed.items()})
+    block = undated.map(lambda pair: member(pair, True)).union(
+        context.map(lambda pair: member(pair, False))
+    )
+    found = (
+        block.groupByKey()
+        .flatMap(lambda kv: work.cluster_undated(kv[1], stories.value, values, rarity.value))
+        .collect()
+    )
+    return {p.origin: Place(story, p.copy_of, p.copy_id, p.score) for story, p in found}
 
-    if len(blocks) <= most:  # few blocks: every undated report meets all of them
-        every = [blocks.name(i) for i in range(len(blocks))]
-        undated = originals.filter(lambda pair: pair[1].published is None)
-        return dict(undated.map(lambda pair: (pair[1].source, every)).collect())
-    named = originals.flatMap(named_blocks).distinct()
-    shared = originals.flatMap(telling_names).join(named)
-    weights = shared.map(lambda kv: ((kv[1][0][0], kv[1][1]), kv[1][0][1]))
-    scores = weights.reduceByKey(lambda a, b: a + b)
-    ranked = scores.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()
-    chosen = ranked.mapValues(lambda options: [b for _, b in sorted(options)[:most]])
-    return dict(chosen.collect())
+
+def _reconcile(
+    sc: Any,
+    originals: Any,
+    placed: dict[str, Place],
+    blocks: work.Blocks,
+    rarity: Any,
+    values: dict[str, Any],
+) -> dict[str, Place]:
+    """The stories with those split by the blocks joined again: each story sketched where
+    its reports meet (`groupByKey` on the story), the pairs of stories meeting at a telling
+    name found per name (`groupByKey`), the later story's opener scored against the earlier
+    story as the local index would have scored it (`work.story_fit`), and each story joined
+    to the one it fits best from the local threshold (`work.best_links`, on the driver)."""
+    joining = work.Joining.of(values)
+    window = joining.window_days
+    where = sc.broadcast({origin: place.story for origin, place in placed.items()})
+
+    def member(pair: tuple[work.Processed, Any]) -> tuple[str, tuple[str, work.Member]]:
+        p, found = pair
+        doc = work.doc_of(p)
+        key = work.clustering_key(doc)
+        home = work.block_keys(key, blocks, window)[0][0]
+        origin = doc.article.origin
+        held = work.Member(key, origin, doc.article.id, found, work.vector_of(p), True)
+        return where.value[origin], (home, held)
+
+    def fit(pair: tuple[work.Sketch, work.Sketch]) -> tuple[str, str, float]:
+        later, earlier = pair
+        return later.story, earlier.story, work.story_fit(later, earlier, joining, rarity.value)
+
+    sketches = originals.map(member).groupByKey().map(lambda kv: work.Sketch.of(*kv))
+    sketches = sketches.persist(_memory_and_disk())
+    keyed = sketches.flatMap(lambda s: work.sketch_keys(s, rarity.value, joining))
+    pairs = keyed.groupByKey().flatMap(lambda kv: work.name_pairs(kv[1], window)).distinct()
+    openers = sketches.map(lambda s: (s.story, work.Sketch(s.story, s.blocks, s.members[:1])))
+    whole = sketches.map(lambda s: (s.story, s))
+    fits = (
+        pairs.join(openers)
+        .map(lambda kv: (kv[1][0], kv[1][1]))  # earlier -> the later story's opener
+        .join(whole)
+        .map(lambda kv: fit(kv[1]))
+        .filter(lambda f: f[2] >= joining.threshold)
+    )
+    links = work.best_links(fits.collect(), joining.threshold)
+    sketches.unpersist()
+    return link_stories(placed, links)
+
+
+def link_stories(placed: dict[str, Place], links: dict[str, str]) -> dict[str, Place]:
+    """`placed` with every story joined to the story it links to (later -> earlier, so a
+    chain of links ends at its earliest story)."""
+
+    def root(story: str) -> str:
+        seen = set()
+        while story in links and story not in seen:
+            seen.add(story)
+            story = links[story]
+        return story
+
+    return {
+        origin: replace(place, story=root(place.story)) if place.story in links else place
+        for origin, place in placed.items()
+    }
 
 
 def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str, str]]:
