@@ -48,6 +48,8 @@ import numpy as np  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 from rashomon.spark import job, work  # noqa: E402
 
+UNDATED_BLOCKS = 8  # the setting spark.undated_blocks had, when undated reports floated
+
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -101,11 +103,12 @@ def _share_names(records: list[work.Processed]) -> list[work.Processed]:
 # ---------------------------------------------------------------- the story stage
 
 
-def place(
-    records: list[work.Processed], values: dict[str, Any], reconcile: bool = True
-) -> tuple[dict[str, str], dict[str, str] | None, float]:
-    """Origin -> story key as `job._place` gives it, in one process: as the blocks are merged
-    today, then reconciled (None when not asked, or one block); the seconds reconciling took."""
+def place(records: list[work.Processed], values: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Origin -> story key as the story stage gives it, in one process, by method: `today`,
+    the stage as it was (undated reports floating in the dated blocks, `merge_blocks`), and
+    `undated pass`, `job._place` now (the dated blocks merged, then the undated reports
+    placed after them against the dated reports sharing their names); with `+ story links`,
+    `work.reconcile` on top. With one block, the one clustering (`local`)."""
     from rashomon.stories import features_for
     from rashomon.stories.cluster import Rarity
 
@@ -119,35 +122,69 @@ def place(
     originals = [pair for pair in pairs if pair[1].source not in copies]
     per_day = Counter(f.published.toordinal() for _, f in originals if f.published is not None)
     blocks = work.Blocks.of(per_day, max(1, int(settings["spark.block_docs"])))
-    floating = _floats(originals, rarity, blocks, settings)
-    grouped: dict[str, list[work.Member]] = defaultdict(list)
-    for p, found in originals:
-        doc = work.doc_of(p)
-        key = work.clustering_key(doc)
-        floats = floating.get(doc.article.origin, ())
-        for block, home in work.block_keys(key, blocks, window, floats):
-            grouped[block].append(
-                work.Member(key, doc.article.origin, doc.article.id, found, work.vector_of(p), home)
-            )
-    placings = []
-    for block, members in grouped.items():
-        placings.extend(work.cluster_block(block, members, values, rarity))
-    placed = job.merge_blocks(placings)
-    today = _stories(placed, copies, len(blocks))
-    if not reconcile or len(blocks) < 2:
-        return today, None, 0.0
-    started = time.perf_counter()  # as `job._reconcile`, in one process
+
+    def members(chosen, floating) -> dict[str, list[work.Member]]:
+        grouped: dict[str, list[work.Member]] = defaultdict(list)
+        for p, found in chosen:
+            key = work.clustering_key(work.doc_of(p))
+            floats = floating.get(found.source, ())
+            for block, home in work.block_keys(key, blocks, window, floats):
+                member = work.Member(
+                    key, found.source, found.article_id, found, work.vector_of(p), home
+                )
+                grouped[block].append(member)
+        return grouped
+
+    def clustered(grouped: dict[str, list[work.Member]]) -> dict[str, Any]:
+        placings = []
+        for block, held in grouped.items():
+            placings.extend(work.cluster_block(block, held, values, rarity))
+        return job.merge_blocks(placings)
+
+    if len(blocks) == 1:
+        return {"local": _stories(clustered(members(originals, {})), copies, 1)}
+    found = {}
+    timed: dict[str, float] = {}
+    started = time.perf_counter()
+    today = clustered(members(originals, _floats(originals, rarity, blocks, settings)))
+    timed["today"] = time.perf_counter() - started
+    found["today"] = _stories(today, copies, len(blocks))
+    started = time.perf_counter()
+    dated = [pair for pair in originals if pair[1].published is not None]
+    placed = clustered(members(dated, {}))
+    placed.update(_undated(originals, placed, values, rarity))
+    timed["undated pass"] = time.perf_counter() - started
+    found["undated pass"] = _stories(placed, copies, len(blocks))
+    started = time.perf_counter()
     held: dict[str, list[tuple[str, work.Member]]] = defaultdict(list)
-    for p, found in originals:
-        doc = work.doc_of(p)
-        key = work.clustering_key(doc)
+    for p, f in originals:  # as `job._reconcile`, in one process
+        key = work.clustering_key(work.doc_of(p))
         home = work.block_keys(key, blocks, window)[0][0]
-        member = work.Member(key, found.source, doc.article.id, found, work.vector_of(p), True)
-        held[placed[found.source].story].append((home, member))
+        member = work.Member(key, f.source, f.article_id, f, work.vector_of(p), True)
+        held[placed[f.source].story].append((home, member))
     sketches = [work.Sketch.of(story, members) for story, members in held.items()]
     links = work.reconcile(sketches, work.Joining.of(values), rarity)
-    joined = _stories(job.link_stories(placed, links), copies, len(blocks))
-    return today, joined, time.perf_counter() - started
+    timed["+ story links"] = time.perf_counter() - started + timed["undated pass"]
+    found["+ story links"] = _stories(job.link_stories(placed, links), copies, len(blocks))
+    found["\0seconds"] = timed  # type: ignore[assignment]
+    return found
+
+
+def _undated(originals, placed, values, rarity) -> dict[str, Any]:
+    """`job._undated` in one process."""
+    undated = [pair for pair in originals if pair[1].published is None]
+    asked = {n for _, f in undated for n in work.asked_names(f, rarity, values)}
+    block = [
+        work.Member(work.clustering_key(work.doc_of(p)), f.source, f.article_id, f,
+                    work.vector_of(p), f.published is None)
+        for p, f in originals
+        if f.published is None or not asked.isdisjoint(f.names)
+    ]  # fmt: skip
+    stories = {origin: (p.story, p.score) for origin, p in placed.items()}
+    return {
+        p.origin: job.Place(story, p.copy_of, p.copy_id, p.score)
+        for story, p in work.cluster_undated(block, stories, values, rarity)
+    }
 
 
 def _stories(placed: dict[str, Any], copies: dict[str, Any], blocks: int) -> dict[str, str]:
@@ -187,9 +224,10 @@ def _floats(
     blocks: work.Blocks,
     settings: Settings,
 ) -> dict[str, list[str]]:
-    """`job._floats` in Python."""
+    """The dated blocks each undated report floated in, as the job chose them before the
+    undated pass (its `_floats`, in Python)."""
     postings = int(settings["stories.postings"])
-    most = max(0, int(settings["spark.undated_blocks"]))
+    most = UNDATED_BLOCKS
     if most == 0 or len(blocks) <= 1:
         return {}
     undated = [f for _, f in originals if f.published is None]
@@ -249,28 +287,25 @@ def main() -> None:
     origins = {work.doc_of(p).article.origin for p in records}
     halves = [{o for o in origins if half(o) == h} for h in (0, 1)]
     started = time.perf_counter()
-    local, _, _ = place(records, {**values, "spark.block_docs": 10**9}, reconcile=False)
+    local = place(records, {**values, "spark.block_docs": 10**9})["local"]
     stories = len(set(v for k, v in local.items() if not k.startswith("\0")))
     print(
         f"{len(origins)} articles, {stories} local stories ({time.perf_counter() - started:.1f} s)"
     )
     dumped: dict[str, dict[str, str]] = {"local": local}
     for size in sizes:
-        started = time.perf_counter()
-        today, joined, took = place(records, {**values, "spark.block_docs": size})
-        blocks = today["\0blocks"]
-        print(f"block_docs {size}: {blocks} dated blocks ({time.perf_counter() - started:.1f} s)")
-        for name, got in (("as today", today), ("reconciled", joined)):
-            if got is None:
-                continue
+        found = place(records, {**values, "spark.block_docs": size})
+        timed = found.pop("\0seconds")
+        blocks = found["today"]["\0blocks"]
+        print(f"block_docs {size}: {blocks} dated blocks")
+        for name, got in found.items():
             dumped[f"{size}:{name}"] = got
             count = len(set(v for k, v in got.items() if not k.startswith("\0")))
             print(
                 f"  {name}: {count} stories, {moved(local, got, origins)} of {len(origins)} "
                 f"articles in another story than locally (halves {moved(local, got, halves[0])}"
-                f" / {moved(local, got, halves[1])})"
+                f" / {moved(local, got, halves[1])}; {timed[name]:.1f} s)"
             )
-        print(f"  reconciling took {took:.1f} s")
     if args.dump:
         args.dump.write_bytes(pickle.dumps(dumped))
 
