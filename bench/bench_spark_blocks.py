@@ -18,14 +18,17 @@ the annotated records are cached under /tmp (keyed by the WARC folder).
 
 The story stage (`place`) is `job._place` with each Spark operation done in Python: features
 and corpus rarity, the near copies (`band_keys`, `bucket_pairs`, `fold_copies`), the blocks
-(`Blocks.of`, `block_keys`, `job._floats`' choice of blocks for undated reports),
-`cluster_block` per block, `job.merge_blocks`, then `work.reconcile` when asked. The local
+(`Blocks.of`, `block_keys`), `cluster_block` per block, `job.merge_blocks`, then the
+undated pass (`job._undated`: `work.asked_names`, `work.cluster_undated`); beside it, the
+stage as it was before the undated pass (each undated report also floating in every dated
+block, at most 8, chosen as the job's `_floats` chose them, and `merge_blocks` keeping the
+story it fits best), so today's figure comes from the same run. The local
 stories are the same stage with one block (`spark.block_docs` above the corpus), which is
 the local pipeline's clustering (bench_spark.py found all 1,490 stories equal).
 
 Printed per block size: blocks, stories, and the articles whose story (as a set of members)
-differs from the local one; with and without reconciliation (when the code has it), and, to
-check a threshold chosen on one half, on each half of the articles (by a hash of the origin).
+differs from the local one, for both methods, over all articles and over each half of them
+(by a CRC of the origin: a change tuned on one half is checked on the other).
 """
 
 from __future__ import annotations
@@ -107,8 +110,8 @@ def place(records: list[work.Processed], values: dict[str, Any]) -> dict[str, di
     """Origin -> story key as the story stage gives it, in one process, by method: `today`,
     the stage as it was (undated reports floating in the dated blocks, `merge_blocks`), and
     `undated pass`, `job._place` now (the dated blocks merged, then the undated reports
-    placed after them against the dated reports sharing their names); with `+ story links`,
-    `work.reconcile` on top. With one block, the one clustering (`local`)."""
+    placed after them against the dated reports sharing their names). With one block, the
+    one clustering (`local`)."""
     from rashomon.stories import features_for
     from rashomon.stories.cluster import Rarity
 
@@ -155,17 +158,6 @@ def place(records: list[work.Processed], values: dict[str, Any]) -> dict[str, di
     placed.update(_undated(originals, placed, values, rarity))
     timed["undated pass"] = time.perf_counter() - started
     found["undated pass"] = _stories(placed, copies, len(blocks))
-    started = time.perf_counter()
-    held: dict[str, list[tuple[str, work.Member]]] = defaultdict(list)
-    for p, f in originals:  # as `job._reconcile`, in one process
-        key = work.clustering_key(work.doc_of(p))
-        home = work.block_keys(key, blocks, window)[0][0]
-        member = work.Member(key, f.source, f.article_id, f, work.vector_of(p), True)
-        held[placed[f.source].story].append((home, member))
-    sketches = [work.Sketch.of(story, members) for story, members in held.items()]
-    links = work.reconcile(sketches, work.Joining.of(values), rarity)
-    timed["+ story links"] = time.perf_counter() - started + timed["undated pass"]
-    found["+ story links"] = _stories(job.link_stories(placed, links), copies, len(blocks))
     found["\0seconds"] = timed  # type: ignore[assignment]
     return found
 

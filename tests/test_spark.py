@@ -322,47 +322,6 @@ def test_the_command_runs_a_job_and_reports_its_outcomes(crawl: Path, tmp_path: 
     assert [Outcome(r["outcome"]) for r in _table(out, "inputs")] == [Outcome.OK] * 2
 
 
-def test_stories_split_by_blocks_are_joined_on_spark(spark, seed_docs):
-    """`job._reconcile` as Spark runs it: the two seed reports (one story locally), dated
-    three days apart and at home in two blocks that each made a story of one, are joined."""
-    from dataclasses import replace
-    from datetime import date, timedelta
-
-    from rashomon.errors import Reason
-    from rashomon.model import Result
-    from rashomon.spark import work
-    from rashomon.stories import embed_leads, features_for
-    from rashomon.stories.cluster import Rarity
-
-    settings = Settings()
-    day = date(2024, 2, 1)
-    docs = [
-        replace(d, article=replace(d.article, published=day + timedelta(days=3 * i)))
-        for i, d in enumerate(seed_docs.values())
-    ]
-    features = features_for(docs, settings)
-    vectors = embed_leads(docs, settings)
-    rarity = Rarity()
-    for found in features:
-        rarity.count(found)
-    records = [
-        work.Processed(
-            ("r", 0, i),
-            d.article.origin,
-            Result(d.article.origin, Outcome.OK, Reason.OK, "", d.article.id, d),
-            v,
-        )
-        for i, (d, v) in enumerate(zip(docs, vectors, strict=True))
-    ]
-    pairs = spark.sparkContext.parallelize(list(zip(records, features, strict=True)), 2)
-    placed = {d.article.origin: job.Place(f"b{i}:0") for i, d in enumerate(docs)}
-    blocks = work.Blocks((day.toordinal(), day.toordinal() + 3))
-    values = job._executor_settings(settings)
-    shared = spark.sparkContext.broadcast(rarity)
-    joined = job._reconcile(spark.sparkContext, pairs, placed, blocks, shared, values)
-    assert {p.story for p in joined.values()} == {"b0:0"}
-
-
 def test_an_undated_report_joins_its_dated_story_on_spark(spark, seed_docs):
     """`job._undated` as Spark runs it: of the two seed reports (one story locally), the
     first dated and placed in a dated block's story, the second undated; the undated pass

@@ -17,13 +17,12 @@ from rashomon.clean.templates import TemplateStore
 from rashomon.model import Outcome, RawDoc
 from rashomon.settings import Settings
 from rashomon.spark import work
-from rashomon.spark.job import Place, link_stories, merge_blocks
+from rashomon.spark.job import merge_blocks
 from rashomon.stories import build_stories, embed_leads, features_for
 from rashomon.stories.cluster import Rarity
 from rashomon.stories.features import Features
 
 VALUES = dict(Settings())
-JOINING = work.Joining.of(VALUES)
 
 
 def _warc(*pages: bytes) -> bytes:
@@ -303,92 +302,6 @@ DAY = date(2024, 2, 1).toordinal()
 THEME = _unit(1)
 
 
-def _two_blocks(members_b0, members_b1):
-    """Place each block's reports as that block's story 0, merge the blocks, and sketch the
-    stories for reconciliation: what the job does, without Spark."""
-    placings = [work.Placing(m.origin, "b0", 0, None, None, True) for m in members_b0]
-    placings += [work.Placing(m.origin, "b1", 0, None, None, True) for m in members_b1]
-    placed = merge_blocks(placings)
-    held = {}
-    for block, members in (("b0", members_b0), ("b1", members_b1)):
-        for m in members:
-            held.setdefault(placed[m.origin].story, []).append((block, m))
-    sketches = [work.Sketch.of(story, pairs) for story, pairs in held.items()]
-    rarity = Rarity()
-    for m in [*members_b0, *members_b1]:
-        rarity.count(m.features)
-    for other in range(20):  # the rest of the corpus: names and words are rare in it
-        rarity.count(_report(f"x{other}", DAY, {f"name{other}"}, [900 + other], _unit(50)).features)
-    return placed, sketches, rarity
-
-
-def test_two_blocks_holding_halves_of_one_story_are_joined_as_one_story():
-    story = {"zelensky", "kyiv", "drone"}
-    words = list(range(100, 130))
-    first = [_report(f"a{i}", DAY + i, story, words, _unit(10 + i, THEME)) for i in range(2)]
-    second = [_report(f"b{i}", DAY + 3 + i, story, words, _unit(20 + i, THEME)) for i in range(2)]
-    placed, sketches, rarity = _two_blocks(first, second)
-    assert len({p.story for p in placed.values()}) == 2  # the blocks alone keep two
-    links = work.reconcile(sketches, JOINING, rarity)
-    assert links == {"b1:0": "b0:0"}  # the later story joins the earlier one
-    joined = link_stories(placed, links)
-    assert len({p.story for p in joined.values()}) == 1
-    assert work.story_fit(sketches[1], sketches[0], JOINING, rarity) >= JOINING.threshold
-
-
-def test_two_stories_sharing_one_common_name_stay_apart():
-    first = [
-        _report(f"a{i}", DAY + i, {"biden", "ukraine", "aid"}, list(range(100, 130)),
-                _unit(10 + i, _unit(1)))
-        for i in range(2)
-    ]  # fmt: skip
-    second = [
-        _report(f"b{i}", DAY + 3 + i, {"biden", "taxes", "senate"}, list(range(300, 330)),
-                _unit(20 + i, _unit(2)))
-        for i in range(2)
-    ]  # fmt: skip
-    placed, sketches, rarity = _two_blocks(first, second)
-    at_biden = [
-        e for s in sketches for n, e in work.sketch_keys(s, rarity, JOINING) if n == "biden"
-    ]
-    assert [(e[0], e[3]) for e in at_biden] == [("b0:0", True), ("b1:0", True)]
-    assert work.name_pairs(at_biden, 4) == [("b1:0", "b0:0")]  # they meet, and are scored
-    assert work.reconcile(sketches, JOINING, rarity) == {}
-    assert len({p.story for p in link_stories(placed, {}).values()}) == 2
-
-
-def test_stories_of_one_block_or_too_far_apart_are_not_paired():
-    same = [("s", (False, DAY, "a"), frozenset({"b0"}), True, DAY, DAY),
-            ("t", (False, DAY + 1, "b"), frozenset({"b0"}), True, DAY + 1, DAY + 1)]  # fmt: skip
-    assert work.name_pairs(same, 4) == []  # that block's index saw both
-    apart = [("s", (False, DAY, "a"), frozenset({"b0"}), True, DAY, DAY),
-             ("t", (False, DAY + 9, "b"), frozenset({"b1"}), True, DAY + 9, DAY + 9)]  # fmt: skip
-    assert work.name_pairs(apart, 4) == []  # further apart than the window
-    assert work.name_pairs(apart, 9) == [("t", "s")]
-    story = {"zelensky", "kyiv", "drone"}
-    words = list(range(100, 130))
-    early = [_report("a0", DAY, story, words, _unit(10, THEME))]
-    late = [_report("b0", DAY + 30, story, words, _unit(20, THEME))]
-    _, sketches, rarity = _two_blocks(early, late)
-    assert work.story_fit(sketches[1], sketches[0], JOINING, rarity) == 0.0  # window_days
-
-
-def test_a_story_joins_only_the_story_it_fits_best():
-    fits = [
-        ("t", "s1", 0.6),
-        ("t", "s2", 0.8),
-        ("u", "s1", 0.2),
-        ("v", "s1", 0.8),
-        ("v", "s0", 0.8),
-    ]
-    assert work.best_links(fits, 0.44) == {"t": "s2", "v": "s0"}
-    chain = {"t": "s", "s": "r"}
-    placed = {o: Place(k) for o, k in (("1", "r"), ("2", "s"), ("3", "t"), ("4", "q"))}
-    assert {o: p.story for o, p in link_stories(placed, chain).items()} == {
-        "1": "r", "2": "r", "3": "r", "4": "q",
-    }  # fmt: skip
-
-
 def _undated(member: work.Member) -> work.Member:
     return replace(
         member,
@@ -397,25 +310,44 @@ def _undated(member: work.Member) -> work.Member:
     )
 
 
-def test_undated_reports_are_placed_after_the_dated_stories_as_locally():
-    story = {"zelensky", "kyiv", "drone"}
-    words = list(range(100, 130))
+def _pass(dated, undated, stories):
+    rarity = Rarity()
+    for m in [*dated, *undated]:
+        rarity.count(m.features)
+    for other in range(20):  # the rest of the corpus: the names are rare in it
+        rarity.count(_report(f"x{other}", DAY, {f"name{other}"}, [900], _unit(50)).features)
+    before = rarity.documents
+    found = work.cluster_undated([*reversed(undated), *dated], stories, VALUES, rarity)
+    assert rarity.documents == before  # the dated reports put back are not counted again
+    return found, rarity
+
+
+STORY = {"zelensky", "kyiv", "drone"}
+WORDS = list(range(100, 130))
+
+
+def test_an_undated_report_joins_the_story_two_blocks_held_halves_of():
     dated = [
-        replace(_report(f"a{i}", DAY + 3 * i, story, words, _unit(10 + i, THEME)), home=False)
+        replace(_report(f"a{i}", DAY + 3 * i, STORY, WORDS, _unit(10 + i, THEME)), home=False)
+        for i in range(2)
+    ]  # a0 at home in b0, a1 in b1: one story once the blocks are merged
+    joins = _undated(_report("u1", DAY, STORY, WORDS, _unit(30, THEME)))
+    stories = {"a0": ("b0:4", None), "a1": ("b0:4", 0.9)}
+    found, rarity = _pass(dated, [joins], stories)
+    assert [(key, p.origin) for key, p in found] == [("b0:4", "u1")]
+    assert found[0][1].score is not None and found[0][1].score >= 0.44  # the local threshold
+    assert work.asked_names(joins.features, rarity, VALUES) == sorted(STORY)
+
+
+def test_an_undated_report_sharing_one_common_name_with_a_story_stays_apart():
+    dated = [
+        replace(_report(f"a{i}", DAY + 3 * i, STORY, WORDS, _unit(10 + i, THEME)), home=False)
         for i in range(2)
     ]
-    joins = _undated(_report("u1", DAY, story, words, _unit(30, THEME)))
-    apart = _undated(_report("u2", DAY, {"biden", "taxes"}, list(range(300, 330)), _unit(2)))
-    follows = _undated(_report("u3", DAY, {"biden", "taxes"}, list(range(300, 330)), _unit(2)))
-    rarity = Rarity()
-    for m in [*dated, joins, apart, follows]:
-        rarity.count(m.features)
-    before = rarity.documents
-    stories = {"a0": ("b0:4", None), "a1": ("b0:4", 0.9)}  # two blocks' stories, merged
-    found = work.cluster_undated([follows, apart, *dated, joins], stories, VALUES, rarity)
-    assert [(key, p.origin) for key, p in found] == [
-        ("b0:4", "u1"), ("undated:1", "u2"), ("undated:1", "u3"),
-    ]  # fmt: skip
-    assert rarity.documents == before  # the dated reports put back are not counted again
-    assert found[0][1].score is not None and found[1][1].score is None
-    assert work.asked_names(joins.features, rarity, VALUES) == sorted(story)
+    other = {"kyiv", "biden", "taxes"}  # kyiv is the story's too
+    apart = _undated(_report("u2", DAY, other, list(range(300, 330)), _unit(2)))
+    follows = _undated(_report("u3", DAY, other, list(range(300, 330)), _unit(3, _unit(2))))
+    stories = {"a0": ("b0:4", None), "a1": ("b0:4", 0.9)}
+    found, _ = _pass(dated, [apart, follows], stories)
+    assert [(key, p.origin) for key, p in found] == [("undated:1", "u2"), ("undated:1", "u3")]
+    assert found[0][1].score is None  # it opened a story

@@ -40,7 +40,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -548,71 +548,6 @@ def _undated(
         .collect()
     )
     return {p.origin: Place(story, p.copy_of, p.copy_id, p.score) for story, p in found}
-
-
-def _reconcile(
-    sc: Any,
-    originals: Any,
-    placed: dict[str, Place],
-    blocks: work.Blocks,
-    rarity: Any,
-    values: dict[str, Any],
-) -> dict[str, Place]:
-    """The stories with those split by the blocks joined again: each story sketched where
-    its reports meet (`groupByKey` on the story), the pairs of stories meeting at a telling
-    name found per name (`groupByKey`), the later story's opener scored against the earlier
-    story as the local index would have scored it (`work.story_fit`), and each story joined
-    to the one it fits best from the local threshold (`work.best_links`, on the driver)."""
-    joining = work.Joining.of(values)
-    window = joining.window_days
-    where = sc.broadcast({origin: place.story for origin, place in placed.items()})
-
-    def member(pair: tuple[work.Processed, Any]) -> tuple[str, tuple[str, work.Member]]:
-        p, found = pair
-        doc = work.doc_of(p)
-        key = work.clustering_key(doc)
-        home = work.block_keys(key, blocks, window)[0][0]
-        origin = doc.article.origin
-        held = work.Member(key, origin, doc.article.id, found, work.vector_of(p), True)
-        return where.value[origin], (home, held)
-
-    def fit(pair: tuple[work.Sketch, work.Sketch]) -> tuple[str, str, float]:
-        later, earlier = pair
-        return later.story, earlier.story, work.story_fit(later, earlier, joining, rarity.value)
-
-    sketches = originals.map(member).groupByKey().map(lambda kv: work.Sketch.of(*kv))
-    sketches = sketches.persist(_memory_and_disk())
-    keyed = sketches.flatMap(lambda s: work.sketch_keys(s, rarity.value, joining))
-    pairs = keyed.groupByKey().flatMap(lambda kv: work.name_pairs(kv[1], window)).distinct()
-    openers = sketches.map(lambda s: (s.story, work.Sketch(s.story, s.blocks, s.members[:1])))
-    whole = sketches.map(lambda s: (s.story, s))
-    fits = (
-        pairs.join(openers)
-        .map(lambda kv: (kv[1][0], kv[1][1]))  # earlier -> the later story's opener
-        .join(whole)
-        .map(lambda kv: fit(kv[1]))
-        .filter(lambda f: f[2] >= joining.threshold)
-    )
-    links = work.best_links(fits.collect(), joining.threshold)
-    sketches.unpersist()
-    return link_stories(placed, links)
-
-
-def link_stories(placed: dict[str, Place], links: dict[str, str]) -> dict[str, Place]:
-    """`placed` with every story joined to the story it links to (later -> earlier, so a
-    chain of links ends at its earliest story)."""
-
-    def root(story: str) -> str:
-        seen = set()
-        while story in links and story not in seen:
-            seen.add(story)
-            story = links[story]
-        return story
-
-    return {
-        origin: replace(place, story=root(place.story)) if place.story in links else place
-        for origin, place in placed.items()
-    }
 
 
 def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str, str]]:

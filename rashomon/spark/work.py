@@ -54,13 +54,6 @@ __all__ = [
     "read_input",
     "resolver_part",
     "Signed",
-    "Joining",
-    "Sketch",
-    "best_links",
-    "name_pairs",
-    "reconcile",
-    "sketch_keys",
-    "story_fit",
 ]
 
 log = logging.getLogger(__name__)
@@ -461,6 +454,14 @@ def _place_one(
     )
 
 
+def telling_names(names: Iterable[str], rarity: Any, postings: int) -> list[str]:
+    """The names that can tell stories apart, rarest first (ties by name): found in 2 to
+    `stories.postings` reports of the corpus (the local index reads at most that many
+    reports of a name)."""
+    kept = [n for n in set(names) if 2 <= rarity.name_df[n] <= postings]
+    return sorted(kept, key=lambda n: (rarity.name_df[n], n))
+
+
 def asked_names(features: Any, rarity: Any, values: dict[str, Any]) -> list[str]:
     """The names the local index gathers a report's candidates by: its `stories.name_keys`
     rarest, counting only those of 2 to `stories.postings` reports (rarer ones meet no
@@ -505,171 +506,6 @@ def cluster_undated(
             keys.append(f"{UNDATED}:{len(keys)}")
         found.append((keys[placing.story], placing))
     return found
-
-
-# ---------------------------------------------------------------------- reconciling blocks
-
-
-@dataclass(frozen=True, slots=True)
-class Sketch:
-    """A story once the blocks are merged, as reconciliation sees it: its key, the blocks
-    its reports are at home in, and its reports (originals, in the local order)."""
-
-    story: str
-    blocks: frozenset[str]
-    members: tuple[Member, ...]
-
-    @classmethod
-    def of(cls, story: str, members: Iterable[tuple[str, Member]]) -> Sketch:
-        """The story `story` from its (home block, report) pairs."""
-        held = list(members)
-        ordered = tuple(sorted((m for _, m in held), key=lambda m: (m.key, m.origin)))
-        return cls(story, frozenset(block for block, _ in held), ordered)
-
-    @property
-    def opener(self) -> Member:
-        """The report that opened the story in the local order."""
-        return self.members[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Joining:
-    """The local index's limits that reconciliation keeps, read once from the settings: the
-    time window, names and candidates a report is looked up by, and the pair model with the
-    threshold from which a report joins a story."""
-
-    window_days: int
-    postings: int
-    name_keys: int
-    max_candidates: int
-    scorer: Any
-    threshold: float
-
-    @classmethod
-    def of(cls, values: dict[str, Any]) -> Joining:
-        from rashomon.stories import default_scorer
-
-        settings = Settings(values)
-        scorer = default_scorer(str(settings["stories.model"]) or None)
-        threshold = float(settings["stories.link_threshold"])
-        return cls(
-            int(settings["stories.window_days"]),
-            int(settings["stories.postings"]),
-            int(settings["stories.name_keys"]),
-            int(settings["stories.max_candidates"]),
-            scorer,
-            threshold if threshold > 0 else scorer.threshold,
-        )
-
-
-Entry = tuple[str, ClusteringKey, frozenset[str], bool, int, int]
-"""A story at one name key: its key, its opener's key, its blocks, whether it asks by the
-name, and the first and last day of its dated reports (0, -1: none)."""
-
-
-def telling_names(names: Iterable[str], rarity: Any, postings: int) -> list[str]:
-    """The names that can tell stories apart, rarest first (ties by name): found in 2 to
-    `stories.postings` reports of the corpus (the local index reads at most that many
-    reports of a name)."""
-    kept = [n for n in set(names) if 2 <= rarity.name_df[n] <= postings]
-    return sorted(kept, key=lambda n: (rarity.name_df[n], n))
-
-
-def sketch_keys(sketch: Sketch, rarity: Any, joining: Joining) -> list[tuple[str, Entry]]:
-    """The name keys a story meets others by, each with the story's entry there: its opener
-    asks by its `stories.name_keys` rarest telling names (as the local index gathers a new
-    report's candidates), and every member posts its telling names (as the index posts every
-    report it holds). A story asks only stories that post a name it asks by."""
-    asks = telling_names(sketch.opener.features.names, rarity, joining.postings)
-    asking = set(asks[: joining.name_keys])
-    posts = {
-        n for m in sketch.members for n in telling_names(m.features.names, rarity, joining.postings)
-    }
-    days = [m.key[1] for m in sketch.members if not m.key[0]]
-    first, last = (min(days), max(days)) if days else (0, -1)
-    return [
-        (name, (sketch.story, sketch.opener.key, sketch.blocks, name in asking, first, last))
-        for name in sorted(posts | asking)
-    ]
-
-
-def name_pairs(entries: Iterable[Entry], window_days: int) -> list[tuple[str, str]]:
-    """(later story, earlier story) pairs of the stories meeting at one name key: the later
-    story asks by the name, the earlier one opened before it and holds a dated report from
-    `window_days` before the later opener's day to that day (any, when the opener is
-    undated: the local index does not hold undated reports by time), and they are not both
-    from the same single block (whose index saw both already)."""
-    found = sorted(set(entries), key=lambda e: (e[1], e[0]))
-    pairs = []
-    for j, (later, key, blocks, asks, _, _) in enumerate(found):
-        if not asks:
-            continue
-        undated, day, _ = key
-        for earlier, earlier_key, earlier_blocks, _, first, last in found[:j]:
-            if earlier_key >= key or len(blocks | earlier_blocks) < 2:
-                continue
-            if undated or (first <= day and last >= day - window_days):
-                pairs.append((later, earlier))
-    return pairs
-
-
-def story_fit(later: Sketch, earlier: Sketch, joining: Joining, rarity: Any) -> float:
-    """How well the later story's opener fits the earlier story: the local index's
-    `story_score` of it against the earlier story's reports that came before it in the
-    local order, within `stories.window_days` of it (undated reports are not held by time),
-    at most `stories.max_candidates` of them, the nearest by vector: what the local index
-    would have scored had one block held both stories. 0.0 when none qualifies."""
-    from rashomon.stories.cluster import story_score
-
-    opener = later.opener
-    undated, day, _ = opener.key
-    window = joining.window_days
-    pool = [
-        m
-        for m in earlier.members
-        if m.key < opener.key and (undated or m.key[0] or abs(m.key[1] - day) <= window)
-    ]
-    if not pool:
-        return 0.0
-    vectors = np.stack([m.vector for m in pool]).astype(np.float32)
-    if len(pool) > joining.max_candidates:
-        nearest = np.argsort(-(vectors @ opener.vector), kind="stable")[: joining.max_candidates]
-        pool = [pool[i] for i in nearest]
-        vectors = vectors[nearest]
-    signals = rarity.signals(opener.features, opener.vector, [m.features for m in pool], vectors)
-    return story_score(joining.scorer.probability(signals).tolist())
-
-
-def best_links(fits: Iterable[tuple[str, str, float]], threshold: float) -> dict[str, str]:
-    """Later story -> the earlier story it joins: of the stories it fits at least
-    `threshold`, the best (ties: the lowest key), as the local index joins the best story."""
-    best: dict[str, tuple[float, str]] = {}
-    for later, earlier, fit in fits:
-        if fit < threshold:
-            continue
-        held = best.get(later)
-        if held is None or (-fit, earlier) < (-held[0], held[1]):
-            best[later] = (fit, earlier)
-    return {later: earlier for later, (_, earlier) in best.items()}
-
-
-def reconcile(sketches: Sequence[Sketch], joining: Joining, rarity: Any) -> dict[str, str]:
-    """Later story -> the earlier story it joins, over sketches held in one process (the
-    job runs the same steps as Spark operations): name keys, pairs per key, fits, the best
-    link of each story."""
-    by_story = {s.story: s for s in sketches}
-    groups: dict[str, list[Entry]] = {}
-    for sketch in sketches:
-        for name, entry in sketch_keys(sketch, rarity, joining):
-            groups.setdefault(name, []).append(entry)
-    pairs = sorted(
-        {pair for group in groups.values() for pair in name_pairs(group, joining.window_days)}
-    )
-    fits = [
-        (later, earlier, story_fit(by_story[later], by_story[earlier], joining, rarity))
-        for later, earlier in pairs
-    ]
-    return best_links(fits, joining.threshold)
 
 
 # ---------------------------------------------------------------------- building, comparing
