@@ -21,7 +21,9 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    original's story; the other reports are clustered per block of publication days
    (`groupByKey`, the local `StoryIndex` in each, corpus-wide word and name rarity
    broadcast), blocks overlapping by `stories.window_days` and stories that share a report
-   merged on the driver; each story is then built and compared (`groupByKey` per story,
+   merged on the driver; the undated reports are then placed in one task after the dated
+   reports sharing their names, put back in their merged stories, as the local index adds
+   undated reports last; each story is then built and compared (`groupByKey` per story,
    the local `story_of` and `compare_story`).
 4. **Output.** The tables of `rashomon.store.tables` are written as Parquet under a staging
    folder, then each replaces its old version (a delete and a rename: a reader at that
@@ -469,7 +471,8 @@ def _share_names(sc: Any, docs: Any) -> Any:
 
 def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     """Origin -> its Place (story key, the report it copies) for every article: each block
-    of days clustered by the local index, stories sharing a report across blocks merged."""
+    of days clustered by the local index, stories sharing a report across blocks merged,
+    then the undated reports placed after them (`_undated`)."""
     from rashomon.stories import features_for
     from rashomon.stories.cluster import Rarity
 
@@ -580,10 +583,11 @@ def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str,
 
 def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
     """Origin -> Place, from every block's placings. A dated report placed in two blocks (its
-    home and, as context, a later one) makes their two stories one. An undated report (at
-    home among the undated, floating in a few dated blocks) keeps the story it fits best,
-    and the stories it started join it. Each report keeps what the block that decided its
-    story said of it being a near-identical copy."""
+    home and, as context, a later one) makes their two stories one. An undated report
+    placed in several blocks (the job no longer floats them: bench_spark_blocks.py still
+    measures it) keeps the story it fits best, and the stories it started join it. Each
+    report keeps what the block that decided its story said of it being a near-identical
+    copy."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:
