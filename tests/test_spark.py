@@ -320,3 +320,44 @@ def test_the_command_runs_a_job_and_reports_its_outcomes(crawl: Path, tmp_path: 
     assert "2 articles in 1 stories" in done.stderr
     assert len(_table(out, "stories")) == 1
     assert [Outcome(r["outcome"]) for r in _table(out, "inputs")] == [Outcome.OK] * 2
+
+
+def test_an_undated_report_joins_its_dated_story_on_spark(spark, seed_docs):
+    """`job._undated` as Spark runs it: of the two seed reports (one story locally), the
+    first dated and placed in a dated block's story, the second undated; the undated pass
+    puts it in that story."""
+    from dataclasses import replace
+    from datetime import date
+
+    from rashomon.errors import Reason
+    from rashomon.model import Result
+    from rashomon.spark import work
+    from rashomon.stories import embed_leads, features_for
+    from rashomon.stories.cluster import Rarity
+
+    settings = Settings()
+    first, second = seed_docs.values()
+    docs = [
+        replace(first, article=replace(first.article, published=date(2024, 2, 1))),
+        replace(second, article=replace(second.article, published=None)),
+    ]
+    features = features_for(docs, settings)
+    vectors = embed_leads(docs, settings)
+    rarity = Rarity()
+    for found in features:
+        rarity.count(found)
+    records = [
+        work.Processed(
+            ("r", 0, i),
+            d.article.origin,
+            Result(d.article.origin, Outcome.OK, Reason.OK, "", d.article.id, d),
+            v,
+        )
+        for i, (d, v) in enumerate(zip(docs, vectors, strict=True))
+    ]
+    pairs = spark.sparkContext.parallelize(list(zip(records, features, strict=True)), 2)
+    placed = {docs[0].article.origin: job.Place("b1:3")}
+    values = job._executor_settings(settings)
+    shared = spark.sparkContext.broadcast(rarity)
+    found = job._undated(spark.sparkContext, pairs, placed, shared, values)
+    assert {o: p.story for o, p in found.items()} == {docs[1].article.origin: "b1:3"}

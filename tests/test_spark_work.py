@@ -20,6 +20,7 @@ from rashomon.spark import work
 from rashomon.spark.job import merge_blocks
 from rashomon.stories import build_stories, embed_leads, features_for
 from rashomon.stories.cluster import Rarity
+from rashomon.stories.features import Features
 
 VALUES = dict(Settings())
 
@@ -275,3 +276,78 @@ def test_copies_fold_into_the_most_alike_earlier_report_that_is_not_a_copy():
         ]
     )
     assert copies == {"b": ("a", "id-a"), "c": ("a", "id-a"), "e": ("a", "id-a")}
+
+
+# ---------------------------------------------------------------------- reconciling blocks
+
+
+def _report(origin: str, day: int, names: set[str], words: list[int], vector: np.ndarray):
+    """A report as the story stage sees it, built by hand: its day, names, hashed words and
+    lead vector (no model needed)."""
+    terms = np.array(sorted(words), np.int32)
+    features = Features(
+        origin, f"id-{origin}", "en", date.fromordinal(day), terms,
+        np.ones(len(terms), np.float32), frozenset(names), None,
+    )  # fmt: skip
+    unit = (vector / np.linalg.norm(vector)).astype(np.float32)
+    return work.Member((False, day, origin), origin, f"id-{origin}", features, unit, True)
+
+
+def _unit(seed: int, near: np.ndarray | None = None) -> np.ndarray:
+    noise = np.random.default_rng(seed).standard_normal(64)
+    return noise if near is None else near + 0.05 * noise
+
+
+DAY = date(2024, 2, 1).toordinal()
+THEME = _unit(1)
+
+
+def _undated(member: work.Member) -> work.Member:
+    return replace(
+        member,
+        key=(True, 0, member.origin),
+        features=replace(member.features, published=None),
+    )
+
+
+def _pass(dated, undated, stories):
+    rarity = Rarity()
+    for m in [*dated, *undated]:
+        rarity.count(m.features)
+    for other in range(20):  # the rest of the corpus: the names are rare in it
+        rarity.count(_report(f"x{other}", DAY, {f"name{other}"}, [900], _unit(50)).features)
+    before = rarity.documents
+    found = work.cluster_undated([*reversed(undated), *dated], stories, VALUES, rarity)
+    assert rarity.documents == before  # the dated reports put back are not counted again
+    return found, rarity
+
+
+STORY = {"zelensky", "kyiv", "drone"}
+WORDS = list(range(100, 130))
+
+
+def test_an_undated_report_joins_the_story_two_blocks_held_halves_of():
+    dated = [
+        replace(_report(f"a{i}", DAY + 3 * i, STORY, WORDS, _unit(10 + i, THEME)), home=False)
+        for i in range(2)
+    ]  # a0 at home in b0, a1 in b1: one story once the blocks are merged
+    joins = _undated(_report("u1", DAY, STORY, WORDS, _unit(30, THEME)))
+    stories = {"a0": ("b0:4", None), "a1": ("b0:4", 0.9)}
+    found, rarity = _pass(dated, [joins], stories)
+    assert [(key, p.origin) for key, p in found] == [("b0:4", "u1")]
+    assert found[0][1].score is not None and found[0][1].score >= 0.44  # the local threshold
+    assert work.asked_names(joins.features, rarity, VALUES) == sorted(STORY)
+
+
+def test_an_undated_report_sharing_one_common_name_with_a_story_stays_apart():
+    dated = [
+        replace(_report(f"a{i}", DAY + 3 * i, STORY, WORDS, _unit(10 + i, THEME)), home=False)
+        for i in range(2)
+    ]
+    other = {"kyiv", "biden", "taxes"}  # kyiv is the story's too
+    apart = _undated(_report("u2", DAY, other, list(range(300, 330)), _unit(2)))
+    follows = _undated(_report("u3", DAY, other, list(range(300, 330)), _unit(3, _unit(2))))
+    stories = {"a0": ("b0:4", None), "a1": ("b0:4", 0.9)}
+    found, _ = _pass(dated, [apart, follows], stories)
+    assert [(key, p.origin) for key, p in found] == [("undated:1", "u2"), ("undated:1", "u3")]
+    assert found[0][1].score is None  # it opened a story

@@ -21,7 +21,9 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    original's story; the other reports are clustered per block of publication days
    (`groupByKey`, the local `StoryIndex` in each, corpus-wide word and name rarity
    broadcast), blocks overlapping by `stories.window_days` and stories that share a report
-   merged on the driver; each story is then built and compared (`groupByKey` per story,
+   merged on the driver; the undated reports are then placed in one task after the dated
+   reports sharing their names, put back in their merged stories, as the local index adds
+   undated reports last; each story is then built and compared (`groupByKey` per story,
    the local `story_of` and `compare_story`).
 4. **Output.** The tables of `rashomon.store.tables` are written as Parquet under a staging
    folder, then each replaces its old version (a delete and a rename: a reader at that
@@ -469,7 +471,8 @@ def _share_names(sc: Any, docs: Any) -> Any:
 
 def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     """Origin -> its Place (story key, the report it copies) for every article: each block
-    of days clustered by the local index, stories sharing a report across blocks merged."""
+    of days clustered by the local index, stories sharing a report across blocks merged,
+    then the undated reports placed after them (`_undated`)."""
     from rashomon.stories import features_for
     from rashomon.stories.cluster import Rarity
 
@@ -484,8 +487,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         doc = work.doc_of(p)
         key = work.clustering_key(doc)
         origin, ident = doc.article.origin, doc.article.id
-        floats = floating.value.get(origin, ())
-        for block, home in work.block_keys(key, blocks.value, window, floats):
+        for block, home in work.block_keys(key, blocks.value, window):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
@@ -499,62 +501,56 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     days = originals.filter(lambda pair: pair[1].published is not None)
     per_day = days.map(lambda pair: pair[1].published.toordinal()).countByValue()
     blocks = sc.broadcast(work.Blocks.of(per_day, max(1, int(settings["spark.block_docs"]))))
-    floating = sc.broadcast(_floats(originals, rarity, blocks.value, settings))
+    one = len(blocks.value) <= 1  # one block: undated reports end it, exactly as locally
     placings = (
-        originals.flatMap(members)
+        (originals if one else days)
+        .flatMap(members)
         .groupByKey()
         .flatMap(lambda kv: work.cluster_block(kv[0], kv[1], values, shared.value))
         .collect()
     )
-    with_features.unpersist()
     placed = merge_blocks(placings)
+    if not one:
+        placed.update(_undated(sc, originals, placed, shared, values))
+    with_features.unpersist()
     for copy, (original, original_id) in copies.value.items():
         placed[copy] = Place(placed[original].story, original, original_id)
     return placed
 
 
-def _floats(
-    originals: Any, rarity: Any, blocks: work.Blocks, settings: Settings
-) -> dict[str, list[str]]:
-    """Undated origin -> the dated blocks it is also clustered in: all of them when there
-    are at most `spark.undated_blocks`, else that many: those whose reports share the most
-    of its names, each name weighted by its rarity. Only names found in 2 to
-    `stories.postings` reports count (a name of every block tells no block apart). A report
-    that shares no name with a block can still meet it through a vector band locally; the
-    cap keeps an undated report from costing a pass over every block."""
-    postings = int(settings["stories.postings"])
-    most = max(0, int(settings["spark.undated_blocks"]))
-    if most == 0 or len(blocks) <= 1:  # one block: undated reports are at home in it
-        return {}
+def _undated(
+    sc: Any, originals: Any, placed: dict[str, Place], rarity: Any, values: dict[str, Any]
+) -> dict[str, Place]:
+    """Origin -> Place of every undated report, placed after the dated blocks are merged,
+    as the local index places undated reports after every dated one: one task holds the
+    undated reports and, put back in their merged stories, the dated reports sharing a name
+    the undated ones are looked up by (`work.asked_names`); those are the candidates the
+    local index would find through names (through a vector band alone it could find others:
+    those are missed)."""
 
-    def named_blocks(pair: tuple[work.Processed, Any]) -> list[tuple[str, str]]:
-        found = pair[1]
-        if found.published is None:
-            return []
-        block = blocks.of_day(found.published.toordinal())
-        return [(name, block) for name in found.names]
+    def member(pair: tuple[work.Processed, Any], home: bool) -> tuple[str, work.Member]:
+        p, found = pair
+        doc = work.doc_of(p)
+        key = work.clustering_key(doc)
+        held = work.Member(key, doc.article.origin, doc.article.id, found, work.vector_of(p), home)
+        return UNDATED, held
 
-    def telling_names(pair: tuple[work.Processed, Any]) -> list[tuple[str, tuple[str, float]]]:
-        found = pair[1]
-        if found.published is not None:
-            return []
-        return [
-            (name, (found.source, rarity.name_weight(name)))
-            for name in sorted(found.names)
-            if 2 <= rarity.name_df[name] <= postings
-        ]
-
-    if len(blocks) <= most:  # few blocks: every undated report meets all of them
-        every = [blocks.name(i) for i in range(len(blocks))]
-        undated = originals.filter(lambda pair: pair[1].published is None)
-        return dict(undated.map(lambda pair: (pair[1].source, every)).collect())
-    named = originals.flatMap(named_blocks).distinct()
-    shared = originals.flatMap(telling_names).join(named)
-    weights = shared.map(lambda kv: ((kv[1][0][0], kv[1][1]), kv[1][0][1]))
-    scores = weights.reduceByKey(lambda a, b: a + b)
-    ranked = scores.map(lambda kv: (kv[0][0], (-kv[1], kv[0][1]))).groupByKey()
-    chosen = ranked.mapValues(lambda options: [b for _, b in sorted(options)[:most]])
-    return dict(chosen.collect())
+    undated = originals.filter(lambda pair: pair[1].published is None)
+    names = undated.flatMap(lambda pair: work.asked_names(pair[1], rarity.value, values))
+    asked = sc.broadcast(set(names.distinct().collect()))
+    context = originals.filter(
+        lambda pair: pair[1].published is not None and not asked.value.isdisjoint(pair[1].names)
+    )
+    stories = sc.broadcast({origin: (p.story, p.score) for origin, p in placed.items()})
+    block = undated.map(lambda pair: member(pair, True)).union(
+        context.map(lambda pair: member(pair, False))
+    )
+    found = (
+        block.groupByKey()
+        .flatMap(lambda kv: work.cluster_undated(kv[1], stories.value, values, rarity.value))
+        .collect()
+    )
+    return {p.origin: Place(story, p.copy_of, p.copy_id, p.score) for story, p in found}
 
 
 def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str, str]]:
@@ -587,10 +583,11 @@ def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str,
 
 def merge_blocks(placings: Iterable[work.Placing]) -> dict[str, Place]:
     """Origin -> Place, from every block's placings. A dated report placed in two blocks (its
-    home and, as context, a later one) makes their two stories one. An undated report (at
-    home among the undated, floating in a few dated blocks) keeps the story it fits best,
-    and the stories it started join it. Each report keeps what the block that decided its
-    story said of it being a near-identical copy."""
+    home and, as context, a later one) makes their two stories one. An undated report
+    placed in several blocks (the job no longer floats them: bench_spark_blocks.py still
+    measures it) keeps the story it fits best, and the stories it started join it. Each
+    report keeps what the block that decided its story said of it being a near-identical
+    copy."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:

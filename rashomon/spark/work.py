@@ -43,7 +43,9 @@ __all__ = [
     "block_keys",
     "bucket_pairs",
     "build_and_compare",
+    "asked_names",
     "cluster_block",
+    "cluster_undated",
     "clustering_key",
     "fold_copies",
     "learn_part",
@@ -295,8 +297,9 @@ def block_keys(
     A dated report: its home block and, as context, the later blocks within `window_days`.
     An undated report, which the local clustering adds last and lets join a story of any
     date: with one dated block, at home at the end of it, exactly as locally; with more, at
-    home in the "undated" block with every other undated report, and floating in the dated
-    blocks `floats` names (those sharing the most of its names)."""
+    home in the "undated" block with every other undated report (the job places them there
+    after the dated blocks, `cluster_undated`), and floating in the dated blocks `floats`
+    names (how the job placed them before: bench_spark_blocks.py measures both)."""
     undated, day, _ = key
     if not undated:
         return blocks.keys(day, window_days)
@@ -449,6 +452,63 @@ def _place_one(
         joined,
         index.scores[-1],
     )
+
+
+def telling_names(names: Iterable[str], rarity: Any, postings: int) -> list[str]:
+    """The names that can tell stories apart, rarest first (ties by name): found in 2 to
+    `stories.postings` reports of the corpus (the local index reads at most that many
+    reports of a name)."""
+    kept = [n for n in set(names) if 2 <= rarity.name_df[n] <= postings]
+    return sorted(kept, key=lambda n: (rarity.name_df[n], n))
+
+
+def asked_names(features: Any, rarity: Any, values: dict[str, Any]) -> list[str]:
+    """The names the local index gathers a report's candidates by: its `stories.name_keys`
+    rarest, counting only those of 2 to `stories.postings` reports (rarer ones meet no
+    other report; a name of more reports is in the postings of only the latest of them)."""
+    settings = Settings(values)
+    found = telling_names(features.names, rarity, int(settings["stories.postings"]))
+    return found[: int(settings["stories.name_keys"])]
+
+
+def cluster_undated(
+    members: Iterable[Member],
+    stories: Mapping[str, tuple[str, float | None]],
+    values: dict[str, Any],
+    rarity: Any,
+) -> list[tuple[str, Placing]]:
+    """Place the undated reports as the local index places them, last and after every dated
+    report: the dated reports that can be their candidates (`home` False) are put back in
+    the stories the dated blocks gave them (`stories`: origin -> (story key, score)), in
+    the local order, then the undated reports are added. Each undated report with the key
+    of its story: a dated story's, or `undated:N` for one an undated report opened."""
+    from rashomon.stories import StoryIndex, default_scorer
+
+    settings = Settings(values)
+    ordered = sorted(members, key=lambda m: m.key)
+    if not ordered:
+        return []
+    scorer = default_scorer(str(settings["stories.model"]) or None)
+    index = StoryIndex(settings, scorer, len(ordered[0].vector), rarity)
+    keys: list[str] = []  # story number -> its key
+    numbers: dict[str, int] = {}
+    found = []
+    for position, member in enumerate(ordered):
+        if not member.home:
+            key, score = stories[member.origin]
+            if key not in numbers:
+                numbers[key] = len(keys)
+                keys.append(key)
+            index.restore(member.features, member.vector, numbers[key], None, score, True)
+            continue
+        placing = _place_one(index, position, member, ordered, UNDATED)
+        while len(keys) < len(index.members):
+            keys.append(f"{UNDATED}:{len(keys)}")
+        found.append((keys[placing.story], placing))
+    return found
+
+
+# ---------------------------------------------------------------------- building, comparing
 
 
 def build_and_compare(

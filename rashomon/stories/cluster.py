@@ -185,11 +185,14 @@ class StoryIndex:
         story: int,
         copy_of: int | None = None,
         score: float | None = None,
+        counted: bool = False,
     ) -> None:
         """Put back a report whose place was decided before (a store reopening its index):
         in story number `story` (the next new number, or one already in use), or as a copy
-        of report `copy_of`. Restored in their original order, the index is as it was."""
-        self.count(features)
+        of report `copy_of`. Restored in their original order, the index is as it was.
+        `counted`: its words and names are in the index's rarity already."""
+        if not counted:
+            self.count(features)
         i = self._append(features, vector)
         if story == len(self.members):
             self.members.append([])
