@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_annotate_polnear.py
 	$(BIN)/python bench/bench_annotate_speed.py
 	$(BIN)/python bench/bench_stories_pairs.py
+	$(BIN)/python -m pip install --quiet -e '.[encoders]'
+	$(BIN)/python bench/bench_stories_encoders.py
 	$(BIN)/python bench/bench_stories_scale.py
 	$(BIN)/python bench/bench_compare_contradictions.py
 	$(BIN)/python bench/bench_compare_headlines.py

