@@ -13,6 +13,11 @@ same / related / conflict, and for a conflict the fact) is looked up in both com
 - "agree": the two claims share a group and no conflict names them;
 - "apart": anything else (not aligned, or one side not a claim).
 
+A second reading of contradictions is printed "by group": a labelled pair counts as found
+when both claims stand in one group whose verdict is contradict, whichever two of its claims
+the Conflict names (a reader of the matrix sees the group's verdict and its conflicting
+facts); its precision counts every labelled pair inside a contradict group.
+
 Printed per half (stories split by a hash of their id: "tune" is the half the rules were
 tuned on, "held-out" the other) and in all: contradiction recall and precision, agreement
 precision and recall (page furniture left out and counted on its own), the confusion table
@@ -52,6 +57,7 @@ class Outcome:
     asserted conflict."""
 
     predicted: dict[int, str] = field(default_factory=dict)  # label row -> prediction
+    in_conflict: set[int] = field(default_factory=set)  # rows whose claims share a contradict group
     kinds: dict[int, str] = field(default_factory=dict)  # label row -> predicted fact kind
     asserted: list[tuple[str, Conflict]] = field(default_factory=list)  # (story, conflict)
 
@@ -109,6 +115,8 @@ def outcome(
             found.predicted[i], kind = predict(labels[i], comparison, conflicts)
             if kind:
                 found.kinds[i] = kind
+            if shares_contradiction(labels[i], comparison):
+                found.in_conflict.add(i)
     return found
 
 
@@ -123,6 +131,17 @@ def predict(row: dict, comparison: Comparison, conflicts: Sequence[Conflict]) ->
         if a in keys and b in keys:
             return "agree", ""
     return "apart", ""
+
+
+def shares_contradiction(row: dict, comparison: Comparison) -> bool:
+    """Whether both claims of a labelled pair stand in one group the verdict calls contradict
+    (what a reader of the matrix sees), whichever two of its claims the conflict names."""
+    a, b = (claim_pairs.side_key(row[s]) for s in ("a", "b"))
+    for g in comparison.groups:
+        keys = {(ref.source, ref.start) for ref in g.claims}
+        if g.verdict == "contradict" and a in keys and b in keys:
+            return True
+    return False
 
 
 # -- scores ---------------------------------------------------------------------------------
@@ -152,6 +171,12 @@ def print_scores(
         f"  {rules:7} contradiction R {ratio(hit, conflicts)}  P {ratio(hit, asserted)} | "
         f"agreement P {ratio(right, len(agreed))}  R {ratio(found_same, len(same))} | "
         f"false contradictions {false} ({per:.1f}/100 stories) | furniture agreed {furniture}"
+    )
+    grouped = [i for i in rows if i in found.in_conflict]
+    grouped_hit = sum(1 for i in grouped if gold[i] == "conflict")
+    print(
+        f"  {'':7} by group (both claims in one contradict group): contradiction "
+        f"R {ratio(grouped_hit, conflicts)}  P {ratio(grouped_hit, len(grouped))}"
     )
 
 
