@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,16 +62,15 @@ class Served:
     store: Store
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@contextmanager
+def serving(store: Store, settings: Settings) -> Iterator[str]:
+    """`store` served by uvicorn on a free port in a thread, until the block ends (the store
+    is closed then): yields the base URL once /healthz answers."""
     import uvicorn
 
-    store = build_store(tmp_path_factory.mktemp("web"))
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(store, Settings(), port=port), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
+    app = create_app(store, settings, port=port)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -84,11 +84,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        yield Served(base, store)
+        yield base
     finally:
         server.should_exit = True
         thread.join(10)
         store.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    store = build_store(tmp_path_factory.mktemp("web"))
+    with serving(store, Settings()) as base:
+        yield Served(base, store)
 
 
 @pytest.fixture(scope="module")

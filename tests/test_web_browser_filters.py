@@ -6,19 +6,15 @@ as files; Arabic text reads right to left."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import test_web_browser
-from test_web_browser import PHONE, WIDE, Served, _clean, _free_port
+from test_web_browser import PHONE, WIDE, Served, _clean, serving
 from test_web_filters import ARABIC_TITLE, LONG_OUTLET, build_filter_store
 
 from rashomon.settings import Settings
 from rashomon.store import browse, read
-from rashomon.web.app import create_app
 
 LAPTOP = {"width": 1366, "height": 768}
 # the browser and its tabs, as the main browser tests have them
@@ -28,30 +24,9 @@ open_tab = test_web_browser.open_tab
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    import uvicorn
-
     store = build_filter_store(tmp_path_factory.mktemp("filters-web"))
-    port = _free_port()
-    app = create_app(store, Settings(), port=port)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    with serving(store, Settings()) as base:
         yield Served(base, store)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        store.close()
 
 
 def _story_of(served: Served, outlet: str) -> read.StoryInfo:

@@ -7,13 +7,10 @@ test serves a store of its own (the writes change it), with a write token set.""
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import test_web_browser as browsing
 
@@ -45,34 +42,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def served(built: Path, tmp_path: Path) -> Iterator[Served]:
-    import uvicorn
-
-    from rashomon.web.app import create_app
-
     shutil.copy(built, tmp_path / "news.db")
     settings = Settings().replace(serve__token=TOKEN)
     store = Store(tmp_path / "news.db", settings)
-    port = browsing._free_port()
-    app = create_app(store, settings, port=port)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    with browsing.serving(store, settings) as base:
         yield Served(base, store)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        store.close()
 
 
 def _story_of(store: Store, name: str) -> str:

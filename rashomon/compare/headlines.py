@@ -97,7 +97,7 @@ class _Context:
     def asserts(self, headline: str) -> bool:
         """Whether the headline is a statement (a finite verb), by the thresholds' model."""
         model = self.thresholds.model
-        return bool(model) and states_flatly(model)(headline)
+        return bool(model) and states_flatly(model, headline)
 
 
 def check_headlines(

@@ -183,19 +183,11 @@ def _finding(kind: str, headline: str, body: str, unit: Unit, why: str) -> Overs
     return Overstatement(kind, headline, body, evidence, why)
 
 
-def states_flatly(model: str) -> Callable[[str], bool]:
+@lru_cache(maxsize=4096)
+def states_flatly(model: str, headline: str) -> bool:
     """`asserts` for `overstatements`: whether an English headline has a finite verb (or
     "to" + a verb with a subject: "Minister to resign"), parsed by the spaCy pipeline
     `model`."""
-
-    def asserts(headline: str) -> bool:
-        return _has_finite_verb(model, headline)
-
-    return asserts
-
-
-@lru_cache(maxsize=4096)
-def _has_finite_verb(model: str, headline: str) -> bool:
     from rashomon.annotate.nlp import load
 
     parsed = load(model)(headline)
