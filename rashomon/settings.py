@@ -7,17 +7,41 @@ that is not declared is an error, not a silent no-op.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rashomon.errors import SettingsError
 
-__all__ = ["Setting", "Settings", "declared", "settings_markdown", "user_settings_path"]
+T = TypeVar("T")
+
+__all__ = [
+    "SECTIONS",
+    "AnnotateSettings",
+    "CleanSettings",
+    "CompareSettings",
+    "FetchSettings",
+    "HtmlCleanSettings",
+    "IngestSettings",
+    "LanguageSettings",
+    "PipelineSettings",
+    "ServeSettings",
+    "Setting",
+    "Settings",
+    "SparkSettings",
+    "StoreSettings",
+    "StoriesSettings",
+    "TextCleanSettings",
+    "declared",
+    "settings_markdown",
+    "user_settings_path",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +103,208 @@ def user_settings_path() -> Path | None:
     return home if home.is_file() else None
 
 
+# ---------------------------------------------------------------- typed sections
+#
+# Each stage reads its own section as a frozen, typed record (`settings.clean.html.fallback`
+# is a bool to mypy and to the reader). The defaults and help stay declared once, in
+# defaults.toml; the records only name and type them, and `tests/test_settings.py` fails if
+# a record and the declarations ever differ by one name or one type.
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlCleanSettings:
+    """The `clean.html.*` settings, typed."""
+
+    comments: bool
+    fallback: bool
+    refine: bool
+    cross_check: bool
+    rerun_below: float
+    audit: bool
+    audit_max_blocks: int
+    max_attributes: int
+    max_depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextCleanSettings:
+    """The `clean.text.*` settings, typed."""
+
+    templates: str
+    template_min_docs: int
+    max_short_line_words: int
+    template_max_lines: int
+    template_max_line_chars: int
+    foreign_language: bool
+    learn_first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """The `ingest.*` settings, typed."""
+
+    max_bytes: int
+    max_jsonl_line_bytes: int
+    follow_symlinks: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """The `fetch.*` settings, typed."""
+
+    allow_private: bool
+    timeout_s: float
+    max_bytes: int
+    max_redirects: int
+    user_agent: str
+    content_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSettings:
+    """The `clean.*` settings, typed."""
+
+    min_chars: int
+    outlet: str
+    min_article_chars: int
+    html: HtmlCleanSettings
+    text: TextCleanSettings
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSettings:
+    """The `language.*` settings, typed."""
+
+    languages: tuple[str, ...]
+    min_paragraph_chars: int
+    min_confidence: float
+    high_accuracy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """The `pipeline.*` settings, typed."""
+
+    batch_size: int
+    workers: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotateSettings:
+    """The `annotate.*` settings, typed."""
+
+    model: str
+    attribution_model: str
+    batch_size: int
+    n_process: int
+    multiprocess_min: int
+    max_chars: int
+    max_punctuation_run: int
+    resolve_window: int
+    zone_size: int
+    languages: tuple[str, ...]
+    natasha_languages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesSettings:
+    """The `stories.*` settings, typed."""
+
+    encoder: str
+    encoder_threads: int
+    lead_chars: int
+    model: str
+    link_threshold: float
+    window_days: int
+    max_candidates: int
+    postings: int
+    name_keys: int
+    vector_bands: int
+    vector_bits: int
+    duplicate_jaccard: float
+    num_perm: int
+    encode_batch: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompareSettings:
+    """The `compare.*` settings, typed."""
+
+    link_threshold: float
+    strong_threshold: float
+    fact_rules: bool
+    headline_supported: float
+    headline_partly: float
+    comparable_share: float
+    encode_batch: int
+    only_in_shown: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    """The `store.*` settings, typed."""
+
+    batch_size: int
+    vector_memo: int
+    compare_growth: float
+    compare_small: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """The `serve.*` settings, typed."""
+
+    max_body_bytes: int
+    token: str
+    allowed_hosts: tuple[str, ...]
+    show_paths: bool
+    page_size: int
+    story_texts: int
+
+
+@dataclass(frozen=True, slots=True)
+class SparkSettings:
+    """The `spark.*` settings, typed."""
+
+    master: str
+    partitions: int
+    chunk: int
+    files_per_run: int
+    block_docs: int
+    copy_candidates: int
+
+
+SECTIONS: dict[str, type] = {
+    "ingest": IngestSettings,
+    "fetch": FetchSettings,
+    "clean": CleanSettings,
+    "language": LanguageSettings,
+    "pipeline": PipelineSettings,
+    "annotate": AnnotateSettings,
+    "stories": StoriesSettings,
+    "compare": CompareSettings,
+    "store": StoreSettings,
+    "serve": ServeSettings,
+    "spark": SparkSettings,
+}
+
+
+def _section(cls: type[T], values: Mapping[str, Any], prefix: str) -> T:
+    """The `cls` record of the settings named `prefix` + field (nested records recurse)."""
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        hint = hints[field.name]
+        name = f"{prefix}{field.name}"
+        if dataclasses.is_dataclass(hint):
+            fields[field.name] = _section(hint, values, f"{name}.")  # type: ignore[arg-type]
+        elif typing.get_origin(hint) is tuple:
+            fields[field.name] = tuple(values[name])
+        else:
+            fields[field.name] = values[name]
+    return cls(**fields)
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -131,6 +357,7 @@ class Settings(Mapping[str, Any]):
         for name, value in (values or {}).items():
             merged[name] = _coerce(_lookup(name, "settings"), value, "settings")
         self._values = merged
+        self._sections: dict[str, Any] = {}
 
     @classmethod
     def load(
@@ -158,6 +385,56 @@ class Settings(Mapping[str, Any]):
         for key, value in changes.items():
             values[key.replace("__", ".")] = value
         return Settings(values)
+
+    def _typed(self, name: str, cls: type[T]) -> T:
+        found = self._sections.get(name)
+        if found is None:
+            found = self._sections[name] = _section(cls, self._values, f"{name}.")
+        return found
+
+    @property
+    def ingest(self) -> IngestSettings:
+        return self._typed("ingest", IngestSettings)
+
+    @property
+    def fetch(self) -> FetchSettings:
+        return self._typed("fetch", FetchSettings)
+
+    @property
+    def clean(self) -> CleanSettings:
+        return self._typed("clean", CleanSettings)
+
+    @property
+    def language(self) -> LanguageSettings:
+        return self._typed("language", LanguageSettings)
+
+    @property
+    def pipeline(self) -> PipelineSettings:
+        return self._typed("pipeline", PipelineSettings)
+
+    @property
+    def annotate(self) -> AnnotateSettings:
+        return self._typed("annotate", AnnotateSettings)
+
+    @property
+    def stories(self) -> StoriesSettings:
+        return self._typed("stories", StoriesSettings)
+
+    @property
+    def compare(self) -> CompareSettings:
+        return self._typed("compare", CompareSettings)
+
+    @property
+    def store(self) -> StoreSettings:
+        return self._typed("store", StoreSettings)
+
+    @property
+    def serve(self) -> ServeSettings:
+        return self._typed("serve", ServeSettings)
+
+    @property
+    def spark(self) -> SparkSettings:
+        return self._typed("spark", SparkSettings)
 
     def __getitem__(self, name: str) -> Any:
         try:

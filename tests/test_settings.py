@@ -1,11 +1,15 @@
+import dataclasses
+import pickle
 import tomllib
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import rashomon
 from rashomon.errors import SettingsError
-from rashomon.settings import Settings, declared
+from rashomon.settings import SECTIONS, Settings, declared
 
 
 def test_every_setting_has_a_default_and_help():
@@ -129,3 +133,42 @@ def test_settings_reference_in_docs_is_current():
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
     assert docs.read_text("utf-8") == settings_markdown(), "run: rashomon settings --markdown"
+
+
+def _leaves(cls: type, prefix: str) -> dict[str, Any]:
+    """Every setting a typed section names, with its declared type."""
+    found: dict[str, Any] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        if dataclasses.is_dataclass(hint):
+            found.update(_leaves(hint, f"{prefix}{name}."))  # type: ignore[arg-type]
+        else:
+            found[f"{prefix}{name}"] = hint
+    return found
+
+
+def test_typed_sections_name_every_declared_setting_once_with_its_type():
+    named: dict[str, Any] = {}
+    for section, cls in SECTIONS.items():
+        named.update(_leaves(cls, f"{section}."))
+    assert sorted(named) == sorted(declared())
+    expected = {bool: bool, int: int, float: float, str: str, list: tuple[str, ...]}
+    wrong = {n: h for n, h in named.items() if expected[type(declared()[n].default)] != h}
+    assert wrong == {}
+
+
+def test_typed_sections_read_the_resolved_values(tmp_path: Path):
+    user = tmp_path / "s.toml"
+    user.write_text('[clean.html]\nfallback = false\n[annotate]\nlanguages = ["en", "de"]\n')
+    settings = Settings.load(user, ["stories.window_days=9"])
+    assert settings.clean.html.fallback is False
+    assert settings.annotate.languages == ("en", "de")
+    assert settings.stories.window_days == 9
+    assert settings.clean.min_chars == declared()["clean.min_chars"].default
+    assert settings.replace(clean__html__fallback=True).clean.html.fallback is True
+
+
+def test_typed_sections_are_frozen():
+    settings = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.clean.min_chars = 1  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(settings)).spark.chunk == settings.spark.chunk
