@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from rashomon.annotate.corpus import resolve_corpus
-from rashomon.compare import compare_stories
 from rashomon.model import Doc
 from rashomon.pipeline import story_inputs
+from rashomon.plan import compare
 from rashomon.report.browser import CHROMIUM, CHROMIUM_ARGS
 from rashomon.report.compare_html import write_html
 from rashomon.settings import Settings
@@ -47,7 +47,7 @@ def main() -> None:
     stories, results = story_inputs(paths, settings)
     docs = {d.article.origin: d for d in resolve_corpus(_docs(results))}
     grouped = time.perf_counter()
-    comparisons = compare_stories(stories, docs, settings)
+    comparisons = [compare(story, docs, settings) for story in stories]
     compared = time.perf_counter()
     with html.open("w", encoding="utf-8") as out:
         write_html(comparisons, docs, out)

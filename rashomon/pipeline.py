@@ -1,4 +1,7 @@
-"""The document pipeline: ingest, then each document stage in turn, an outcome per document.
+"""The batch executor of the plan (`rashomon.plan`): a corpus held in memory, run through
+every step in order (`rashomon clean / annotate / stories / compare`).
+
+The document pipeline: ingest, then each document stage in turn, an outcome per document.
 
 A stage is a pure function of one record plus settings. The pipeline checks, when it is built,
 that every stage reads the kind of record the stage before it writes (a wrong chain is a
@@ -14,12 +17,13 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
 
+from rashomon import plan
 from rashomon.errors import InputError, Reason, StageError
 from rashomon.model import Article, Comparison, Doc, Outcome, RawDoc, Result, Story
+from rashomon.plan import STAGES, Context, Stage
 from rashomon.settings import Settings
 
 __all__ = [
@@ -27,54 +31,19 @@ __all__ = [
     "Stage",
     "STAGES",
     "annotate_inputs",
-    "as_is",
     "clean_inputs",
     "compare_inputs",
     "story_inputs",
     "annotate_one",
     "annotate_results",
+    "build_stories",
+    "Context",
 ]
 
 log = logging.getLogger(__name__)
 
 Known = Callable[[str], bool]
 """Says whether a document (by content id) is already stored, so the pipeline skips it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """One document stage: `run(record, context)` turns a `reads` record into a `writes` one."""
-
-    name: str
-    reads: type
-    writes: type
-    run: Callable[[Any, Context], Any]
-
-
-@dataclass(slots=True)
-class Context:
-    """What a stage may use besides its record: the settings and per-process state."""
-
-    settings: Settings
-    templates: Any = None
-
-
-def _clean(raw: RawDoc, context: Context) -> Article:
-    from rashomon.clean import clean
-
-    return clean(raw, context.settings, templates=context.templates)
-
-
-def _annotate(article: Article, context: Context) -> Doc:
-    from rashomon.annotate import annotate
-
-    return annotate(article, context.settings)
-
-
-STAGES: dict[str, Stage] = {
-    "clean": Stage("clean", RawDoc, Article, _clean),
-    "annotate": Stage("annotate", Article, Doc, _annotate),
-}
 
 
 def _check_chain(stages: Sequence[Stage]) -> None:
@@ -127,8 +96,8 @@ class Pipeline:
         content id) are processed once; later copies are skipped as duplicates, and so is a
         document whose id `known` says is already stored."""
         seen: dict[str, str] = {}
-        workers = int(self.settings["pipeline.workers"])
-        batch_size = int(self.settings["pipeline.batch_size"])
+        workers = self.settings.pipeline.workers
+        batch_size = self.settings.pipeline.batch_size
         for batch in _batches(self._dedup(items, seen, known), batch_size):
             todo = [item for item in batch if isinstance(item, RawDoc)]
             done = iter(self._run_batch(todo, workers))
@@ -209,13 +178,12 @@ def clean_inputs(
     furniture leaves the first documents too; otherwise as documents stream by. With the
     setting clean.text.templates naming a file, they are read from it first and saved back.
     """
-    from rashomon.clean.templates import TemplateStore
     from rashomon.ingest import ingest
 
     inputs = list(inputs)
-    store_path = settings["clean.text.templates"]
-    store = TemplateStore.load(store_path, settings) if store_path else TemplateStore(settings)
-    if settings["clean.text.learn_first"] and _readable_twice(inputs):
+    store_path = settings.clean.text.templates
+    store = plan.templates(settings, store_path)
+    if settings.clean.text.learn_first and _readable_twice(inputs):
         learn_templates(inputs, settings, store)
         store.learning = False
     pipeline = Pipeline(settings, ["clean"], templates=store)
@@ -234,8 +202,6 @@ def _readable_twice(inputs: list[str]) -> bool:
 def learn_templates(inputs: Iterable[str], settings: Settings, store: Any) -> int:
     """Read the inputs' plain-text documents once, each distinct document counted once, to
     learn their outlets' recurring lines; returns how many documents were read."""
-    from rashomon.clean.decode import decode
-    from rashomon.clean.text import clean_text
     from rashomon.ingest import ingest
 
     seen: set[str] = set()
@@ -244,35 +210,10 @@ def learn_templates(inputs: Iterable[str], settings: Settings, store: Any) -> in
             continue
         seen.add(item.id)
         try:
-            clean_text(
-                decode(item), url=item.url, hints=item.hints, settings=settings, templates=store
-            )
+            plan.learn_templates(item, settings, store)
         except Exception:  # an InputError, or a crash: either is recorded when the batch
             continue  # is cleaned for real
     return len(seen)
-
-
-def as_is(raw: RawDoc, settings: Settings) -> Article:
-    """The input taken as the article text exactly, so offsets are offsets into the file: UTF-8
-    as it is, other encodings decoded (newlines then normalised)."""
-    from rashomon.clean.decode import decode
-    from rashomon.errors import EmptyInput, TooLarge
-
-    try:
-        text = raw.body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = decode(raw)
-    if not text.strip():
-        raise EmptyInput(raw.origin, "no text to annotate")
-    limit = int(settings["annotate.max_chars"])
-    if len(text) > limit:
-        raise TooLarge(raw.origin, f"{len(text):,} characters; annotate.max_chars is {limit:,}")
-    from rashomon.clean.language import detect
-
-    language, _ = detect(text, settings)
-    return Article(
-        id=raw.id, origin=raw.origin, text=text, url=raw.url, language=language, extractor="as-is"
-    )
 
 
 def annotate_inputs(
@@ -288,33 +229,24 @@ def annotate_inputs(
     a document whose annotation fails is recorded and the batch goes on. A document `known`
     says is stored already is skipped ("stored") before any work."""
     if raw_text:
-        pipeline = Pipeline(settings, [Stage("as-is", RawDoc, Article, _as_is_stage)])
+        pipeline = Pipeline(settings, ["as-is"])
         from rashomon.ingest import ingest
 
         results = pipeline.run(ingest(list(inputs), settings, stdin=stdin), known)
     else:
         results = clean_inputs(inputs, settings, stdin=stdin, known=known)
-    from rashomon.annotate.corpus import resolve_corpus
-    from rashomon.annotate.resolver import Resolver
-
-    resolver = Resolver()
-    window = max(1, int(settings["annotate.resolve_window"]))
+    resolver = plan.resolver()
+    window = max(1, settings.annotate.resolve_window)
     for chunk in _batches(annotate_results(results, settings), window):
         docs = [r.record for r in chunk if isinstance(r.record, Doc)]
-        resolved = iter(resolve_corpus(docs, resolver))
+        resolved = iter(plan.resolve(docs, resolver))
         yield from (_with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in chunk)
-
-
-def _as_is_stage(raw: RawDoc, context: Context) -> Article:
-    return as_is(raw, context.settings)
 
 
 def annotate_results(results: Iterable[Result], settings: Settings) -> Iterator[Result]:
     """Results in input order, each article's replaced by its Doc. The articles go through one
     spaCy stream (so `annotate.n_process` workers start once, not per batch); a document whose
     annotation fails is recorded as an internal error and the stream goes on."""
-    from rashomon.annotate import annotate_stream
-
     waiting: deque[Result] = deque()
 
     def articles() -> Iterator[Article]:
@@ -324,7 +256,7 @@ def annotate_results(results: Iterable[Result], settings: Settings) -> Iterator[
             if isinstance(result.record, Article):
                 yield result.record
 
-    for doc in annotate_stream(articles(), settings):
+    for doc in plan.annotate_stream(articles(), settings):
         while not isinstance(waiting[0].record, Article):
             yield waiting.popleft()
         yield _with_doc(waiting.popleft(), doc if isinstance(doc, Doc) else None)
@@ -333,7 +265,7 @@ def annotate_results(results: Iterable[Result], settings: Settings) -> Iterator[
 
 def _refuse_too_long(result: Result, settings: Settings) -> Result:
     """An article longer than annotate.max_chars fails with its reason, not a slow parse."""
-    limit = int(settings["annotate.max_chars"])
+    limit = settings.annotate.max_chars
     article = result.record
     if not isinstance(article, Article) or len(article.text) <= limit:
         return result
@@ -362,12 +294,9 @@ def story_inputs(
     repeating another byte for byte are copies of it) and every input's Result, whose record
     is the Doc with the corpus's shared names. `watch` sees the results as they come (a
     progress bar), `progress` counts reports as they are grouped."""
-    from rashomon.annotate.corpus import resolve_corpus
-    from rashomon.stories import add_exact_copies, build_stories
-
     results = annotate_inputs(inputs, settings, stdin=stdin, raw_text=raw_text)
     collected = list(watch(results) if watch else results)
-    docs = resolve_corpus(r.record for r in collected if isinstance(r.record, Doc))
+    docs = plan.resolve(r.record for r in collected if isinstance(r.record, Doc))
     resolved = iter(docs)
     collected = [
         _with_doc(r, next(resolved)) if isinstance(r.record, Doc) else r for r in collected
@@ -378,8 +307,31 @@ def story_inputs(
         for r in collected
         if r.outcome is Outcome.SKIPPED and r.reason == Reason.DUPLICATE and r.id in by_id
     ]
-    stories = add_exact_copies(build_stories(docs, settings, progress), copies)
+    stories = plan.add_copies(build_stories(docs, settings, progress), copies)
     return stories, collected
+
+
+def build_stories(
+    docs: Sequence[Doc], settings: Settings, progress: Callable[[int], None] | None = None
+) -> list[Story]:
+    """features, place and describe over a corpus in memory: `docs` into stories, largest
+    first (then by event date and id)."""
+    docs = list(docs)
+    if not docs:
+        return []
+    found = plan.features(docs, settings)
+    index = plan.cluster(found, plan.embed(docs, settings, progress), settings)
+    order = plan.placing_order(found)
+    stories = [
+        plan.describe(
+            [docs[order[i]] for i in originals],
+            [(docs[order[c]], docs[order[o]]) for c, o in pairs],
+            [found[order[i]] for i in originals + [c for c, _ in pairs]],
+            [index.scores[i] for i in originals],
+        )
+        for originals, pairs in index.groups()
+    ]
+    return sorted(stories, key=lambda s: (-len(s.articles), s.event_date or "9999", s.id))
 
 
 def compare_inputs(
@@ -394,21 +346,17 @@ def compare_inputs(
     """Annotate, group into stories (as `story_inputs`) and compare each story's reports.
     Returns the comparisons (one per story, largest story first), the docs by origin (what
     the reports point into) and every input's Result."""
-    from rashomon.compare import compare_stories
-
     stories, results = story_inputs(
         inputs, settings, stdin=stdin, raw_text=raw_text, watch=watch, progress=progress
     )
     docs = {r.record.article.origin: r.record for r in results if isinstance(r.record, Doc)}
-    return compare_stories(stories, docs, settings), docs, results
+    return [plan.compare(story, docs, settings) for story in stories], docs, results
 
 
 def annotate_one(raw: RawDoc, settings: Settings) -> Result:
     """Clean and annotate one document as `annotate_inputs` does each one of a batch (the
     article text held to annotate.max_chars, names resolved within the document): a Result
     whose record is the Doc when it ends ok. The web API's POST uses it."""
-    from rashomon.annotate.corpus import resolve_corpus
-
     stages: list[str | Stage] = [
         "clean",
         Stage("max-chars", Article, Article, _max_chars_stage),
@@ -417,13 +365,13 @@ def annotate_one(raw: RawDoc, settings: Settings) -> Result:
     result = Pipeline(settings, stages).run_one(raw)
     if not isinstance(result.record, Doc):
         return result
-    return _with_doc(result, resolve_corpus([result.record])[0])
+    return _with_doc(result, plan.resolve([result.record])[0])
 
 
 def _max_chars_stage(article: Article, context: Context) -> Article:
     from rashomon.errors import TooLarge
 
-    limit = int(context.settings["annotate.max_chars"])
+    limit = context.settings.annotate.max_chars
     if len(article.text) > limit:
         count = f"{len(article.text):,} characters of article text"
         raise TooLarge(article.origin, f"{count}; annotate.max_chars is {limit:,}")

@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rashomon.annotate",),
     ("rashomon.stories",),  # corpus stages
     ("rashomon.compare",),
-    ("rashomon.pipeline", "rashomon.report"),  # composing the stages; writing their records
+    ("rashomon.plan", "rashomon.report"),  # the stages in order, one call each; their records
+    ("rashomon.pipeline",),  # the batch executor
     ("rashomon",),  # the package's own API: __version__, clean_paths
     ("rashomon.store",),  # the incremental executor and persistence
     ("rashomon.spark",),  # the Spark executor (writes the store's Parquet tables)
@@ -239,3 +240,55 @@ def test_no_module_is_longer_than_the_limit() -> None:
     assert not over, f"modules over {MAX_MODULE_LINES} lines (split them): {over}"
     stale = OVER_THE_LIMIT - set(long)
     assert not stale, f"no longer over {MAX_MODULE_LINES} lines: drop from OVER_THE_LIMIT {stale}"
+
+
+# The stages' step functions: what `rashomon.plan` calls. The executors (batch, incremental,
+# Spark) and the surfaces run a step only through the plan, so the order and the way each
+# step is called are written once (issue 23: "one place that composes stages into a plan").
+STEP_FUNCTIONS = {
+    "rashomon.clean": {"clean"},
+    "rashomon.clean.decode": {"decode"},
+    "rashomon.clean.text": {"clean_text"},
+    "rashomon.clean.templates": {"TemplateStore"},
+    "rashomon.annotate": {"annotate", "annotate_stream"},
+    "rashomon.annotate.corpus": {"resolve_corpus", "rewrite"},
+    "rashomon.annotate.resolver": {"Resolver"},
+    "rashomon.stories": {
+        "features_for",
+        "embed_leads",
+        "default_scorer",
+        "story_of",
+        "add_exact_copies",
+    },
+    "rashomon.stories.cluster": {"cluster", "order_for_clustering", "Rarity"},
+    "rashomon.stories.encoder": {"Memo", "embed"},
+    "rashomon.compare": {"compare_story"},
+}
+EXECUTORS_AND_SURFACES = ("rashomon.pipeline", "rashomon.store", "rashomon.spark", "rashomon.web")
+EXECUTORS_AND_SURFACES += ("rashomon.cli",)
+
+
+def step_imports(name: str, path: Path) -> Iterator[str]:
+    """`module.name:line` for each step function the file imports from a stage module."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            steps = STEP_FUNCTIONS.get(node.module or "", set())
+            for alias in node.names:
+                if alias.name in steps:
+                    yield f"{name}:{node.lineno} imports {node.module}.{alias.name}"
+
+
+def test_executors_and_surfaces_run_steps_only_through_the_plan() -> None:
+    wrong = [
+        found
+        for name, path in module_files().items()
+        if name.startswith(EXECUTORS_AND_SURFACES)
+        for found in step_imports(name, path)
+    ]
+    assert not wrong, "call these through rashomon.plan:\n" + "\n".join(wrong)
+
+
+def test_the_step_check_sees_a_direct_call(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from rashomon.stories import story_of, Features\n")
+    assert list(step_imports("m", module)) == ["m:2 imports rashomon.stories.story_of"]

@@ -15,10 +15,11 @@ from warcio.warcwriter import WARCWriter
 from rashomon.annotate.resolver import Resolver
 from rashomon.clean.templates import TemplateStore
 from rashomon.model import Outcome, RawDoc
+from rashomon.pipeline import build_stories
 from rashomon.settings import Settings
 from rashomon.spark import work
 from rashomon.spark.job import merge_blocks
-from rashomon.stories import build_stories, embed_leads, features_for
+from rashomon.stories import embed_leads, features_for
 from rashomon.stories.cluster import Rarity
 from rashomon.stories.features import Features
 

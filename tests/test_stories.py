@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from rashomon.cli import app
 from rashomon.errors import SettingsError
 from rashomon.model import Article, Doc, Entity, TimeExpr
-from rashomon.pipeline import story_inputs
+from rashomon.pipeline import build_stories, story_inputs
 from rashomon.settings import Settings
-from rashomon.stories import build_stories, default_scorer, embed_leads, features_for
+from rashomon.stories import default_scorer, embed_leads, features_for
 from rashomon.stories.attributes import event_date, label, participants, place
 from rashomon.stories.cluster import StoryIndex, cluster
 from rashomon.stories.encoder import load_encoder

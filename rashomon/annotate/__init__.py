@@ -75,19 +75,19 @@ def annotate_stream(articles: Iterable[Article], settings: Settings) -> Iterator
     strings its texts add to the vocabulary are freed after it and a long stream keeps a flat
     memory. A layer that fails on one article yields the exception in its place (logged) and
     the stream goes on."""
-    nlp = load(settings["annotate.model"])
-    tagger = load_tagger(settings["annotate.attribution_model"])
-    zone = max(1, int(settings["annotate.zone_size"]))
-    natasha = set(settings["annotate.natasha_languages"])
-    readable = set(settings["annotate.languages"]) - natasha
-    longest = int(settings["annotate.max_punctuation_run"])
+    nlp = load(settings.annotate.model)
+    tagger = load_tagger(settings.annotate.attribution_model)
+    zone = max(1, settings.annotate.zone_size)
+    natasha = set(settings.annotate.natasha_languages)
+    readable = set(settings.annotate.languages) - natasha
+    longest = settings.annotate.max_punctuation_run
     iterator = iter(articles)
     while window := list(islice(iterator, zone)):
         english = [a for a in window if a.language is None or a.language in readable]
         with nlp.memory_zone():
             parsed = nlp.pipe(
                 (parseable_text(a.text, longest)[0] for a in english),
-                batch_size=int(settings["annotate.batch_size"]),
+                batch_size=settings.annotate.batch_size,
                 n_process=_processes(len(english), settings),
             )
             done = dict(zip(map(id, english), parsed, strict=True))
@@ -144,10 +144,10 @@ def _noted(doc: Doc | Exception, longest: int) -> Doc | Exception:
 
 def _processes(articles: int, settings: Settings) -> int:
     """How many spaCy processes parse a window of `articles`."""
-    chosen = int(settings["annotate.n_process"])
+    chosen = settings.annotate.n_process
     if chosen > 0:
         return chosen
-    if articles < int(settings["annotate.multiprocess_min"]):
+    if articles < settings.annotate.multiprocess_min:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 

@@ -110,7 +110,7 @@ def prepare(
     annotated: Sequence[Annotated], settings: Settings, progress: Progress | None = None
 ) -> list[Example]:
     """Parse each text once and run the entity layer and the rule-based finder on it."""
-    nlp = load(settings["annotate.model"])
+    nlp = load(settings.annotate.model)
     out = []
     texts = (a.text for a in annotated)
     for n, (article, sdoc) in enumerate(
@@ -375,7 +375,7 @@ def train_attribution(
         "articles": len(examples),
         "relations": sum(len(e.relations) for e in examples),
         "params": asdict(params),
-        "spacy_model": settings["annotate.model"],
+        "spacy_model": settings.annotate.model,
     }
     if params.folds > 1:
         report["folds"] = [s.as_dict() for s in cross_validate(examples, params, progress)]

@@ -66,7 +66,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
     """The Article from what a cleaner found, the container's hints filling the gaps."""
     paragraphs = [p for p in cleaned.paragraphs if p.strip()]
     body = "\n\n".join(paragraphs)
-    if len(body.strip()) < settings["clean.min_article_chars"]:
+    if len(body.strip()) < settings.clean.min_article_chars:
         found = f"{len(body.strip())} characters" if body.strip() else "nothing"
         raise NoArticle(raw.origin, f"no article text found ({found} left after cleaning)")
     language, foreign = article_languages(paragraphs, settings)
@@ -77,7 +77,7 @@ def assemble(raw: RawDoc, cleaned: Cleaned, settings: Settings) -> Article:
         text=body,
         title=cleaned.title or hints.title,
         url=raw.url or cleaned.url or cleaned.canonical_url,
-        outlet=settings["clean.outlet"] or cleaned.outlet or hints.outlet,
+        outlet=settings.clean.outlet or cleaned.outlet or hints.outlet,
         byline=cleaned.byline or hints.byline,
         published=cleaned.published or parse_date(hints.published),
         language=language or cleaned.declared_language or hints.language,

@@ -598,15 +598,15 @@ def clean_html(
     """
     settings = settings if settings is not None else Settings()
     html = _page_text(html)
-    min_chars = int(settings["clean.min_chars"])
-    comments = bool(settings["clean.html.comments"])
-    _check_attributes(html, int(settings["clean.html.max_attributes"]), origin)
+    min_chars = settings.clean.min_chars
+    comments = settings.clean.html.comments
+    _check_attributes(html, settings.clean.html.max_attributes, origin)
     rp_tree = _resiliparse_tree(html) if html.strip() else None
-    _check_depth(rp_tree, int(settings["clean.html.max_depth"]), origin)
+    _check_depth(rp_tree, settings.clean.html.max_depth, origin)
 
-    refine = bool(settings["clean.html.refine"])
-    cross_check = bool(settings["clean.html.cross_check"])
-    rerun_below = float(settings["clean.html.rerun_below"])
+    refine = settings.clean.html.refine
+    cross_check = settings.clean.html.cross_check
+    rerun_below = settings.clean.html.rerun_below
     main_lines: list[str] | None = None
     if cross_check or rerun_below > 0:
         main_lines = _resiliparse_lines(rp_tree, main_content=True)
@@ -632,7 +632,7 @@ def clean_html(
             extractor = "trafilatura+resiliparse"
 
     chars = sum(len(b.text) for b in blocks)
-    if chars < min_chars and settings["clean.html.fallback"] and main_lines:
+    if chars < min_chars and settings.clean.html.fallback and main_lines:
         fallback, fallback_moved = _resiliparse_body(main_lines, refine, titles, author, anchors)
         if sum(len(b.text) for b in fallback) > chars:
             blocks, moved, extractor = fallback, fallback_moved, "resiliparse"
@@ -737,9 +737,9 @@ def _removed_lines(
     settings: Settings, rp_tree: Any, blocks: list[_Block], moved: list[Removed]
 ) -> tuple[Removed, ...]:
     """The audit of the page's visible lines when enabled, else just the lines moved out."""
-    if settings["clean.html.audit"] and rp_tree is not None:
+    if settings.clean.html.audit and rp_tree is not None:
         visible = _resiliparse_lines(rp_tree, main_content=False)
-        cap = int(settings["clean.html.audit_max_blocks"])
+        cap = settings.clean.html.audit_max_blocks
         return _audit(visible, [b.key for b in blocks], moved, cap)
     return tuple(moved)
 

@@ -44,7 +44,7 @@ def detector(codes: tuple[str, ...], high_accuracy: bool = False) -> LanguageDet
 
 
 def _languages(settings: Settings) -> tuple[str, ...]:
-    return tuple(settings["language.languages"])
+    return settings.language.languages
 
 
 def detect(text: str, settings: Settings) -> tuple[str | None, float]:
@@ -52,7 +52,7 @@ def detect(text: str, settings: Settings) -> tuple[str | None, float]:
     sample = text[:800].strip()
     if not sample:
         return None, 0.0
-    chosen = detector(_languages(settings), bool(settings["language.high_accuracy"]))
+    chosen = detector(_languages(settings), settings.language.high_accuracy)
     values = chosen.compute_language_confidence_values(sample)
     if not values:
         return None, 0.0
@@ -101,9 +101,9 @@ def _confidently_foreign(
 ) -> bool:
     """Flag only real prose: enough text, a confident language, and under 15% of its words
     the article language's own stopwords (names and table rows fool lingua)."""
-    if not _enough_text(words) or confidence < settings["language.min_confidence"]:
+    if not _enough_text(words) or confidence < settings.language.min_confidence:
         return False
-    own = stoplists_for(tuple(settings["language.languages"])).get(article or "", frozenset())
+    own = stoplists_for(settings.language.languages).get(article or "", frozenset())
     return sum(w in own for w in words) / len(words) < 0.15
 
 
@@ -125,7 +125,7 @@ def _paragraph_language(
 ) -> tuple[str | None, float]:
     """A paragraph's language (`words`: its lower-cased tokens): by its stopwords when they
     leave no doubt (cheap), else lingua; (None, 0.0) for a paragraph too short to judge."""
-    if len(paragraph.strip()) < settings["language.min_paragraph_chars"]:
+    if len(paragraph.strip()) < settings.language.min_paragraph_chars:
         return None, 0.0
     if not _enough_text(words):
         return None, 0.0  # a label, a name, a table row: too little to judge, not worth lingua
@@ -159,7 +159,7 @@ def _by_stopwords(words: list[str], settings: Settings) -> str | None:
     with clean stoplists; else None (lingua decides)."""
     if len(words) < _MIN_FLAG_WORDS:
         return None
-    index = _stopword_index(tuple(settings["language.languages"]))
+    index = _stopword_index(settings.language.languages)
     counts: dict[str, int] = {}
     for word in words:
         for code in index.get(word, ()):

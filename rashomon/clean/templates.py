@@ -57,9 +57,9 @@ class TemplateStore:
 
     def __init__(self, settings: Settings | None = None) -> None:
         settings = settings if settings is not None else Settings()
-        self.min_docs: int = max(1, int(settings["clean.text.template_min_docs"]))
-        self.max_lines: int = max(1, int(settings["clean.text.template_max_lines"]))
-        self.max_line_chars: int = max(1, int(settings["clean.text.template_max_line_chars"]))
+        self.min_docs: int = max(1, settings.clean.text.template_min_docs)
+        self.max_lines: int = max(1, settings.clean.text.template_max_lines)
+        self.max_line_chars: int = max(1, settings.clean.text.template_max_line_chars)
         self._counts: dict[str, dict[str, int]] = {}
         self._docs: dict[str, int] = {}
         # off once a batch has been read for learning, so its documents are not counted twice

@@ -85,7 +85,7 @@ def clean_text(
     `removed` (with its reason code and line index).
     """
     settings = settings if settings is not None else _default_settings()
-    languages = tuple(dict.fromkeys((*settings["language.languages"], *EXTRA_STOPLISTS)))
+    languages = tuple(dict.fromkeys((*settings.language.languages, *EXTRA_STOPLISTS)))
     stoplists = stoplists_for(languages)
     lines, tokens = _read_lines(text)
     if not lines:
@@ -100,10 +100,10 @@ def clean_text(
     outlet_key = template_key(url, outlet, hints)
 
     # Pass 1: first classes.
-    max_short = int(settings["clean.text.max_short_line_words"])
+    max_short = settings.clean.text.max_short_line_words
     _first_classes(lines, tokens, script, stops, max_short, templates, outlet_key)
     # Same-script lines in another language (cheap pre-filter, lingua confirms).
-    if settings["clean.text.foreign_language"] and language:
+    if settings.clean.text.foreign_language and language:
         mark_foreign_language(lines, tokens, stoplists, language, settings)
     for line in lines:
         line.first = line.cls

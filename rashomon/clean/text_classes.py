@@ -197,7 +197,7 @@ def mark_foreign_language(
         from rashomon.clean.language import detect
     except ImportError:  # pragma: no cover - lingua is a dependency
         return
-    min_conf = float(settings["language.min_confidence"])
+    min_conf = settings.language.min_confidence
     for line in suspects:
         found, confidence = detect(line.stripped, settings)
         if found and found != language and confidence >= min_conf:

@@ -178,7 +178,7 @@ def compare(
 
     def run(settings: Settings, out: TextIO, **inputs: Any) -> None:
         comparisons, docs, results = compare_inputs(paths, settings, **inputs)
-        shown = int(settings["compare.only_in_shown"])
+        shown = settings.compare.only_in_shown
         write(comparisons, docs, results, fmt.value, out, shown)
 
     grouping_command(ctx, paths, output, as_is, (allow_private, outlet), progress, run)

@@ -55,7 +55,7 @@ def spark_run(
     state: State = ctx.obj
     settings = state.settings()
     with usage_errors():
-        report = _spark_job(inputs, output, settings, master or str(settings["spark.master"]))
+        report = _spark_job(inputs, output, settings, master or settings.spark.master)
     for item, why in report.missing:
         err.print(f"✗ {item}: {why}", highlight=False, markup=False)
     err.print(

@@ -130,7 +130,7 @@ def compare_cmd(
         raise typer.Exit(2)
     with _opened(ctx, db) as store:
         picked = store.compare_articles(articles)
-        shown = int(store.settings["compare.only_in_shown"])
+        shown = store.settings.compare.only_in_shown
     write([picked.comparison], picked.docs, [], fmt, sys.stdout, shown)
 
 

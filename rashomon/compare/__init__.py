@@ -36,17 +36,10 @@ from rashomon.outlets import identify
 from rashomon.settings import Settings
 from rashomon.stories.encoder import Memo, embed
 
-__all__ = ["compare_stories", "compare_story", "outlet_of"]
+__all__ = ["compare_story", "outlet_of"]
 
 VERDICT_ORDER = {Verdict.CONTRADICT: 0, Verdict.AGREE: 1, Verdict.ONLY_IN: 2}
 NAMED_MISSING = 3  # outlets named in an only_in reason; `missing` always lists them all
-
-
-def compare_stories(
-    stories: Sequence[Story], docs: Mapping[str, Doc], settings: Settings
-) -> list[Comparison]:
-    """`compare_story` for each story, in order."""
-    return [compare_story(story, docs, settings) for story in stories]
 
 
 def compare_story(
@@ -59,20 +52,20 @@ def compare_story(
     originals = [d for d in members if d.article.origin not in copies]
     outlets = {d.article.origin: outlet_of(d) for d in members}
     labels = [outlets[d.article.origin].name for d in originals]
-    units = units_of(originals, labels, story, bool(settings["compare.fact_rules"]))
+    units = units_of(originals, labels, story, settings.compare.fact_rules)
     encode = partial(
         _embed,
-        name=str(settings["stories.encoder"]),
+        name=settings.stories.encoder,
         batch=_batch(settings),
-        threads=int(settings["stories.encoder_threads"]),
+        threads=settings.stories.encoder_threads,
         memo=memo,
     )
     vectors = encode([u.text for u in units])
     groups = _claim_groups(units, vectors, settings, story)
     thresholds = Thresholds(
-        float(settings["compare.headline_supported"]),
-        float(settings["compare.headline_partly"]),
-        str(settings["annotate.model"]),
+        settings.compare.headline_supported,
+        settings.compare.headline_partly,
+        settings.annotate.model,
     )
     provenance = [provenance_of(d, outlets[d.article.origin].name) for d in members]
     return Comparison(
@@ -93,8 +86,8 @@ def _claim_groups(
     links = align(
         units,
         vectors,
-        float(settings["compare.link_threshold"]),
-        float(settings["compare.strong_threshold"]),
+        settings.compare.link_threshold,
+        settings.compare.strong_threshold,
     )
     members = groups_of(len(units), links)
     group_of = {i: n for n, group in enumerate(members) for i in group}
@@ -102,8 +95,8 @@ def _claim_groups(
     for link in links:
         edges[group_of[link.a]].append(link)
     coverage = _coverage(units)
-    share = float(settings["compare.comparable_share"])
-    rules = bool(settings["compare.fact_rules"])
+    share = settings.compare.comparable_share
+    rules = settings.compare.fact_rules
     groups = [
         _group(m, e, units, coverage, share, rules) for m, e in zip(members, edges, strict=True)
     ]
@@ -121,7 +114,7 @@ def outlet_of(doc: Doc) -> Outlet:
 
 
 def _batch(settings: Settings) -> int:
-    return max(1, int(settings["compare.encode_batch"]))
+    return max(1, settings.compare.encode_batch)
 
 
 def _embed(

@@ -142,11 +142,11 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         resolve: Resolver | None = None,
     ) -> None:
-        self.allow_private: bool = settings["fetch.allow_private"]
-        self.timeout_s: float = settings["fetch.timeout_s"]
-        self.max_bytes: int = settings["fetch.max_bytes"]
-        self.max_redirects: int = settings["fetch.max_redirects"]
-        self.content_types = frozenset(t.lower() for t in settings["fetch.content_types"])
+        self.allow_private: bool = settings.fetch.allow_private
+        self.timeout_s: float = settings.fetch.timeout_s
+        self.max_bytes: int = settings.fetch.max_bytes
+        self.max_redirects: int = settings.fetch.max_redirects
+        self.content_types = frozenset(t.lower() for t in settings.fetch.content_types)
         self._resolve = resolve or system_resolve
         self._client = httpx.Client(
             transport=transport,
@@ -154,7 +154,7 @@ class Fetcher:
             trust_env=False,
             timeout=self.timeout_s,
             headers={
-                "User-Agent": settings["fetch.user_agent"],
+                "User-Agent": settings.fetch.user_agent,
                 "Accept": ACCEPT,
                 "Accept-Encoding": "gzip, deflate",
             },

@@ -85,7 +85,7 @@ _LEFT_OUT = "hidden ones, and symbolic links unless ingest.follow_symlinks is on
 
 
 def _expand(item: str, settings: Settings) -> Iterator[Path | InputError]:
-    follow = settings["ingest.follow_symlinks"]
+    follow = settings.ingest.follow_symlinks
     path = Path(item).expanduser()
     if path.is_dir():
         yield from walk(path, follow=follow)
@@ -329,7 +329,7 @@ def _whole(
     """A document, feed or JSON document read whole, within the size limit; `kinds` is the
     kind it is read as and the kind its name promised."""
     kind, promised = kinds
-    limit = settings["ingest.max_bytes"]
+    limit = settings.ingest.max_bytes
     try:
         if size is not None and size > limit:
             raise TooLarge(source, f"{size:,} bytes, over {limit:,} (setting ingest.max_bytes)")

@@ -36,8 +36,8 @@ def read_jsonl(
 ) -> Iterator[RawDoc | InputError]:
     """Each line of `stream` as a document (origin `source:line N`, N from 1), or the
     InputError that line deserves. `fetch` gets the URL of an object with only a `url`."""
-    line_limit = settings["ingest.max_jsonl_line_bytes"]
-    body_limit = settings["ingest.max_bytes"]
+    line_limit = settings.ingest.max_jsonl_line_bytes
+    body_limit = settings.ingest.max_bytes
     number = blank = 0
     while line := stream.readline(line_limit + 1):
         number += 1
@@ -64,7 +64,7 @@ def read_json(
 ) -> Iterator[RawDoc | InputError]:
     """The documents of one JSON document: an object, or an array of objects (origin
     `source:item N`, N from 1); each object is read as a JSON Lines object is."""
-    limit = settings["ingest.max_bytes"]
+    limit = settings.ingest.max_bytes
     try:
         document = _parse(body, source)
     except _ExtraData:  # one JSON value after another: JSON Lines

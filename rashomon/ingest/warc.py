@@ -45,7 +45,7 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
     every record in the archive from 0, so `#N` finds the record again), url the record's
     WARC-Target-URI and fetched_at its WARC-Date."""
     told = 0
-    for found in _pages(stream, source, settings["ingest.max_bytes"]):
+    for found in _pages(stream, source, settings.ingest.max_bytes):
         told += 1
         yield found
     if told == 0:

@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon import plan
 from rashomon.errors import RashomonError, Reason
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
@@ -162,7 +163,7 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
     todo = [f for f in listed if done.get(f.uri) != (f.size, f.modified)]
     report.files, report.files_skipped = len(todo), len(listed) - len(todo)
     _drop_unfinished(files, out)
-    per_run = max(1, int(settings["spark.files_per_run"]))
+    per_run = max(1, settings.spark.files_per_run)
     for start in range(0, len(todo), per_run):
         chunk = todo[start : start + per_run]
         with report.timed("documents"):
@@ -265,7 +266,7 @@ def _new_run_name() -> str:
 
 
 def _partitions(spark: Any, settings: Settings) -> int:
-    wanted = int(settings["spark.partitions"])
+    wanted = settings.spark.partitions
     return wanted if wanted > 0 else 4 * spark.sparkContext.defaultParallelism
 
 
@@ -375,12 +376,10 @@ def _duplicate(item: work.Item, first_origin: str) -> work.Processed:
 
 def _learn_templates(sc: Any, todo: Any, values: dict[str, Any]) -> Any:
     """The run's page templates: learned per partition, merged here, sent to every task."""
-    from rashomon.clean.templates import TemplateStore
-
     settings = Settings(values)
-    if not settings["clean.text.learn_first"]:
+    if not settings.clean.text.learn_first:
         return None
-    merged = TemplateStore(settings)
+    merged = plan.templates(settings)
     for part in todo.mapPartitions(lambda part: work.learn_part(part, values)).collect():
         merged.merge(part)
     merged.learning = False
@@ -451,10 +450,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
     """The docs with names shared across the corpus: every partition's resolver counts
     merged on the driver, the merged resolver broadcast and asked for each doc. The result
     is persisted, as the next pass reads it twice (its counts, then its rewrite)."""
-    from rashomon.annotate.corpus import rewrite
-    from rashomon.annotate.resolver import Resolver
-
-    merged = Resolver()
+    merged = plan.resolver()
     parts = docs.map(lambda p: p.result.record).mapPartitions(work.resolver_part)
     for part in parts.collect():  # partitions counted in parallel, merged here
         merged.merge(part)
@@ -463,7 +459,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
         lambda p: work.Processed(
             p.order,
             p.source,
-            work.with_record(p.result, rewrite(p.result.record, shared.value)),
+            work.with_record(p.result, plan.rewrite(p.result.record, shared.value)),
             p.vector,
         )
     ).persist(_memory_and_disk())
@@ -473,14 +469,11 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     """Origin -> its Place (story key, the report it copies) for every article: each block
     of days clustered by the local index, stories sharing a report across blocks merged,
     then the undated reports placed after them (`_undated`)."""
-    from rashomon.stories import features_for
-    from rashomon.stories.cluster import Rarity
-
     settings = Settings(values)
-    window = int(settings["stories.window_days"])
+    window = settings.stories.window_days
 
     def featured(p: work.Processed) -> tuple[work.Processed, Any]:
-        return p, features_for([work.doc_of(p)], settings)[0]
+        return p, plan.features([work.doc_of(p)], settings)[0]
 
     def members(pair: tuple[work.Processed, Any]) -> Iterator[tuple[str, work.Member]]:
         p, found = pair
@@ -491,7 +484,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
     with_features = docs.map(featured).persist(_memory_and_disk())
-    rarity = Rarity()
+    rarity = plan.rarity()
     counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
     for part in counts.collect():
         rarity.merge(part)
@@ -500,7 +493,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     originals = with_features.filter(lambda pair: pair[1].source not in copies.value)
     days = originals.filter(lambda pair: pair[1].published is not None)
     per_day = days.map(lambda pair: pair[1].published.toordinal()).countByValue()
-    blocks = sc.broadcast(work.Blocks.of(per_day, max(1, int(settings["spark.block_docs"]))))
+    blocks = sc.broadcast(work.Blocks.of(per_day, max(1, settings.spark.block_docs)))
     one = len(blocks.value) <= 1  # one block: undated reports end it, exactly as locally
     placings = (
         (originals if one else days)
@@ -559,10 +552,10 @@ def _near_copies(with_features: Any, settings: Settings) -> dict[str, tuple[str,
     `stories.duplicate_jaccard` alike, folded on the driver in clustering order."""
     from datasketch import MinHashLSH
 
-    threshold = float(settings["stories.duplicate_jaccard"])
-    lsh = MinHashLSH(threshold=threshold, num_perm=int(settings["stories.num_perm"]))
+    threshold = settings.stories.duplicate_jaccard
+    lsh = MinHashLSH(threshold=threshold, num_perm=settings.stories.num_perm)
     ranges = list(lsh.hashranges)
-    limit = max(1, int(settings["spark.copy_candidates"]))
+    limit = max(1, settings.spark.copy_candidates)
 
     def signed(pair: tuple[work.Processed, Any]) -> list[work.Signed]:
         p, found = pair

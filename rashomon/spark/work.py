@@ -4,7 +4,8 @@ Nothing here imports pyspark, so every function is tested on its own and the job
 (`rashomon.spark.job`) only wires them into Spark. Each function takes the settings as a
 plain dict (what Spark ships to executors) and uses the same code the local pipeline runs:
 `read_stream` for files, `Pipeline` and `annotate_results` for cleaning and annotating,
-`Resolver`, `StoryIndex`, `story_of` and `compare_story` for the corpus stages. The models
+and the plan's steps (`rashomon.plan`: resolver, rarity, story_index, describe, compare)
+for the corpus stages. The models
 (spaCy, the sentence encoder) are loaded by those modules once per Python process and kept,
 so an executor's Python worker loads them on its first record, never per record.
 
@@ -27,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon import plan
 from rashomon.errors import EmptyInput, InputError, Reason
 from rashomon.model import Comparison, Doc, Outcome, RawDoc, Result, Story
 from rashomon.settings import Settings
@@ -148,19 +150,14 @@ def _failed(error: InputError, doc_id: str | None) -> Result:
 def learn_part(items: Iterable[Item], values: dict[str, Any]) -> list[Any]:
     """A TemplateStore learned from this partition's plain-text documents (each distinct
     document once: the job gives each content id to one partition), to be merged."""
-    from rashomon.clean.decode import decode
-    from rashomon.clean.templates import TemplateStore
-    from rashomon.clean.text import clean_text
-
     settings = Settings(values)
-    store = TemplateStore(settings)
+    store = plan.templates(settings)
     for item in items:
         raw = item.raw
-        if raw is None or raw.media_type != "text/plain":
+        if raw is None:
             continue
         try:
-            text = decode(raw)
-            clean_text(text, url=raw.url, hints=raw.hints, settings=settings, templates=store)
+            plan.learn_templates(raw, settings, store)
         except InputError:
             continue  # reported when the document is cleaned for real
         except Exception:  # learning is best effort; the real clean records the failure
@@ -175,19 +172,18 @@ def process_part(
     Pipeline and annotate_results), and embed the leads of those annotated, in chunks of
     `spark.chunk` documents so a partition never sits whole in memory."""
     from rashomon.pipeline import Pipeline, annotate_results
-    from rashomon.stories import embed_leads
 
     settings = Settings(values)
     if templates is not None:
         templates.learning = False
     pipeline = Pipeline(settings, ["clean"], templates=templates)
-    size = max(1, int(settings["spark.chunk"]))
+    size = max(1, settings.spark.chunk)
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         cleaned = [_clean(pipeline, item) for item in chunk]
         results = list(annotate_results(cleaned, settings))
         docs = [r.record for r in results if isinstance(r.record, Doc)]
-        vectors = iter(embed_leads(docs, settings)) if docs else iter(())
+        vectors = iter(plan.embed(docs, settings)) if docs else iter(())
         for item, result in zip(chunk, results, strict=True):
             vector = next(vectors) if isinstance(result.record, Doc) else None
             yield Processed(item.order, item.source, result, vector)
@@ -220,9 +216,7 @@ def _clean(pipeline: Any, item: Item) -> Result:
 
 def resolver_part(docs: Iterable[Doc]) -> list[Any]:
     """A Resolver given this partition's docs, to be merged into the corpus's."""
-    from rashomon.annotate.resolver import Resolver
-
-    resolver = Resolver()
+    resolver = plan.resolver()
     for doc in docs:
         resolver.add(doc.entities)
     return [resolver]
@@ -233,9 +227,7 @@ def resolver_part(docs: Iterable[Doc]) -> list[Any]:
 
 def rarity_part(features: Iterable[Any]) -> list[Any]:
     """Word and name counts of this partition's reports, to be merged into the corpus's."""
-    from rashomon.stories.cluster import Rarity
-
-    rarity = Rarity()
+    rarity = plan.rarity()
     for found in features:
         rarity.count(found)
     return [rarity]
@@ -410,14 +402,11 @@ def cluster_block(
 ) -> list[Placing]:
     """Run the local clustering (`StoryIndex`, corpus-wide rarity) over one block's reports
     in the local order."""
-    from rashomon.stories import StoryIndex, default_scorer
-
     settings = Settings(values)
     ordered = sorted(members, key=lambda m: m.key)
     if not ordered:
         return []
-    scorer = default_scorer(str(settings["stories.model"]) or None)
-    index = StoryIndex(settings, scorer, len(ordered[0].vector), rarity)
+    index = plan.story_index(settings, len(ordered[0].vector), rarity)
     placings = []
     for position, member in enumerate(ordered):
         placings.append(_place_one(index, position, member, ordered, block))
@@ -467,8 +456,8 @@ def asked_names(features: Any, rarity: Any, values: dict[str, Any]) -> list[str]
     rarest, counting only those of 2 to `stories.postings` reports (rarer ones meet no
     other report; a name of more reports is in the postings of only the latest of them)."""
     settings = Settings(values)
-    found = telling_names(features.names, rarity, int(settings["stories.postings"]))
-    return found[: int(settings["stories.name_keys"])]
+    found = telling_names(features.names, rarity, settings.stories.postings)
+    return found[: settings.stories.name_keys]
 
 
 def cluster_undated(
@@ -482,14 +471,11 @@ def cluster_undated(
     the stories the dated blocks gave them (`stories`: origin -> (story key, score)), in
     the local order, then the undated reports are added. Each undated report with the key
     of its story: a dated story's, or `undated:N` for one an undated report opened."""
-    from rashomon.stories import StoryIndex, default_scorer
-
     settings = Settings(values)
     ordered = sorted(members, key=lambda m: m.key)
     if not ordered:
         return []
-    scorer = default_scorer(str(settings["stories.model"]) or None)
-    index = StoryIndex(settings, scorer, len(ordered[0].vector), rarity)
+    index = plan.story_index(settings, len(ordered[0].vector), rarity)
     keys: list[str] = []  # story number -> its key
     numbers: dict[str, int] = {}
     found = []
@@ -520,19 +506,16 @@ def build_and_compare(
     the score that placed it) and the inputs that repeat a member byte for byte, and its
     comparison: `story_of` and `compare_story` as the local pipeline calls them. The first
     original in the local order opened the story, so it has no score (as locally)."""
-    from rashomon.compare import compare_story
-    from rashomon.stories import add_exact_copies, features_for, story_of
-
     settings = Settings(values)
     ordered = sorted(docs, key=lambda member: clustering_key(member[0]))
     by_origin = {doc.article.origin: doc for doc, _, _ in ordered}
     originals = [doc for doc, copy_of, _ in ordered if copy_of is None]
     scores = [score for _, copy_of, score in ordered if copy_of is None]
     copies = [(doc, by_origin[copy_of]) for doc, copy_of, _ in ordered if copy_of is not None]
-    features = features_for(originals + [copy for copy, _ in copies], settings)
-    story = story_of(originals, copies, features, [None, *scores[1:]])
-    story = add_exact_copies([story], exact_copies)[0]
-    return story, compare_story(story, by_origin, settings)
+    features = plan.features(originals + [copy for copy, _ in copies], settings)
+    story = plan.describe(originals, copies, features, [None, *scores[1:]])
+    story = plan.add_copies([story], exact_copies)[0]
+    return story, plan.compare(story, by_origin, settings)
 
 
 def with_record(result: Result, doc: Doc) -> Result:

@@ -64,12 +64,12 @@ class Store:
     def add(self, results: Sequence[Result]) -> Added:
         """Store a batch of pipeline results in one transaction: each ok Doc as an article
         (with its story features), and every input with how it ended."""
+        from rashomon import plan
         from rashomon.compare import outlet_of
-        from rashomon.stories import embed_leads, features_for
 
         docs = [r.record for r in results if isinstance(r.record, Doc)]
-        features = features_for(docs, self.settings)
-        vectors = embed_leads(docs, self.settings)
+        features = plan.features(docs, self.settings)
+        vectors = plan.embed(docs, self.settings)
         rows = [
             (_article_row(doc, outlet_of(doc).name), (doc.article.id, *features_row(f, v)))
             for doc, f, v in zip(docs, features, vectors, strict=True)

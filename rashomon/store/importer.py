@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from rashomon import plan
 from rashomon.compare import outlet_of
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
@@ -38,8 +39,7 @@ from rashomon.settings import Settings
 from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row, codec
 from rashomon.store.stories import features_row, now, story_id_of, verdict_counts
 from rashomon.store.tables import arrow_schema
-from rashomon.stories import Features, features_for
-from rashomon.stories.cluster import order_for_clustering
+from rashomon.stories import Features
 
 __all__ = ["READ", "Imported", "check_folder", "import_folder"]
 
@@ -221,7 +221,7 @@ class _Loading:
         self.imported.skipped += len(known)
         new = [row for row in rows if row["id"] not in known]
         docs = [self._doc(row) for row in new]
-        features = features_for(docs, self.settings)
+        features = plan.features(docs, self.settings)
         for row, doc, found in zip(new, docs, features, strict=True):
             vector = self._vector(row)
             outlet = self.places[row["id"]].outlet or outlet_of(doc).name
@@ -256,7 +256,7 @@ class _Loading:
     def _place(self, connection: sqlite3.Connection) -> None:
         """Number the articles in the clustering order, with their story and copy-of, once
         the order is one the story index can replay."""
-        order = [self.stored[i].article_id for i in order_for_clustering(self.stored)]
+        order = [self.stored[i].article_id for i in plan.placing_order(self.stored)]
         self._check_placing(order)
         connection.executemany(
             "UPDATE articles SET story = ?, placed = ?, copy_of = ? WHERE id = ?",

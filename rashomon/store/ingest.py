@@ -64,7 +64,7 @@ def ingest_into(
     )
     if watch is not None:
         results = watch(results)
-    size = max(1, int(settings["store.batch_size"]))
+    size = max(1, settings.store.batch_size)
     for batch in _batches(results, size):
         added = store.add(batch)
         totals.add(added, store.update(defer=True))

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
+from rashomon import plan
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.store.sqlite import Database
@@ -36,7 +37,6 @@ from rashomon.store.stories import (
     now,
     story_id_of,
 )
-from rashomon.stories import story_of
 
 __all__ = [
     "MAX_PICKED",
@@ -369,7 +369,7 @@ def _picked_story(keeper: StoryKeeper, ids: list[str]) -> tuple[Story, dict[str,
     originals = [docs[r["id"]] for r in rows if r["id"] not in copies]
     pairs = [(docs[c], docs[o]) for c, o in copies.items()]
     features = [_features_of(r)[0] for r in rows]
-    story = story_of(originals, pairs, features)
+    story = plan.describe(originals, pairs, features)
     digest = hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()[:12]
     story = replace(story, id="p" + digest)
     return story, {d.article.origin: d for d in docs.values()}

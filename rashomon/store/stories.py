@@ -1,5 +1,8 @@
 """Stories kept up to date as articles arrive: placing, describing and comparing.
 
+The incremental executor of the plan (`rashomon.plan`): its place, describe and compare
+steps, run per transaction as articles arrive.
+
 Placing is incremental. The `StoryIndex` of `rashomon.stories` lives in memory; every
 article's place (story and copy-of) is written to the database with a placing number, and
 an index is rebuilt by restoring the articles in that order (`StoryIndex.restore`), with
@@ -7,7 +10,7 @@ their stored features, so nothing is re-decided. Each placing transaction first 
 what other processes placed since, then places the waiting articles (`placed IS NULL`), so
 two processes writing one store never disagree.
 
-A story whose members changed gets a new `version`; comparing it (`compare_story`, slow, so
+A story whose members changed gets a new `version`; comparing it (`plan.compare`, slow, so
 outside any transaction) writes the comparison only if the version is still the one that
 was compared. A process killed at any point leaves articles waiting to be placed or stories
 waiting to be compared, and the next run finishes both.
@@ -28,13 +31,13 @@ from functools import cache, partial
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
+from rashomon import plan
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
 from rashomon.store import codec
 from rashomon.store.sqlite import Database
-from rashomon.stories import StoryIndex, default_scorer, story_of
-from rashomon.stories.encoder import Memo
+from rashomon.stories import StoryIndex
 from rashomon.stories.features import Features
 
 __all__ = ["StoryKeeper", "features_row", "now", "story_id_of"]
@@ -131,7 +134,7 @@ class StoryKeeper:
         self._decision = 0  # the last hand decision (hand_decisions.seq) the index holds
         self._docs: OrderedDict[str, Doc] = OrderedDict()
         self._docs_lock = threading.Lock()  # comparing runs in callers' threads
-        self._memo = Memo(int(settings["store.vector_memo"]))
+        self._memo = plan.sentence_memo(settings.store.vector_memo)
 
     # ------------------------------------------------------------------ placing
 
@@ -192,8 +195,7 @@ class StoryKeeper:
     def _index_for(self, dim: int) -> StoryIndex:
         """The index, made on the first article (when the vectors' size is known)."""
         if self._index is None:
-            scorer = default_scorer(str(self.settings["stories.model"]) or None)
-            self._index = StoryIndex(self.settings, scorer, dim)
+            self._index = plan.story_index(self.settings, dim)
         return self._index
 
     def rebuild(self, connection: sqlite3.Connection) -> None:
@@ -297,7 +299,7 @@ class StoryKeeper:
         assert self._index is not None
         features = [self._index.features[self._positions[m["id"]]] for m in members]
         scores = [m["score"] for m in members if m["copy_of"] is None]
-        story = story_of(originals, copies, features, scores)
+        story = plan.describe(originals, copies, features, scores)
         if story.id != story_id:
             raise StoreError(f"{self.db.path}: story {story_id} begins with another article")
         days = sorted(m["published"] for m in members if m["published"])
@@ -346,10 +348,10 @@ class StoryKeeper:
         stories that have not grown enough since their comparison (`store.compare_growth`)."""
         sql = "SELECT id, version FROM stories WHERE compared < version"
         params: list[object] = []
-        growth = float(self.settings["store.compare_growth"])
+        growth = self.settings.store.compare_growth
         if deferring and growth > 0:
             sql += _GROWN_ENOUGH
-            params += [int(self.settings["store.compare_small"]), 1 + growth]
+            params += [self.settings.store.compare_small, 1 + growth]
         if ids is not None:
             if not ids:
                 return []
@@ -373,10 +375,8 @@ class StoryKeeper:
         return written
 
     def comparison_of(self, story: Story, docs: dict[str, Doc]) -> Comparison:
-        """`compare_story` with this keeper's settings and sentence-vector memo."""
-        from rashomon.compare import compare_story
-
-        return compare_story(story, docs, self.settings, self._memo)
+        """The plan's compare step with this keeper's settings and sentence-vector memo."""
+        return plan.compare(story, docs, self.settings, self._memo)
 
     def doc(self, article_id: str, text: str) -> Doc:
         """The Doc of a stored article from its JSON, through the keeper's cache."""

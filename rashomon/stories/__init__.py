@@ -1,6 +1,7 @@
 """Stories: which reports tell the same event, across outlets and languages.
 
-`build_stories(docs, settings)` re-clusters a corpus of annotated reports: near-identical
+`cluster.cluster` re-clusters a corpus of annotated reports (`rashomon.pipeline.build_stories`
+runs it through the plan): near-identical
 copies are folded into their original (`cluster.py`, MinHash LSH), the rest are grouped by a
 calibrated pair model over lead vectors, words and names (`score.py`) with blocking by names,
 vector bands and time, and each story gets its event date, participants, place and label
@@ -20,7 +21,7 @@ from rashomon.model import Doc, Story
 from rashomon.outlets import identify
 from rashomon.settings import Settings
 from rashomon.stories.attributes import event_date, label, participants, place
-from rashomon.stories.cluster import StoryIndex, cluster, order_for_clustering
+from rashomon.stories.cluster import StoryIndex
 from rashomon.stories.encoder import embed
 from rashomon.stories.features import Features, features_of, lead_text
 from rashomon.stories.score import Scorer, default_scorer
@@ -30,7 +31,6 @@ __all__ = [
     "Scorer",
     "StoryIndex",
     "add_exact_copies",
-    "build_stories",
     "default_scorer",
     "embed_leads",
     "features_for",
@@ -42,8 +42,8 @@ Progress = Callable[[int], None]
 
 def features_for(docs: Sequence[Doc], settings: Settings) -> list[Features]:
     """The story features of each doc, its outlet named by the registry."""
-    lead = int(settings["stories.lead_chars"])
-    perms = int(settings["stories.num_perm"])
+    lead = settings.stories.lead_chars
+    perms = settings.stories.num_perm
     found = []
     for doc in docs:
         outlet = identify(doc.article.url, doc.article.outlet)
@@ -55,41 +55,17 @@ def embed_leads(
     docs: Sequence[Doc], settings: Settings, progress: Progress | None = None
 ) -> np.ndarray:
     """Unit lead vectors of `docs`, one row each, embedded in batches."""
-    lead = int(settings["stories.lead_chars"])
-    batch = max(1, int(settings["stories.encode_batch"]))
-    threads = int(settings["stories.encoder_threads"])
+    lead = settings.stories.lead_chars
+    batch = max(1, settings.stories.encode_batch)
+    threads = settings.stories.encoder_threads
     rows = []
     for start in range(0, len(docs), batch):
         chunk = docs[start : start + batch]
         texts = [lead_text(d, lead) for d in chunk]
-        rows.append(embed(texts, str(settings["stories.encoder"]), threads))
+        rows.append(embed(texts, settings.stories.encoder, threads))
         if progress:
             progress(len(chunk))
     return np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
-
-
-def build_stories(
-    docs: Sequence[Doc], settings: Settings, progress: Progress | None = None
-) -> list[Story]:
-    """Cluster `docs` into stories, largest first (then by event date and id)."""
-    docs = list(docs)
-    if not docs:
-        return []
-    scorer = default_scorer(str(settings["stories.model"]) or None)
-    features = features_for(docs, settings)
-    vectors = embed_leads(docs, settings, progress)
-    index = cluster(features, vectors, settings, scorer)
-    order = order_for_clustering(features)
-    stories = [
-        story_of(
-            [docs[order[i]] for i in originals],
-            [(docs[order[c]], docs[order[o]]) for c, o in pairs],
-            [features[order[i]] for i in originals + [c for c, _ in pairs]],
-            [index.scores[i] for i in originals],
-        )
-        for originals, pairs in index.groups()
-    ]
-    return sorted(stories, key=lambda s: (-len(s.articles), s.event_date or "9999", s.id))
 
 
 def story_of(

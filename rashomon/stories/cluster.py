@@ -49,16 +49,16 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Settings, scorer: Scorer) -> Limits:
-        threshold = float(settings["stories.link_threshold"])
+        threshold = settings.stories.link_threshold
         return cls(
-            window_days=int(settings["stories.window_days"]),
-            max_candidates=int(settings["stories.max_candidates"]),
-            postings=int(settings["stories.postings"]),
-            name_keys=int(settings["stories.name_keys"]),
-            bands=int(settings["stories.vector_bands"]),
-            bits=int(settings["stories.vector_bits"]),
-            duplicate_jaccard=float(settings["stories.duplicate_jaccard"]),
-            num_perm=int(settings["stories.num_perm"]),
+            window_days=settings.stories.window_days,
+            max_candidates=settings.stories.max_candidates,
+            postings=settings.stories.postings,
+            name_keys=settings.stories.name_keys,
+            bands=settings.stories.vector_bands,
+            bits=settings.stories.vector_bits,
+            duplicate_jaccard=settings.stories.duplicate_jaccard,
+            num_perm=settings.stories.num_perm,
             threshold=threshold if threshold > 0 else scorer.threshold,
         )
 

@@ -98,7 +98,7 @@ def is_loopback(host: str) -> bool:
 def server_token(settings: Settings, host: str) -> str | None:
     """The write token: the setting, else $RASHOMON_TOKEN; None when neither is set. Raises
     RashomonError when `host` is beyond loopback and there is no token."""
-    token = str(settings["serve.token"]) or os.environ.get("RASHOMON_TOKEN", "")
+    token = settings.serve.token or os.environ.get("RASHOMON_TOKEN", "")
     if not token and not is_loopback(host):
         raise RashomonError(
             f"listening on {host} needs a write token: set serve.token or $RASHOMON_TOKEN "
@@ -128,7 +128,7 @@ def allowed_hosts(settings: Settings, host: str, port: int | None) -> frozenset[
     if host not in WILDCARDS:
         names.append(f"[{host}]" if ":" in host and not host.startswith("[") else host.lower())
     own = [f"{name}:{port}" if port is not None else name for name in names]
-    extra = [str(entry).strip().lower() for entry in settings["serve.allowed_hosts"]]
+    extra = [str(entry).strip().lower() for entry in settings.serve.allowed_hosts]
     return frozenset(own + [entry for entry in extra if entry])
 
 
@@ -325,7 +325,7 @@ def create_app(
     app.state.store = store
     app.state.settings = settings
     app.state.token = server_token(settings, host)
-    app.add_middleware(BodyLimit, limit=int(settings["serve.max_body_bytes"]))
+    app.add_middleware(BodyLimit, limit=settings.serve.max_body_bytes)
     hosts = allowed_hosts(settings, host, port)
     app.add_middleware(SameOrigin, hosts=hosts, wildcard=host in WILDCARDS)
     app.add_middleware(SecurityHeaders)

@@ -155,7 +155,7 @@ def shown_origin(request: Request) -> Callable[[str], str]:
     """How the pages show an article's origin: as stored with `serve.show_paths`, else with
     the server's folders hidden (rashomon.web.paths)."""
     settings = request.app.state.settings
-    return str if settings["serve.show_paths"] else public_origin
+    return str if settings.serve.show_paths else public_origin
 
 
 def _query(base: str, **params: object) -> str:
@@ -204,7 +204,7 @@ def _db(request: Request) -> Any:
 
 
 def _page_size(request: Request) -> int:
-    return max(1, int(request.app.state.settings["serve.page_size"]))
+    return max(1, request.app.state.settings.serve.page_size)
 
 
 def _page_number(value: str) -> int | None:
@@ -411,7 +411,7 @@ def _story_page(request: Request, story_id: str, verdict: str, outlet: str) -> H
             timeline=timeline,
             **around,
         )
-    away = _texts_elsewhere(page.articles, int(request.app.state.settings["serve.story_texts"]))
+    away = _texts_elsewhere(page.articles, request.app.state.settings.serve.story_texts)
     view = story_view(page.comparison, page.docs, anchor=STORY_ANCHOR, elsewhere=away)
     every = _filtered(view, verdict, outlet)
     return render(
