@@ -1,14 +1,16 @@
 """The one serialiser: the records of `rashomon.model` to JSON and back, exactly.
 
-Every record that becomes JSON goes through `encode`: the store's rows, the exports, the
-reports and the API. A dataclass becomes an object of its fields in their order, a tuple a
-list, a date ISO text, an enum its value, a dict's key text. By default a field equal to its
-default is left out (the store keeps each Doc, Story and Comparison as `dumps` text, so an
-Entity does not repeat its `produced_by` in every row); `encode(record, defaults=True)`
-keeps every field, as `dataclasses.asdict` does, so each object of a list has the same keys
-(what the reports, exports and the API give). Decoding follows the type hints of the model,
-so `decode(Doc, encode(doc)) == doc` for every record (dates and enums included), with or
-without the defaults.
+Every record written to JSON whole goes through `encode`: the store's rows, the exports and the
+Parquet tables, the reports and the API (a report object that picks, orders or renames a
+record's fields is built by hand, as its JSON contract says). A dataclass becomes an object of
+its fields in their order, a tuple a list, a date ISO text, an enum its value, a dict's key
+text. By default a field equal to its default is left out (the store keeps each Doc, Story and
+Comparison as `dumps` text, so an Entity does not repeat its `produced_by` in every row);
+`encode(record, defaults=True)` keeps every field, as `dataclasses.asdict` does, so each object
+of a list has the same keys (what the reports, exports and the API give). Decoding follows the
+type hints of the model, so `decode(Doc, encode(doc)) == doc` for every record (dates and enums
+included), with or without the defaults, but RawDoc (its body is bytes) and Result (its record
+is one of two kinds), which are never JSON.
 
 It sits beside `model` at the bottom of the layers (it imports nothing of the package), so
 every stage, report, store and surface may use it.

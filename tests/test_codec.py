@@ -159,3 +159,34 @@ def test_defaults_kept_is_asdict_for_real_comparisons(comparisons: list[Comparis
         assert kept == as_asdict_json(comparison)
         assert codec.decode(Comparison, kept) == comparison
         assert codec.loads(Comparison, codec.dumps(comparison)) == comparison
+
+
+def test_no_module_but_the_codec_turns_records_into_dicts_its_own_way() -> None:
+    """`dataclasses.asdict` (and `astuple`) anywhere else would be a second serialiser."""
+    import ast
+
+    import rashomon
+
+    package = Path(rashomon.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path == package / "codec.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.ImportFrom) and node.module == "dataclasses"
+                else [node.attr]
+                if isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "dataclasses"
+                else []
+            )
+            found += [
+                f"{path.relative_to(package)}:{node.lineno} {n}"
+                for n in names
+                if n in ("asdict", "astuple")
+            ]
+    assert not found, "records to dicts outside rashomon.codec (use codec.encode):\n" + "\n".join(
+        found
+    )
