@@ -393,8 +393,8 @@ def test_overlapping_quotes_give_disjoint_units(nlp) -> None:
 
 
 def test_stances_and_quote_kinds_are_their_enums_and_survive_the_codec(seed_docs) -> None:
+    from rashomon import codec
     from rashomon.model import Doc, QuoteKind, Stance
-    from rashomon.store import codec
 
     for doc in seed_docs.values():
         again = codec.loads(Doc, codec.dumps(doc))

@@ -20,7 +20,7 @@ PACKAGE = Path(rashomon.__file__).parent
 # to) and any unit of a lower layer; never a unit of its own layer or of a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("rashomon.errors",),
-    ("rashomon.model", "rashomon.settings", "rashomon.datafile"),
+    ("rashomon.model", "rashomon.codec", "rashomon.settings", "rashomon.datafile"),
     ("rashomon.lexicon",),  # shared vocabulary: word lists the stages share
     ("rashomon.ingest", "rashomon.clean"),  # document stages
     ("rashomon.outlets",),  # the registry names outlets as the cleaner does

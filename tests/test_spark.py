@@ -25,10 +25,10 @@ import pyarrow.parquet as pq  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
+from rashomon import codec  # noqa: E402
 from rashomon.model import Comparison, Doc, Outcome  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 from rashomon.spark import job  # noqa: E402
-from rashomon.store import codec  # noqa: E402
 
 AEB = SHARED / "data" / "extraction" / "aeb"
 PAGES = 10  # real pages in the crawl, half in each archive

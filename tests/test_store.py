@@ -20,6 +20,7 @@ import pytest
 from conftest import EXAMPLES, SHARED
 from typer.testing import CliRunner
 
+from rashomon import codec
 from rashomon.cli import app
 from rashomon.errors import StoreError
 from rashomon.model import (
@@ -33,7 +34,7 @@ from rashomon.model import (
 )
 from rashomon.pipeline import compare_inputs
 from rashomon.settings import Settings
-from rashomon.store import Store, codec
+from rashomon.store import Store
 from rashomon.store.ingest import Totals, ingest_into
 from rashomon.store.sqlite import Database, migrations
 from rashomon.store.stories import story_id_of

@@ -22,13 +22,14 @@ from conftest import EXAMPLES
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
+from rashomon import codec
 from rashomon.cli import app
 from rashomon.compare import outlet_of
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Result, Story
 from rashomon.pipeline import annotate_inputs, compare_inputs
 from rashomon.settings import Settings
-from rashomon.store import Store, codec
+from rashomon.store import Store
 from rashomon.store.importer import Imported, import_folder
 from rashomon.store.ingest import ingest_into
 from rashomon.store.tables import (

@@ -23,10 +23,11 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rashomon import codec
 from rashomon.annotate import entities, quotes
 from rashomon.annotate.brat import Annotated, GoldRelation, read_folder
 from rashomon.annotate.learned import learned_quotes
@@ -322,7 +323,7 @@ def fit(
             "labels": sorted(_labels_of(examples)),
             "cues": sorted(cues),
             "dense": params.dense,
-            "params": asdict(params),
+            "params": codec.encode(params, defaults=True),
             "articles": len(examples),
         }
         write_model(path, meta, weights.read_bytes())
@@ -374,7 +375,7 @@ def train_attribution(
         "data": str(data),
         "articles": len(examples),
         "relations": sum(len(e.relations) for e in examples),
-        "params": asdict(params),
+        "params": codec.encode(params, defaults=True),
         "spacy_model": settings.annotate.model,
     }
     if params.folds > 1:

@@ -15,9 +15,9 @@ the entities, the quotes with their attribution chains, and the claims by stance
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any, TextIO
 
+from rashomon import codec
 from rashomon.model import Doc, Quote, Result, TimeExpr
 from rashomon.report import clean as clean_report
 from rashomon.report import one_line, terminal_safe
@@ -55,9 +55,11 @@ def record(result: Result) -> dict[str, Any]:
 
 
 def _plain(item: Any) -> dict[str, Any]:
-    data = asdict(item)
+    """Every field of one annotation but `produced_by` (the record's provenance, not its
+    content)."""
+    data: dict[str, Any] = codec.encode(item, defaults=True)
     data.pop("produced_by", None)
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+    return data
 
 
 def write(results: Iterable[Result], fmt: str, out: TextIO) -> None:

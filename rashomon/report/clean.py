@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+from rashomon import codec
 from rashomon.model import Article, Result
 from rashomon.report import one_line, terminal_safe
 
@@ -44,19 +45,13 @@ def record(result: Result) -> dict[str, Any]:
             published=article.published.isoformat() if article.published else None,
             language=article.language,
             text=article.text,
-            removed=[
-                {"text": r.text, "reason": r.reason, "position": r.position}
-                for r in article.removed
-            ],
+            removed=codec.encode(article.removed, defaults=True),
             url=article.url,
             canonical_url=article.canonical_url,
             byline=article.byline,
             site_name=article.site_name,
             extractor=article.extractor,
-            foreign_paragraphs=[
-                {"index": p.index, "language": p.language, "text": p.text}
-                for p in article.foreign_paragraphs
-            ],
+            foreign_paragraphs=codec.encode(article.foreign_paragraphs, defaults=True),
         )
     return out
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any, TextIO
 
 from rich.console import Console, Group
@@ -33,6 +32,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from rashomon import codec
 from rashomon.compare.provenance import describe
 from rashomon.compare.signals import profile_line
 from rashomon.model import (
@@ -76,8 +76,8 @@ def record(c: Comparison) -> dict[str, Any]:
             "score": g.score,
             "outlets": list(g.outlets),
             "missing": list(g.missing),
-            "conflicts": [{**asdict(k), "sources": list(k.sources)} for k in g.conflicts],
-            "changes": [{**asdict(k), "sources": list(k.sources)} for k in g.changes],
+            "conflicts": codec.encode(g.conflicts, defaults=True),
+            "changes": codec.encode(g.changes, defaults=True),
             "claims": [_claim(ref) for ref in g.claims],
         }
         for g in c.groups
@@ -139,17 +139,14 @@ def _claim(ref: ClaimRef) -> dict[str, Any]:
 
 def signals_record(s: Signals) -> dict[str, Any]:
     """One article's signals as the JSON contract gives them (its outlet's profile too)."""
-    outlet = asdict(s.outlet)
-    for key in ("domains", "languages", "aliases"):
-        outlet[key] = list(outlet[key])
     return {
-        "outlet": outlet,
+        "outlet": codec.encode(s.outlet, defaults=True),
         "profile": profile_line(s.outlet),
         "claims": s.claims,
         "opinion_share": round(s.opinion_share, 3),
         "hedged_share": round(s.hedged_share, 3),
         "reported_share": round(s.reported_share, 3),
-        "words": [asdict(w) for w in s.words],
+        "words": codec.encode(s.words, defaults=True),
         "promotional": list(s.promotional),
         "missing": list(s.missing),
     }

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rashomon import codec
 from rashomon.errors import StoreError
 from rashomon.model import Doc, Result
 from rashomon.settings import Settings
-from rashomon.store import codec, steer
+from rashomon.store import steer
 from rashomon.store.sqlite import Database
 from rashomon.store.steer import Picked, Steered
 from rashomon.store.stories import Corrected, StoryKeeper, features_row, now

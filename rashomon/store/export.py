@@ -35,22 +35,20 @@ end: a failed export never leaves a half file under the final name.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from rashomon import codec
 from rashomon.errors import StoreError
 from rashomon.model import Claim, Comparison, Entity, Quote, Story, TimeExpr
-from rashomon.store import Store, codec
+from rashomon.store import Store
 from rashomon.store.sqlite import Database
 
 __all__ = [
@@ -93,22 +91,6 @@ class Table:
 # ---------------------------------------------------------------------- the rows of each table
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready value with every field of every record (unlike `codec.encode`, which
-    leaves defaults out), so each object of a json column has the same keys."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 _LAYERS: tuple[tuple[str, type], ...] = (
     ("entities", Entity),
     ("times", TimeExpr),
@@ -139,7 +121,7 @@ def _article_rows(connection: sqlite3.Connection) -> Iterator[Row]:
         record: Row = {name: row[name] for name in _ARTICLE_FIELDS}
         for layer, cls in _LAYERS:
             items: list[Any] = [codec.decode(cls, item) for item in doc.get(layer, [])]
-            record[layer] = plain(items)
+            record[layer] = codec.encode(items, defaults=True)
         yield record
 
 
@@ -184,9 +166,9 @@ def _comparison_rows(connection: sqlite3.Connection) -> Iterator[Row]:
                 "outlets": list(group.outlets),
                 "missing": list(group.missing),
                 "sources": list(dict.fromkeys(claim.source for claim in group.claims)),
-                "claims": plain(group.claims),
-                "conflicts": plain(group.conflicts),
-                "changes": plain(group.changes),
+                "claims": codec.encode(group.claims, defaults=True),
+                "conflicts": codec.encode(group.conflicts, defaults=True),
+                "changes": codec.encode(group.changes, defaults=True),
             }
 
 

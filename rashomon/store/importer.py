@@ -31,12 +31,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from rashomon import plan
+from rashomon import codec, plan
 from rashomon.compare import outlet_of
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
-from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row, codec
+from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row
 from rashomon.store.stories import features_row, now, story_id_of, verdict_counts
 from rashomon.store.tables import arrow_schema
 from rashomon.stories import Features

@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from rashomon import codec
 from rashomon.model import Comparison, Doc, Outlet, Signals, Story
-from rashomon.store import codec
 from rashomon.store.sqlite import Database
 
 __all__ = [

@@ -31,11 +31,10 @@ from functools import cache, partial
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from rashomon import plan
+from rashomon import codec, plan
 from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
-from rashomon.store import codec
 from rashomon.store.sqlite import Database
 from rashomon.stories import StoryIndex
 from rashomon.stories.features import Features

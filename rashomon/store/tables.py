@@ -5,7 +5,7 @@ the store, below the Spark driver.
 Every table is a folder of Parquet part files (what Spark writes), readable as one table by
 DuckDB (`read_parquet('out/articles/*.parquet')`), pyarrow and pandas. The schema of each is
 fixed here, so types never depend on the data. JSON columns hold JSON text; the `doc`,
-`story` and `comparison` columns hold the records losslessly (`rashomon.store.codec`), which is
+`story` and `comparison` columns hold the records losslessly (`rashomon.codec`), which is
 what `rashomon import DIR --db news.db` loads.
 
 - `articles`: one row per distinct article (by content id): id, origin, input (the file it
@@ -36,9 +36,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from rashomon import codec
 from rashomon.model import Comparison, Doc, Result, Story
-from rashomon.store import codec
-from rashomon.store.export import plain
 from rashomon.store.stories import verdict_counts
 
 __all__ = [
@@ -88,7 +87,7 @@ SCHEMAS: dict[str, str] = {
 
 
 def _json(value: Any) -> str:
-    return json.dumps(plain(value), ensure_ascii=False)
+    return json.dumps(codec.encode(value, defaults=True), ensure_ascii=False)
 
 
 def article_row(

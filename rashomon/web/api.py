@@ -22,11 +22,11 @@ article ids; GET /api/v1/articles/{id} gives `annotation.text`).
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from rashomon import codec
 from rashomon.errors import Reason
 from rashomon.model import Outcome, Result, Signals
 from rashomon.report import annotate as annotate_report
@@ -176,7 +176,7 @@ def get_outlet(
     found = read.outlet(store.db, name, limit=page_size(request, limit))
     if found is None:
         raise not_found("outlet")
-    profile = asdict(found.outlet)
+    profile = codec.encode(found.outlet, defaults=True)
     out = {
         "name": found.outlet.name,
         "profile": profile,

@@ -2,7 +2,7 @@
 -- stories with their comparison, and full-text search over titles and texts.
 
 -- One row per distinct document (content id = hash of the input bytes). `seq` is arrival
--- order; `doc` is the annotated Doc as JSON (rashomon.store.codec). `story` is NULL until
+-- order; `doc` is the annotated Doc as JSON (rashomon.codec). `story` is NULL until
 -- the article is placed in a story; `placed` is the order of placing (the story index is
 -- rebuilt in that order); `copy_of` names the article a near-identical copy repeats.
 CREATE TABLE articles (

@@ -1,9 +1,19 @@
-"""The records of `rashomon.model` to JSON and back, exactly.
+"""The one serialiser: the records of `rashomon.model` to JSON and back, exactly.
 
-The store keeps each Doc, Story and Comparison as one JSON text. Encoding is by the fields of
-the dataclass; a field equal to its default is left out, so an Entity does not repeat its
-`produced_by` in every row. Decoding follows the type hints of the model, so
-`decode(Doc, encode(doc)) == doc` for every record (dates and enums included).
+Every record written to JSON whole goes through `encode`: the store's rows, the exports and the
+Parquet tables, the reports and the API (a report object that picks, orders or renames a
+record's fields is built by hand, as its JSON contract says). A dataclass becomes an object of
+its fields in their order, a tuple a list, a date ISO text, an enum its value, a dict's key
+text. By default a field equal to its default is left out (the store keeps each Doc, Story and
+Comparison as `dumps` text, so an Entity does not repeat its `produced_by` in every row);
+`encode(record, defaults=True)` keeps every field, as `dataclasses.asdict` does, so each object
+of a list has the same keys (what the reports, exports and the API give). Decoding follows the
+type hints of the model, so `decode(Doc, encode(doc)) == doc` for every record (dates and enums
+included), with or without the defaults, but RawDoc (its body is bytes) and Result (its record
+is one of two kinds), which are never JSON.
+
+It sits beside `model` at the bottom of the layers (it imports nothing of the package), so
+every stage, report, store and surface may use it.
 """
 
 from __future__ import annotations
@@ -23,19 +33,19 @@ T = TypeVar("T")
 _MISSING = dataclasses.MISSING
 
 
-def encode(record: Any) -> Any:
-    """A JSON-ready value: dataclasses as objects without their default fields, tuples as
-    lists, dates as ISO text, enums as their value."""
+def encode(record: Any, *, defaults: bool = False) -> Any:
+    """A JSON-ready value: dataclasses as objects (without the fields equal to their default,
+    unless `defaults`), tuples as lists, dates as ISO text, enums as their value."""
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         return {
-            name: encode(value)
+            name: encode(value, defaults=defaults)
             for name, value, default in _values(record)
-            if default is _MISSING or value != default
+            if defaults or default is _MISSING or value != default
         }
     if isinstance(record, (tuple, list)):
-        return [encode(item) for item in record]
+        return [encode(item, defaults=defaults) for item in record]
     if isinstance(record, dict):
-        return {str(key): encode(value) for key, value in record.items()}
+        return {str(key): encode(value, defaults=defaults) for key, value in record.items()}
     if isinstance(record, Enum):
         return record.value
     if isinstance(record, (date, datetime)):
