@@ -12,29 +12,15 @@ from typing import Any
 
 from rashomon.annotate import times as english_times
 from rashomon.annotate.russian_nlp import PRODUCED_BY, Token
+from rashomon.lexicon.calendar import RUSSIAN_MONTHS, RUSSIAN_WEEKDAYS, month_numbers
 from rashomon.model import TimeExpr
 
-_GENITIVE = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
-_PREPOSITIONAL = "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре"
-_NOMINATIVE = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
-MONTHS: dict[str, int] = {
-    word: i
-    for forms in (_GENITIVE, _PREPOSITIONAL, _NOMINATIVE)
-    for i, word in enumerate(forms.split(), 1)
+MONTHS: dict[str, int] = month_numbers(
+    RUSSIAN_MONTHS["genitive"], RUSSIAN_MONTHS["prepositional"], RUSSIAN_MONTHS["nominative"]
+)
+WEEKDAYS: dict[str, int] = {
+    form: number for number, forms in enumerate(RUSSIAN_WEEKDAYS) for form in forms.split()
 }
-WEEKDAYS: dict[str, int] = {}
-for _i, _forms in enumerate(
-    (
-        "понедельник понедельника понедельнику",
-        "вторник вторника вторнику",
-        "среду среды",
-        "четверг четверга четвергу",
-        "пятницу пятницы пятнице",
-        "субботу субботы субботе",
-        "воскресенье воскресенья воскресенью",
-    )
-):
-    WEEKDAYS.update(dict.fromkeys(_forms.split(), _i))
 DAY_WORDS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
 UNITS = {
     "году": "year",
@@ -73,7 +59,7 @@ NUMBER_WORDS = {
     "десять": 10,
 }
 
-_M_GEN = "|".join(_GENITIVE.split())
+_M_GEN = "|".join(RUSSIAN_MONTHS["genitive"])
 _M_ANY = "|".join(MONTHS)
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _YEAR_WORD = r"(?:\s*(?:года|году|год|г\.)(?!\w))"
@@ -100,7 +86,7 @@ MONTH_YEAR = _rx(
 YEAR = _rx(rf"(?<![\w.,])(?P<y>{_YEAR}){_YEAR_WORD}")
 BARE_MONTH = _rx(
     rf"(?<!\w)(?:в|во)\s+(?:(?P<mod>прошлом|следующем|этом|будущем)\s+)?"
-    rf"(?P<m>{'|'.join(_PREPOSITIONAL.split())})(?!\w)"
+    rf"(?P<m>{'|'.join(RUSSIAN_MONTHS['prepositional'])})(?!\w)"
 )
 PART_MONTH = _rx(rf"(?<!\w)(?P<part>начале|конце|середине)\s+(?P<m>{_M_GEN})(?!\w)")
 WEEKDAY = _rx(

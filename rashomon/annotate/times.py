@@ -36,6 +36,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rashomon.annotate.nlp import text_of
+from rashomon.lexicon.calendar import FULL_MONTHS, SHORT_MONTHS, month_numbers
+from rashomon.lexicon.calendar import WEEKDAYS as CALENDAR_WEEKDAYS
+from rashomon.lexicon.calendar import make_date as _make_date
 from rashomon.model import TimeExpr
 
 if TYPE_CHECKING:
@@ -51,16 +54,11 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_MONTH_NAMES = _words(
-    "January February March April May June July August September October November December"
-)
-MONTHS: dict[str, int] = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
-MONTHS.update({name[:3]: i for name, i in list(MONTHS.items()) if name != "May"})
-MONTHS["Sept"] = 9
-WEEKDAYS: dict[str, int] = {
-    name: i
-    for i, name in enumerate(_words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday"))
+MONTHS: dict[str, int] = {
+    name.capitalize(): number
+    for name, number in month_numbers(FULL_MONTHS["en"], SHORT_MONTHS["en"]).items()
 }
+WEEKDAYS: dict[str, int] = {name: i for i, name in enumerate(CALENDAR_WEEKDAYS)}
 NUMBERS = {
     w: i
     for i, w in enumerate(
@@ -94,7 +92,7 @@ PAST_WORDS = frozenset(_words("had did was were has have"))
 # Entity types that make a month or weekday word part of a name.
 NAME_TYPES = frozenset(_words("PERSON ORG GPE NORP FAC LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE"))
 
-_MONTH_FULL = "|".join(_MONTH_NAMES)
+_MONTH_FULL = "|".join(name.capitalize() for name in FULL_MONTHS["en"])
 _MONTH_ANY = rf"(?:{_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 _WEEKDAY_FULL = "|".join(WEEKDAYS)
 _WEEKDAY_ANY = rf"(?:{_WEEKDAY_FULL}|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.?)"
@@ -209,13 +207,6 @@ class _Context:
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def _make_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def _day(text: str) -> int:

@@ -20,6 +20,15 @@ from urllib.parse import urlsplit
 
 from tld import get_fld
 
+from rashomon.lexicon.calendar import (
+    FULL_MONTHS,
+    RUSSIAN_MONTHS,
+    SHORT_MONTHS,
+    make_date,
+    month_numbers,
+    tables_of,
+)
+
 __all__ = [
     "clean_title",
     "language_code",
@@ -30,28 +39,12 @@ __all__ = [
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan janvier janv januar jänner enero ene gennaio gen janeiro январь января янв",
-        "february feb février févr februar febrero febbraio fevereiro fev февраль февраля фев",
-        "march mar mars märz marzo março марта март мар",
-        "april apr avril abril aprile апрель апреля апр",
-        "may mai mayo maggio maio мая май",
-        "june jun juin juni junio giugno junho июнь июня июн",
-        "july jul juillet juil juli julio luglio julho июль июля июл",
-        "august aug août agosto ago август августа авг",
-        "september sep sept septembre septiembre settembre setembro set сентябрь сентября сен",
-        "october oct octobre oktober octubre ottobre outubro out октябрь октября окт",
-        "november nov novembre noviembre novembro ноябрь ноября ноя",
-        "december dec décembre déc dezember diciembre dic dicembre dezembro dez "
-        "декабрь декабря дек",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS.setdefault(_name, _number)
-
+_MONTHS: dict[str, int] = month_numbers(
+    *tables_of(FULL_MONTHS, ("en", "fr", "de", "es", "it", "pt")),
+    *tables_of(SHORT_MONTHS, ("en", "fr", "es", "it", "pt", "ru")),
+    RUSSIAN_MONTHS["nominative"],
+    RUSSIAN_MONTHS["genitive"],
+)
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)")
@@ -69,10 +62,7 @@ _MONTH_D_Y = re.compile(
 def _make(year: int, month: int, day: int) -> date | None:
     if year < 100:
         year += 2000 if year < 70 else 1900
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return make_date(year, month, day)
 
 
 def parse_date(value: str | date | datetime | None, *, dayfirst: bool = True) -> date | None:

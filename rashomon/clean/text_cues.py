@@ -11,6 +11,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from rashomon.lexicon.calendar import (
+    FULL_MONTHS,
+    RUSSIAN_MONTHS,
+    SHORT_MONTHS,
+    month_numbers,
+    tables_of,
+)
+from rashomon.lexicon.calendar import (
+    make_date as calendar_date,
+)
+
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 
 # ---------------------------------------------------------------------------------------------
@@ -63,85 +74,11 @@ def scripts(text: str) -> Counter[str]:
 # Dates
 # ---------------------------------------------------------------------------------------------
 
-_MONTHS = {
-    # English
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-    # German
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "märz": 3,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "oktober": 10,
-    "dezember": 12,
-    # French
-    "janvier": 1,
-    "février": 2,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "juin": 6,
-    "juillet": 7,
-    "août": 8,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "décembre": 12,
-    "decembre": 12,
-    # Spanish
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-    # Russian (genitive, as in dates)
-    "января": 1,
-    "февраля": 2,
-    "марта": 3,
-    "апреля": 4,
-    "мая": 5,
-    "июня": 6,
-    "июля": 7,
-    "августа": 8,
-    "сентября": 9,
-    "октября": 10,
-    "ноября": 11,
-    "декабря": 12,
-}
+_MONTHS: dict[str, int] = month_numbers(
+    *tables_of(FULL_MONTHS, ("en", "de", "fr", "es")),
+    SHORT_MONTHS["en"],
+    RUSSIAN_MONTHS["genitive"],
+)
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -171,10 +108,7 @@ _MIN_YEAR = 1990
 def make_date(y: int, m: int, d: int) -> date | None:
     if y < _MIN_YEAR or y > date.today().year + 1:
         return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+    return calendar_date(y, m, d)
 
 
 def find_dates(text: str) -> list[tuple[int, int, date]]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from rashomon.compare.align import Link
 from rashomon.compare.units import Number, Unit
 from rashomon.compare.words import lists, stem, tokens
+from rashomon.lexicon.calendar import WEEKDAYS
 from rashomon.lexicon.names import gazetteer
 from rashomon.model import Conflict
 from rashomon.outlets.registry import name_key
@@ -38,7 +39,6 @@ SAME_SHAPE = 0.4  # and the share of all their content words they share (Jaccard
 # claim contained in a long one is not the same statement
 SAME_PERCENT = 0.5  # a percentage needs more: many different shares sit in similar words
 DENIALS = frozenset({"deny", "reject", "refus", "dismiss", "disput", "rebutt"})  # stems
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CONTAINED_SHAPE = 0.2  # a count in a named unit may sit in a longer claim: Jaccard from this
 SAME_WORDS = 0.8  # overlap for "the same quoted words"
 ABOUT = 0.15  # how far "about 100" may be from the figure
