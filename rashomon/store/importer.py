@@ -1,9 +1,11 @@
-"""`rashomon import DIR --db news.db`: the Parquet tables `rashomon spark run` wrote, into a store.
+"""`rashomon import DIR --db news.db`: the tables `rashomon spark run` wrote, into a store.
 
-The folder holds one folder of Parquet part files per table (`rashomon.store.tables`). It is
-checked first (every table the import reads, with every column of its type), so a wrong
-folder is refused before anything is written. The tables are read with pyarrow, batch by
-batch; pyspark is never needed.
+The folder holds one Delta table per table (`rashomon.store.tables`, `rashomon.store.delta`),
+each read at the version of the newest write every table holds, or, as jobs before Delta
+wrote them, one folder of plain Parquet part files per table. It is checked first (every
+table the import reads, with every column of its type), so a wrong folder is refused before
+anything is written. The tables are read with pyarrow, batch by batch; pyspark is never
+needed.
 
 Into a store with no articles, the folder's placing is kept: every article goes in with its
 story, its copy-of and a placing number in the clustering order (publication date, undated
