@@ -122,3 +122,35 @@ def test_jobs_killed_mid_write_leave_the_tables_readable_and_a_rerun_completes_t
 def _folders(out: Path, table: str) -> set[str]:
     """The folders of data files in a table (one per write of it)."""
     return {p.name for p in (out / table).iterdir() if p.is_dir()} - {"_delta_log"}
+
+
+def test_an_output_of_plain_parquet_tables_imports_and_is_rebuilt_as_delta(spark, tmp_path: Path):
+    """An output folder as jobs before Delta wrote it (a folder of part files per table, a
+    marker without tags) still imports, and the next job makes its tables Delta tables."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    inputs, out = tmp_path / "inputs", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copy(SEEDS[0], inputs / SEEDS[0].name)
+    job.run(spark, [str(inputs)], str(out), Settings())
+    before = {t: _rows(out, t) for t in TABLES}
+    for table in TABLES:
+        data = DeltaTable(str(out / table)).to_pyarrow_table()
+        shutil.rmtree(out / table)
+        (out / table).mkdir()
+        pq.write_table(data, out / table / "part-00000-old.snappy.parquet")
+        (out / table / "_SUCCESS").write_text("")
+    marker = out / "_work" / "tables.json"
+    old = json.loads(marker.read_text("utf-8"))
+    marker.write_text(json.dumps({k: old[k] for k in ("runs", "articles", "stories")}))
+    (marker.parent / ".tables.json.crc").unlink()  # Hadoop's checksum of the file it wrote
+    with Store(tmp_path / "old.db") as store:
+        assert import_folder(out, store).articles == 1
+
+    again = job.run(spark, [str(inputs)], str(out), Settings())
+    assert again.files == 0 and again.tables_written  # no new input, the tables rebuilt
+    assert {t: _rows(out, t) for t in TABLES} == before
+    for table in TABLES:
+        assert {p.name for p in (out / table).iterdir()} == {"_delta_log"} | _folders(out, table)

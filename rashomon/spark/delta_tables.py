@@ -35,30 +35,34 @@ def write(spark: Any, files: Files, out: str, frames: Mapping[str, Any], tag: st
     committed as the table's new version."""
     for name, frame in frames.items():
         frame.write.mode("overwrite").parquet(f"{out}/{name}/{tag}")
-    staged = {name: _data_files(spark, files, f"{out}/{name}", tag) for name in frames}
+    staged = {name: _data_files(spark, files, out, name, tag) for name in frames}
     for name, found in staged.items():
         delta.commit(local_uri(f"{out}/{name}"), name, found, tag)
 
 
-def _data_files(spark: Any, files: Files, table: str, tag: str) -> list[delta.DataFile]:
-    """The Parquet files Spark wrote under `table/tag`, each with its path in the table."""
-    listed, _ = files.expand(f"{table}/{tag}")
-    rows = _row_counts(spark, f"{table}/{tag}")
+def _data_files(spark: Any, files: Files, out: str, name: str, tag: str) -> list[delta.DataFile]:
+    """The Parquet files Spark wrote under `OUTPUT/<name>/<tag>`, each with its path in the
+    table."""
+    folder = f"{out}/{name}/{tag}"
+    listed, _ = files.expand(folder)
+    rows = _row_counts(spark, folder, tables.SCHEMAS[name])
     found = []
     for entry in listed:
-        name = entry.uri.rsplit("/", 1)[-1]
-        if name.endswith(".parquet"):
-            path = f"{tag}/{name}"
-            found.append(delta.DataFile(path, entry.size, entry.modified, rows.get(name, 0)))
+        file_name = entry.uri.rsplit("/", 1)[-1]
+        if file_name.endswith(".parquet"):
+            path, count = f"{tag}/{file_name}", rows.get(file_name, 0)
+            found.append(delta.DataFile(path, entry.size, entry.modified, count))
     return found
 
 
-def _row_counts(spark: Any, folder: str) -> dict[str, int]:
+def _row_counts(spark: Any, folder: str, schema: str) -> dict[str, int]:
     """File name -> rows, for the Parquet files under `folder` (Spark reads only their
     metadata: no column is selected); a file without rows is not listed."""
     from pyspark.sql import functions as F
 
-    names = spark.read.parquet(folder).select(F.col("_metadata.file_name").alias("name"))
+    names = (
+        spark.read.schema(schema).parquet(folder).select(F.col("_metadata.file_name").alias("name"))
+    )
     return {str(row["name"]): int(row["count"]) for row in names.groupBy("name").count().collect()}
 
 
