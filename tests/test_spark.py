@@ -22,6 +22,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Spark needs Java (17): not found", allow_module_level=True)
 
 import pyarrow.parquet as pq  # noqa: E402
+from deltalake import DeltaTable  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
@@ -133,7 +134,7 @@ def output(spark, crawl: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def _table(out: Path, name: str) -> list[dict]:
-    return pq.read_table(out / name).to_pylist()
+    return DeltaTable(str(out / name)).to_pyarrow_table().to_pylist()
 
 
 # ---------------------------------------------------------------------- same as local
@@ -221,10 +222,15 @@ def test_the_tables_have_their_documented_schemas_and_duckdb_reads_them(output):
 
     out, _ = output
     for name in TABLES:
-        columns = pq.read_schema(next((out / name).glob("*.parquet"))).names
-        assert columns == [c.split()[0] for c in SCHEMAS[name].split(", ")], name
+        table = DeltaTable(str(out / name))
+        expected = [c.split()[0] for c in SCHEMAS[name].split(", ")]
+        assert table.schema().to_arrow().names == expected, name
+        for uri in table.file_uris():
+            assert pq.read_schema(uri).names == expected, name
+        assert table.count() == len(_table(out, name)), name  # the commit's row counts
+    files = DeltaTable(str(out / "claim_groups")).file_uris()  # the current version's files
     verdicts = duckdb.sql(
-        f"SELECT verdict, count(*) FROM read_parquet('{out}/claim_groups/*.parquet') GROUP BY 1"
+        f"SELECT verdict, count(*) FROM read_parquet({files!r}) GROUP BY 1"
     ).fetchall()
     assert {v for v, _ in verdicts} <= {"agree", "only_in", "contradict"} and verdicts
 

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import EXAMPLES
+from deltalake import DeltaTable
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
@@ -29,7 +30,7 @@ from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Result, Story
 from rashomon.pipeline import annotate_inputs, compare_inputs
 from rashomon.settings import Settings
-from rashomon.store import Store
+from rashomon.store import Store, delta
 from rashomon.store.importer import Imported, import_folder
 from rashomon.store.ingest import ingest_into
 from rashomon.store.tables import (
@@ -417,7 +418,7 @@ def test_what_is_not_a_folder_is_refused(stores, tmp_path, name):
     bad = tmp_path / name
     if name.endswith(".parquet"):
         bad.write_bytes(b"PAR1")
-    _assert_refused(bad, stores, [str(bad), "not a folder of Parquet tables"])
+    _assert_refused(bad, stores, [str(bad), "not a folder of tables"])
 
 
 def _rename_story(old: str, new: str) -> Callable[[Path], None]:
@@ -527,3 +528,65 @@ def test_spark_spellings_of_the_types_are_read(folder, tables, tmp_path):
     )
     with Store(tmp_path / "news.db") as store:
         assert import_folder(spark, store).articles == tables["articles"].num_rows
+
+
+# ---------------------------------------------------------------------------- Delta tables
+
+
+def _as_delta(folder: Path, out: Path, tag: str = "20260101T000000000000-aaaaaa") -> Path:
+    """The folder's tables as `rashomon spark run` writes them now: each a Delta table whose
+    Parquet files lie in a folder named by the write's tag, committed in one commit."""
+    for table in TABLES:
+        add_version(out, table, pq.read_table(folder / table), tag)
+    return out
+
+
+def add_version(out: Path, table: str, data: pa.Table, tag: str) -> None:
+    """`data` committed as the new version of one Delta table under `out`."""
+    (out / table / tag).mkdir(parents=True)
+    path = out / table / tag / "part-00000.parquet"
+    pq.write_table(data, path)
+    stat = path.stat()
+    found = delta.DataFile(f"{tag}/{path.name}", stat.st_size, stat.st_mtime_ns // 10**6, len(data))
+    delta.commit(str(out / table), table, [found], tag)
+
+
+def test_delta_tables_import_as_the_parquet_ones_do(folder, tables, tmp_path):
+    out = _as_delta(folder, tmp_path / "delta")
+    assert all(DeltaTable(str(out / t)).count() == tables[t].num_rows for t in TABLES)
+    with Store(tmp_path / "parquet.db") as store:
+        from_parquet = import_folder(folder, store)
+    with Store(tmp_path / "delta.db") as store:
+        assert import_folder(out, store) == from_parquet
+    stored = "SELECT id, story, copy_of, placed, doc FROM articles ORDER BY id"
+    assert _rows(tmp_path / "delta.db", stored) == _rows(tmp_path / "parquet.db", stored)
+
+
+def test_an_import_reads_the_last_write_every_table_holds(folder, tables, tmp_path):
+    """A job killed between two tables' commits: the articles hold a newer write than the
+    other tables, so the import reads the write before it in every table."""
+    out = _as_delta(folder, tmp_path / "delta")
+    fewer = tables["articles"].slice(0, 1)
+    add_version(out, "articles", fewer, "20260102T000000000000-bbbbbb")
+    assert DeltaTable(str(out / "articles")).count() == 1
+    assert delta.snapshot(out, TABLES) == {t: 0 for t in TABLES}
+    with Store(tmp_path / "news.db") as store:
+        assert import_folder(out, store).articles == tables["articles"].num_rows
+
+
+def test_a_table_neither_delta_nor_parquet_is_refused(folder, stores, tmp_path):
+    bad = _as_delta(folder, tmp_path / "bad")
+    shutil.rmtree(bad / "stories")
+    (bad / "stories").mkdir()
+    (bad / "stories" / "notes.txt").write_text("not a table")
+    _assert_refused(bad, stores, [str(bad), "the stories table", "neither a Delta table"])
+
+
+def test_duckdb_reads_a_delta_tables_current_files(folder, tables, tmp_path):
+    import duckdb
+
+    out = _as_delta(folder, tmp_path / "delta")
+    add_version(out, "articles", tables["articles"].slice(0, 2), "20260102T000000000000-bbbbbb")
+    files = DeltaTable(str(out / "articles")).file_uris()
+    count = duckdb.sql(f"SELECT count(*) FROM read_parquet({files!r})").fetchall()
+    assert count == [(2,)]  # the current version only, not the files of the one before

@@ -25,10 +25,11 @@ The same stage code as the local pipeline (`rashomon.spark.work`), wired into Sp
    reports sharing their names, put back in their merged stories, as the local index adds
    undated reports last; each story is then built and compared (`groupByKey` per story,
    the local `story_of` and `compare_story`).
-4. **Output.** The tables of `rashomon.store.tables` are written as Parquet under a staging
-   folder, then each replaces its old version (a delete and a rename: a reader at that
-   instant finds it missing; on object stores the rename copies); a marker names the runs
-   they cover, so a re-run with no new input does nothing.
+4. **Output.** The tables of `rashomon.store.tables` are Delta Lake tables
+   (`rashomon.spark.delta_tables`): executors write each table's new Parquet files into a folder
+   of their own inside it, then the driver commits each table's new version, one overwrite
+   commit each (delta-rs), so a reader sees the old version or the new one, never part of a
+   write; a marker names the runs they cover, so a re-run with no new input does nothing.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from rashomon import plan
 from rashomon.errors import RashomonError, Reason
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
-from rashomon.spark import work
+from rashomon.spark import delta_tables, work
 from rashomon.spark.hadoop import Files, Listed, display_name, escape_path
 from rashomon.store import tables
 
@@ -174,9 +175,12 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
         return report
     if _up_to_date(files, out, runs, report):
         return report
-    _corpus(spark, files, out, runs, settings, report)
+    tag = _new_tag()
+    _corpus(spark, files, out, runs, settings, report, tag)
+    written = [tag, *_marker(files, out).get("tables", [])[:1]]  # this write, the one before
     marker = {"runs": runs, "articles": report.articles, "stories": report.stories}
-    files.write_text(f"{out}/{MARKER}", json.dumps(marker))
+    files.write_text(f"{out}/{MARKER}", json.dumps({**marker, "tables": written}))
+    delta_tables.prune(files, out, written)
     report.tables_written = True
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     files.write_text(f"{out}/{JOBS}/{stamp}.json", report.as_json() + "\n")
@@ -186,16 +190,25 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
 def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool:
     """Whether the tables are there and cover exactly the committed runs (then the report
     takes their counts from the marker)."""
-    text = files.read_text(f"{out}/{MARKER}")
-    try:
-        marker = json.loads(text) if text else {}
-    except ValueError:
-        return False  # an unreadable marker: the tables are rebuilt
-    if marker.get("runs") != runs or not all(files.exists(f"{out}/{t}") for t in tables.TABLES):
+    marker = _marker(files, out)
+    logs = (f"{out}/{t}/_delta_log" for t in tables.TABLES)  # tables older jobs wrote as Parquet
+    if marker.get("runs") != runs or not all(files.exists(log) for log in logs):  # are rebuilt
         return False
     report.articles = int(marker.get("articles", 0))
     report.stories = int(marker.get("stories", 0))
     return True
+
+
+def _marker(files: Files, out: str) -> dict[str, Any]:
+    """What the last complete write of the tables recorded: the runs they cover, their
+    counts, the tags of that write and the one before (none when unreadable: the tables are
+    then rebuilt)."""
+    text = files.read_text(f"{out}/{MARKER}")
+    try:
+        marker = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return marker if isinstance(marker, dict) else {}
 
 
 def _executor_settings(settings: Settings) -> dict[str, Any]:
@@ -251,13 +264,20 @@ def _committed_runs(files: Files, out: str) -> list[str]:
 
 
 def _drop_unfinished(files: Files, out: str) -> None:
-    """Remove what an interrupted job left half written (a run without its manifest, staged
-    tables); committed runs are never touched."""
+    """Remove what an interrupted job left half written (a run without its manifest, table
+    files no commit names); committed runs and table versions are never touched."""
     committed = set(_committed_runs(files, out))
     for name in files.children(f"{out}/{RUNS}"):
         if name not in committed:
             files.delete(f"{out}/{RUNS}/{name}")
-    files.delete(f"{out}/{STAGING}")
+    files.delete(f"{out}/{STAGING}")  # what jobs before Delta staged
+    delta_tables.prune(files, out, _marker(files, out).get("tables", []))
+
+
+def _new_tag() -> str:
+    """The name of one write of the tables: its UTC time first, so names sort by time."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{uuid.uuid4().hex[:6]}"
 
 
 def _new_run_name() -> str:
@@ -417,7 +437,13 @@ def _write_manifest(
 
 
 def _corpus(
-    spark: Any, files: Files, out: str, runs: Sequence[str], settings: Settings, report: Report
+    spark: Any,
+    files: Files,
+    out: str,
+    runs: Sequence[str],
+    settings: Settings,
+    report: Report,
+    tag: str,
 ) -> None:
     sc = spark.sparkContext
     values = _executor_settings(settings)
@@ -441,7 +467,7 @@ def _corpus(
         stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
         report.stories = stories.count()
     with report.timed("write"):
-        _write_tables(spark, files, out, records, docs, placed, stories, runs[-1])
+        _write_tables(spark, files, out, records, docs, placed, stories, tag)
     for rdd in (records, docs, stories):
         rdd.unpersist()
 
@@ -681,14 +707,13 @@ def _write_tables(
     docs: Any,
     placed: dict[str, Place],
     stories: Any,
-    run_name: str,
+    tag: str,
 ) -> None:
-    """Every table written under the staging folder, then moved into place."""
+    """Every table written, then committed as its new version (`delta_tables.write`)."""
     sc = spark.sparkContext
     members = stories.flatMap(lambda built: [(o, built[0].id) for o in built[0].articles])
     story_of = sc.broadcast(dict(members.collect()))
     where = sc.broadcast(placed)
-    stage = f"{out}/{STAGING}/{run_name}"
 
     def article(p: work.Processed) -> tuple[Any, ...]:
         from rashomon.compare import outlet_of
@@ -706,12 +731,5 @@ def _write_tables(
         "comparisons": stories.map(lambda built: tables.comparison_row(built[1])),
         "claim_groups": stories.flatMap(lambda built: tables.claim_group_rows(built[1])),
     }
-    for name, rdd in rows.items():
-        frame = spark.createDataFrame(rdd, tables.SCHEMAS[name])
-        frame.write.mode("overwrite").parquet(f"{stage}/{name}")
-    for name in rows:
-        target = f"{out}/{name}"
-        if files.exists(target):
-            files.delete(target)
-        files.rename(f"{stage}/{name}", target)
-    files.delete(f"{out}/{STAGING}")
+    frames = {name: spark.createDataFrame(rdd, tables.SCHEMAS[name]) for name, rdd in rows.items()}
+    delta_tables.write(spark, files, out, frames, tag)

@@ -1,9 +1,11 @@
-"""`rashomon import DIR --db news.db`: the Parquet tables `rashomon spark run` wrote, into a store.
+"""`rashomon import DIR --db news.db`: the tables `rashomon spark run` wrote, into a store.
 
-The folder holds one folder of Parquet part files per table (`rashomon.store.tables`). It is
-checked first (every table the import reads, with every column of its type), so a wrong
-folder is refused before anything is written. The tables are read with pyarrow, batch by
-batch; pyspark is never needed.
+The folder holds one Delta table per table (`rashomon.store.tables`, `rashomon.store.delta`),
+each read at the version of the newest write every table holds, or, as jobs before Delta
+wrote them, one folder of plain Parquet part files per table. It is checked first (every
+table the import reads, with every column of its type), so a wrong folder is refused before
+anything is written. The tables are read with pyarrow, batch by batch; pyspark is never
+needed.
 
 Into a store with no articles, the folder's placing is kept: every article goes in with its
 story, its copy-of and a placing number in the clustering order (publication date, undated
@@ -29,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from rashomon import codec, plan
 from rashomon.compare import outlet_of
@@ -37,6 +38,7 @@ from rashomon.errors import StoreError
 from rashomon.model import Comparison, Doc, Story
 from rashomon.settings import Settings
 from rashomon.store import _INSERT_ARTICLE, _INSERT_FEATURES, Store, _article_row
+from rashomon.store.delta import snapshot, table_dataset
 from rashomon.store.stories import features_row, now, story_id_of, verdict_counts
 from rashomon.store.tables import arrow_schema
 from rashomon.stories import Features
@@ -100,17 +102,27 @@ def check_folder(folder: str | Path) -> Path:
     writing, so a wrong folder changes nothing)."""
     path = Path(folder)
     if not path.is_dir():
-        raise StoreError(f"{path}: not a folder of Parquet tables (as `rashomon spark run` writes)")
+        raise StoreError(f"{path}: not a folder of tables (as `rashomon spark run` writes)")
+    versions = _versions(path)
     for table in READ:
-        _check_table(path, table)
+        _check_table(path, table, versions.get(table))
     return path
 
 
-def _check_table(folder: Path, table: str) -> None:
+def _versions(folder: Path) -> dict[str, int | None]:
+    """The Delta version of each table to read (`delta.snapshot`: one write's, even when a
+    job died between two tables' commits)."""
+    try:
+        return snapshot(folder, READ)
+    except Exception as error:  # deltalake's errors (a broken log) derive from Exception
+        raise StoreError(f"{folder}: the tables' Delta logs cannot be read: {error}") from error
+
+
+def _check_table(folder: Path, table: str, version: int | None) -> None:
     where = folder / table
     if not where.is_dir():
         raise StoreError(f"{folder}: the {table} table is missing (no folder {where})")
-    dataset = _dataset(folder, table)
+    dataset = table_dataset(folder, table, version)
     if not dataset.files:
         raise StoreError(f"{folder}: the {table} table has no Parquet files in {where}")
     schema = dataset.schema
@@ -138,16 +150,12 @@ def _same_type(found: pa.DataType, expected: pa.DataType) -> bool:
     return bool(found.equals(expected))
 
 
-def _dataset(folder: Path, table: str) -> ds.Dataset:
-    try:
-        return ds.dataset(folder / table, format="parquet")
-    except (pa.ArrowException, OSError) as error:
-        raise StoreError(f"{folder}: the {table} table cannot be read: {error}") from error
-
-
-def _rows(folder: Path, table: str, columns: list[str]) -> Iterator[list[dict[str, Any]]]:
-    """A table's rows, a batch at a time, with only the columns asked for."""
-    batches = _dataset(folder, table).to_batches(columns=columns, batch_size=_BATCH_ROWS)
+def _rows(
+    folder: Path, table: str, version: int | None, columns: list[str]
+) -> Iterator[list[dict[str, Any]]]:
+    """A table's rows (at its Delta version), a batch at a time, only the columns asked."""
+    dataset = table_dataset(folder, table, version)
+    batches = dataset.to_batches(columns=columns, batch_size=_BATCH_ROWS)
     while True:
         try:
             batch = next(batches, None)
@@ -171,6 +179,10 @@ class _Loading:
         self.skipped: set[str] = set()
         self.dim: int | None = None
         self.story_ids: set[str] = set()  # the stories of the folder's placing
+        self.versions = _versions(folder)
+
+    def _rows(self, table: str, columns: list[str]) -> Iterator[list[dict[str, Any]]]:
+        return _rows(self.folder, table, self.versions.get(table), columns)
 
     def refuse(self, what: str) -> StoreError:
         return StoreError(f"{self.folder}: {what}")
@@ -192,7 +204,7 @@ class _Loading:
 
     def _read_places(self) -> None:
         columns = ["id", "outlet", "story", "copy_of"]
-        for rows in _rows(self.folder, "articles", columns):
+        for rows in self._rows("articles", columns):
             for row in rows:
                 if not row["id"]:
                     raise self.refuse("the articles table has a row without an id")
@@ -203,7 +215,7 @@ class _Loading:
     def _load_articles(self, connection: sqlite3.Connection) -> None:
         """Each annotated article not stored yet, with its story features (unplaced)."""
         annotated: set[str] = set()
-        for rows in _rows(self.folder, "annotations", ["id", "doc", "vector"]):
+        for rows in self._rows("annotations", ["id", "doc", "vector"]):
             for row in rows:
                 if row["id"] not in self.places:
                     raise self.refuse(f"article {row['id']} has annotations but no articles row")
@@ -296,7 +308,7 @@ class _Loading:
         columns = ["id", "first_seen", "last_seen", "story"]
         seen: set[str] = set()
         stamp = now()
-        for rows in _rows(self.folder, "stories", columns):
+        for rows in self._rows("stories", columns):
             for row in rows:
                 story = self._record(Story, row["story"], f"story {row['id']}")
                 if story.id != row["id"]:
@@ -314,7 +326,7 @@ class _Loading:
 
     def _load_comparisons(self, connection: sqlite3.Connection) -> None:
         seen: set[str] = set()
-        for rows in _rows(self.folder, "comparisons", ["story", "comparison"]):
+        for rows in self._rows("comparisons", ["story", "comparison"]):
             for row in rows:
                 story = row["story"]
                 comparison = self._record(Comparison, row["comparison"], f"story {story}")
@@ -345,7 +357,7 @@ class _Loading:
         `skipped`, as an ingest records it. An input recorded before is left as it was."""
         columns = ["origin", "article", "outcome", "reason", "detail"]
         stamp = now()
-        for rows in _rows(self.folder, "inputs", columns):
+        for rows in self._rows("inputs", columns):
             for row in rows:
                 values = self._input_row(row)
                 inserted = connection.execute(_INSERT_INPUT, (*values, stamp)).rowcount

@@ -1,10 +1,12 @@
-"""The tables `rashomon spark run` writes, one Parquet folder each under the output folder,
+"""The tables `rashomon spark run` writes, one Delta table each under the output folder,
 and `rashomon import` (`store.importer`) reads back: the format both sides share lives with
 the store, below the Spark driver.
 
-Every table is a folder of Parquet part files (what Spark writes), readable as one table by
-DuckDB (`read_parquet('out/articles/*.parquet')`), pyarrow and pandas. The schema of each is
-fixed here, so types never depend on the data. JSON columns hold JSON text; the `doc`,
+Every table is a Delta Lake table (`store.delta`): Parquet part files (what Spark writes) and
+the log of commits naming those of each version, readable with `deltalake` as a pyarrow
+dataset or a pandas frame, and by DuckDB over the current version's files
+(`DeltaTable(path).file_uris()`). The schema of each is fixed here, so types never depend on
+the data. JSON columns hold JSON text; the `doc`,
 `story` and `comparison` columns hold the records losslessly (`rashomon.codec`), which is
 what `rashomon import DIR --db news.db` loads.
 
