@@ -211,7 +211,7 @@ _NOT_NAME = re.compile(
 )
 
 
-def normalize_byline(byline: str | None, *, max_names: int = 6) -> str | None:
+def normalize_byline(byline: str | None, *, max_names: int = 12) -> str | None:
     """Author names from a byline, ", "-joined, or None when no name is left.
 
     Drops a leading "By"/"Von"/"Por"..., splits on commas, "and", "&", ";" and "|", drops

@@ -146,7 +146,9 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     declared = _declared_titles(tree, meta, ld)
     page.headline = _headline(tree, declared, _site_parts(declared, page.site_name, url))
     page.title = clean_title(page.headline or next(iter(declared), None), page.site_name, url)
-    page.byline = normalize_byline(_authors(tree, meta, ld, page.site_name))
+    page.byline = _without_site(
+        normalize_byline(_authors(tree, meta, ld, page.site_name)), page.site_name, url
+    )
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
     page.published = _htmldate(tree, url or page.canonical) or parse_date(_declared_date(meta, ld))
@@ -269,8 +271,15 @@ def _authors(
     if people and _words(people) != site:
         return str(people)
     declared = _first(
-        meta, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
-    )
+        meta,
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+        "cxenseparse:author",
+    ) or _labelled_author(meta)
     if declared is None:
         declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
@@ -278,6 +287,34 @@ def _authors(
     if declared and _looks_like_name(declared) and _words(declared) != site:
         return declared
     return _visible_byline(tree) or ld.get("author") or declared or _by_line(tree)
+
+
+def _without_site(byline: str | None, site_name: str | None, url: str | None) -> str | None:
+    """A byline without the site's own name after the people ("Jane Doe, The Courier" on
+    The Courier's page, named by og:site_name or the domain) -> "Jane Doe"; the site's name
+    alone is kept."""
+    if not byline:
+        return byline
+    outlet = outlet_from_url(url)
+    site = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
+    site.discard("")
+    names = [n for n in byline.split(", ") if _squashed(n) not in site]
+    return ", ".join(names) if names else byline
+
+
+def _squashed(name: str) -> str:
+    """A name's letters and digits only, lower-cased, without a leading "The"."""
+    return "".join(_WORD.findall(re.sub(r"(?i)^the\s+", "", name.strip()).casefold()))
+
+
+def _labelled_author(meta: dict[str, str]) -> str | None:
+    """The name a Twitter card labels as the writer (`twitter:label1` "Written by" with
+    `twitter:data1`, as Yoast writes it); None when the card names none."""
+    for number in range(1, 5):
+        label = meta.get(f"twitter:label{number}", "")
+        if re.match(r"(?i)\s*(written|posted|authored)\s+by\b", label):
+            return meta.get(f"twitter:data{number}")
+    return None
 
 
 def _first_author(citation: str | None) -> str | None:
