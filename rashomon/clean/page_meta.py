@@ -347,23 +347,97 @@ _BYLINE_END = re.compile(
 
 
 def _visible_byline(tree: HtmlElement, most: int = 12) -> str | None:
-    """The text of the first element marked as the author or byline (its class, id, itemprop
-    or rel) outside comments, bios and quotes, cut before a date or "Updated" that follows the
-    name; None when there is none."""
+    """The name in the first element marked as the author or byline (its class, id, itemprop
+    or rel) outside comments, bios and quotes: read line by line, the first line (or part of
+    one between separators) that is a "By …" line, follows a "Written by" label, or is shaped
+    like a name, cut before a date or "Updated" that follows the name; None when there is
+    none."""
     for element in tree.xpath(_BYLINE_ELEMENTS)[:most]:
         marks = " ".join(element.get(name) or "" for name in ("class", "id"))
         if _NOT_BYLINE.search(marks) or _in_comments(element):
             continue
-        text = " ".join(" ".join(element.itertext()).split())
-        name = _byline_name(text)
+        name = _name_in_lines(_element_lines(element))
         if name:
             return name
     return None
 
 
-_BY_PREFIX = re.compile(r"(?i)^(?:\w+\s+)?by\s*:?\s*")
+_BLOCK_TAGS = frozenset(
+    ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption")
+    + ("figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "ol", "p")
+    + ("section", "table", "td", "th", "tr", "ul")
+)
+_SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template", "svg"))
+
+
+def _element_lines(element: HtmlElement) -> list[str]:
+    """An element's text as lines: a block-level child or a <br> starts a new line, so a name
+    and the job title in the next <div> stay apart."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or node.tag in _SKIPPED_TAGS:
+            return
+        block = node.tag in _BLOCK_TAGS
+        parts.append("\n" if block else "")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append("\n" if block else "")
+
+    walk(element)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
+
+
+_LABEL = re.compile(
+    r"(?i)^(?:(?:written|posted|authored|article|words|text)\s+)?by\s*:?$|^authors?\s*:?$"
+)
+_SEGMENT = re.compile(r"\s*[|•·⋅]\s*|\s+[-–—]\s+")
+
+
+def _name_in_lines(lines: list[str]) -> str | None:
+    """The byline's name among an element's lines (see `_visible_byline`)."""
+    labelled = False
+    for line in lines:
+        if len(line) > 100:  # prose (a bio), not a byline: the name comes before it
+            return None
+        for segment in _SEGMENT.split(line):
+            if not segment.strip() or _is_date(segment):
+                continue
+            if _LABEL.match(segment):
+                labelled = True
+                continue
+            name = _byline_name(segment)
+            if name and (labelled or _BY_START.match(segment) or _name_shaped(name)):
+                return name
+            labelled = False
+    return None
+
+
+def _is_date(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and parse_date(text) is not None
+
+
+_PARTICLES = frozenset(
+    ("van", "von", "de", "der", "den", "da", "del", "la", "le", "di", "du", "dos", "das", "bin")
+)
+
+
+def _name_shaped(text: str) -> bool:
+    """One to five words, each starting with a capital (or a letter without case) or a name
+    particle ("van", "de"), no digits: "Jane Doe", "Matt De La O", not "Personal finance"."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    return all(w[0].isupper() or not w[0].islower() or w in _PARTICLES for w in words)
+
+
+_BY_PREFIX = re.compile(r"(?i)^(?:\w+\s+){0,3}by\s*:?\s*")
 _NOT_A_NAME = re.compile(
-    r"""(?ix)[{};=<>@]|^(sign\ in|log\ ?in|share|follow|menu|search|
+    r"""(?ix)[{};=<>@]|^(sign\ in|log\ ?in|share|follow|menu|search|(last\ )?updated|published|
+    posted|reviewed|written|author|authors|
     (mon|tue|wed|thu|fri|sat|sun)[a-z]*|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)$"""
 )
 
