@@ -73,6 +73,43 @@ def test_site_suffix_stripped_from_headline() -> None:
     assert clean_html(html).title == "Bridge closed to lorries"
 
 
+def test_a_site_name_before_the_og_title_in_the_title_tag_is_the_sites() -> None:
+    html = page(
+        head="<title>Antoine's Data Blog: Bridge closed to lorries</title>"
+        '<meta property="og:title" content="Bridge closed to lorries">',
+        top="<h1>Antoine's Data Blog</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+def test_a_site_suffix_contained_in_the_domain_is_stripped() -> None:
+    html = page(head='<meta property="og:title" content="Bridge closed to lorries | Gazette">')
+    assert clean_html(html, url="https://www.towngazette.com/x").title == "Bridge closed to lorries"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Dec 18 2025 Bridge closed to lorries",
+        "Bridge closed to lorries Posted on July 1, 2024 by jdoe",
+    ],
+)
+def test_a_date_line_run_into_the_h1_is_left_out_of_the_title(heading: str) -> None:
+    html = page(
+        head='<meta property="og:title" content="Bridge closed to lorries">',
+        top=f"<h1>{heading}</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries"
+
+
+def test_an_h1_longer_than_the_declared_title_without_a_date_is_kept() -> None:
+    html = page(
+        head='<meta property="og:title" content="Bridge closed to lorries">',
+        top="<h1>Bridge closed to lorries after cracks found</h1>",
+    )
+    assert clean_html(html).title == "Bridge closed to lorries after cracks found"
+
+
 # --- authors ---------------------------------------------------------------------------------
 
 

@@ -153,7 +153,8 @@ def clean_title(
 
     "Pound falls | Reuters" -> "Pound falls" when the site name ("Reuters") or the outlet's
     domain label ("reuters" of reuters.com) is known; a part is dropped only when it is the
-    site's name (compared without case, spaces or punctuation) and something else remains, so a
+    site's name (compared without case, spaces or punctuation), or a part of four letters or
+    more of the domain's label ("DianaHR" on getdianahr.com), and something else remains, so a
     headline that merely contains a dash is kept whole. Whitespace is collapsed.
     """
     if title is None:
@@ -166,9 +167,9 @@ def clean_title(
         names.add(_squash(site_name))
         names.add(_squash(re.sub(r"^the\s+", "", site_name.strip(), flags=re.IGNORECASE)))
     outlet = outlet_from_url(url) if url else None
+    label = _squash(outlet.split(".")[0]) if outlet else ""
     if outlet:
-        label = outlet.split(".")[0]
-        names.add(_squash(label))
+        names.add(label)
         names.add(_squash(outlet))
     names.discard("")
     if not names:
@@ -180,6 +181,8 @@ def clean_title(
     def is_site(part: str) -> bool:
         squashed = _squash(part)
         if not squashed:
+            return True
+        if len(squashed) >= 4 and squashed in label:  # "DianaHR" on getdianahr.com
             return True
         return any(squashed == n or (len(n) >= 4 and squashed.startswith(n)) for n in names)
 

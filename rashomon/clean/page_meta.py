@@ -145,7 +145,8 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     ) or ld.get("site_name")
     declared = _declared_titles(tree, meta, ld)
     page.headline = _headline(tree, declared, _site_parts(declared, page.site_name, url))
-    page.title = clean_title(page.headline or next(iter(declared), None), page.site_name, url)
+    headline = _without_dateline(page.headline, declared)
+    page.title = clean_title(headline or next(iter(declared), None), page.site_name, url)
     page.byline = _without_site(
         normalize_byline(_authors(tree, meta, ld, page.site_name)), page.site_name, url
     )
@@ -198,9 +199,40 @@ def _site_parts(declared: list[str], site_name: str | None, url: str | None) -> 
         pieces = [piece for piece in _TITLE_SEPARATOR.split(title) if piece.strip()]
         if len(pieces) > 1:
             parts.add(_words(pieces[-1]))
+    parts.update(_leading_site_parts(whole))
     parts.discard("")
     parts.difference_update(whole)
     return parts
+
+
+def _leading_site_parts(titles: set[str]) -> set[str]:
+    """The words before another declared title inside a declared title, when short: "Engora
+    Data Blog: Small adventures" beside og:title "Small adventures" names the site "Engora Data
+    Blog" (word keys in, word keys out)."""
+    found = set()
+    for title in titles:
+        for other in titles:
+            if other and title.endswith(" " + other):
+                prefix = title[: -len(other)].strip()
+                if len(prefix.split()) <= 5:
+                    found.add(prefix)
+    return found
+
+
+def _without_dateline(heading: str | None, declared: list[str]) -> str | None:
+    """The headline without a date line run into its <h1> ("Dec 18 2025 Preparing a
+    transition", "… Security Posted on July 1, 2024 by infuy"): the declared title inside it,
+    when what is left around that title holds a date."""
+    if not heading:
+        return heading
+    words = _words(heading)
+    for title in declared:
+        key = _words(title)
+        if key and key != words and f" {key} " in f" {words} ":
+            rest = f" {words} ".replace(f" {key} ", " ", 1)
+            if parse_date(rest):
+                return title
+    return heading
 
 
 def _agrees(heading: str, title: str) -> bool:
