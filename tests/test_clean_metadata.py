@@ -269,6 +269,24 @@ def test_an_authors_bio_is_not_read_for_a_name() -> None:
     assert clean_html(page(top=top)).byline is None
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        (
+            "<div>By <a href='/a/bab'>Ben Applebaum-Bauch</a> &sdot; Review Editor</div>",
+            "Ben Applebaum-Bauch",
+        ),
+        ("<p>Posted by Colin Watson on 2025-12-18 in debusine.</p>", "Colin Watson"),
+        (
+            "<div><span>By</span> <a href='/a/jd'>Jane Doe</a><div>Senior Editor</div></div>",
+            "Jane Doe",
+        ),
+    ],
+)
+def test_an_unmarked_by_line_stops_at_the_name(line: str, name: str) -> None:
+    assert clean_html(page(top=line)).byline == name
+
+
 # --- dates -----------------------------------------------------------------------------------
 
 RELATED = (

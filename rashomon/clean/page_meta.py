@@ -436,13 +436,14 @@ def _name_in_lines(lines: list[str]) -> str | None:
         if len(line) > 100:  # prose (a bio), not a byline: the name comes before it
             return None
         for segment in _SEGMENT.split(line):
-            if not segment.strip() or _is_date(segment):
-                continue
             if _LABEL.match(segment):
                 labelled = True
                 continue
+            by = _BY_START.match(segment)
+            if not segment.strip() or (not by and _is_date(segment)):
+                continue
             name = _byline_name(segment)
-            if name and (labelled or _BY_START.match(segment) or _name_shaped(name)):
+            if name and (labelled or by or _name_shaped(name)):
                 return name
             labelled = False
     return None
@@ -492,15 +493,16 @@ _NAME = re.compile(
 
 def _by_line(tree: HtmlElement) -> str | None:
     """The name in the first short "By Jane Doe" line of the page outside comments (the name
-    capitalised, one to five words); None when there is none."""
+    capitalised, one to five words, cut at a separator or a job title in the next block);
+    None when there is none."""
     body = tree.find(".//body")
     for element in (body if body is not None else tree).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
         if not element.text or not _BY_START.match(element.text):
             continue
-        text = _line_text(element)
-        name = _byline_name(text) if len(text) < 100 else None
+        lines = _line_lines(element)
+        name = _name_in_lines(lines[:2]) if lines and len(lines[0]) < 100 else None
         if name and _NAME.match(name) and not _in_comments(element):
             return name
     return None
@@ -509,14 +511,14 @@ def _by_line(tree: HtmlElement) -> str | None:
 _BY_ALONE = re.compile(r"(?i)^\s*(?:written\s+|posted\s+)?by\s*:?\s*$")
 
 
-def _line_text(element: HtmlElement) -> str:
-    """The text of the line an element starts: its own, or its parent's when it holds only
+def _line_lines(element: HtmlElement) -> list[str]:
+    """The lines of the byline an element starts: its own, or its parent's when it holds only
     "By" (`<span>By</span> <a>Jane Doe</a>`, the name in the next element)."""
-    text = " ".join(" ".join(element.itertext()).split())
+    lines = _element_lines(element)
     parent = element.getparent()
-    if _BY_ALONE.match(text) and parent is not None:
-        return " ".join(" ".join(parent.itertext()).split())
-    return text
+    if (not lines or _BY_ALONE.match(" ".join(lines))) and parent is not None:
+        return _element_lines(parent)
+    return lines
 
 
 def _in_comments(element: HtmlElement) -> bool:
