@@ -110,6 +110,14 @@ def test_an_h1_longer_than_the_declared_title_without_a_date_is_kept() -> None:
     assert clean_html(html).title == "Bridge closed to lorries after cracks found"
 
 
+def test_a_short_h1_that_agrees_with_no_declared_title_is_a_section_label() -> None:
+    html = page(
+        head='<meta property="og:title" content="Private VPN services compared, no sponsors">',
+        top="<h1>VPN Services</h1>",
+    )
+    assert clean_html(html).title == "Private VPN services compared, no sponsors"
+
+
 # --- authors ---------------------------------------------------------------------------------
 
 

@@ -252,12 +252,14 @@ def _headings(tree: HtmlElement, tag: str) -> list[str]:
 
 def _headline(tree: HtmlElement, declared: list[str], site: set[str]) -> str | None:
     """The article's visible headline: the first <h1> (else <h2>) that agrees with a declared
-    title, else the first <h1> that is not the site's name; None when there is none."""
+    title, else the first <h1> that is not the site's name and, when the page declares a
+    title, is more than two words (a short one is a section label: "VPN Services"); None when
+    there is none."""
     h1s = [h for h in _headings(tree, "h1") if _words(h) not in site]
     for heading in [*h1s, *(h for h in _headings(tree, "h2") if _words(h) not in site)]:
         if any(_agrees(heading, title) for title in declared):
             return heading
-    return h1s[0] if h1s else None
+    return h1s[0] if h1s and (not declared or len(h1s[0].split()) > 2) else None
 
 
 # --- meta tags, bylines, dates ---------------------------------------------------------------
