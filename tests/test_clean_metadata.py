@@ -295,6 +295,13 @@ def test_an_unmarked_by_line_stops_at_the_name(line: str, name: str) -> None:
     assert clean_html(page(top=line)).byline == name
 
 
+def test_a_by_line_beats_the_sites_own_name_as_the_author_meta() -> None:
+    head = '<meta name="author" content="Town Gazette">'
+    top = "<p>by Meaghan Weeden</p>"
+    html = page(head=head, top=top)
+    assert clean_html(html, url="https://towngazette.org/a").byline == "Meaghan Weeden"
+
+
 # --- dates -----------------------------------------------------------------------------------
 
 RELATED = (

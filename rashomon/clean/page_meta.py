@@ -148,7 +148,7 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     headline = _without_dateline(page.headline, declared)
     page.title = clean_title(headline or next(iter(declared), None), page.site_name, url)
     page.byline = _without_site(
-        normalize_byline(_authors(tree, meta, ld, page.site_name)), page.site_name, url
+        normalize_byline(_authors(tree, meta, ld, page.site_name, url)), page.site_name, url
     )
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
@@ -295,7 +295,11 @@ def _first(meta: dict[str, str], *names: str) -> str | None:
 
 
 def _authors(
-    tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], site_name: str | None
+    tree: HtmlElement,
+    meta: dict[str, str],
+    ld: dict[str, Any],
+    site_name: str | None,
+    url: str | None = None,
 ) -> str | None:
     """The article's author(s): a person named in its JSON-LD, then a name in the author meta
     tags, then the page's visible byline, then whatever the JSON-LD or meta tags name (an
@@ -318,9 +322,18 @@ def _authors(
         declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
         declared = None
-    if declared and _looks_like_name(declared) and _words(declared) != site:
+    the_site = bool(declared) and _names_site(str(declared), site_name, url)
+    if declared and _looks_like_name(declared) and _words(declared) != site and not the_site:
         return declared
-    return _visible_byline(tree) or ld.get("author") or declared or _by_line(tree)
+    other = None if the_site else declared
+    return _visible_byline(tree) or ld.get("author") or other or _by_line(tree) or declared
+
+
+def _names_site(name: str, site_name: str | None, url: str | None) -> bool:
+    """The name is the site's (its og:site_name or its domain's label, as `_squashed`)."""
+    outlet = outlet_from_url(url)
+    site = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
+    return _squashed(name) in site - {""}
 
 
 def _without_site(byline: str | None, site_name: str | None, url: str | None) -> str | None:
