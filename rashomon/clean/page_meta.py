@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from rashomon.clean.metadata import (
@@ -302,8 +303,9 @@ def _authors(
     url: str | None = None,
 ) -> str | None:
     """The article's author(s): a person named in its JSON-LD, then a name in the author meta
-    tags, then the page's visible byline, then whatever the JSON-LD or meta tags name (an
-    organisation, a user handle)."""
+    tags (or the Twitter card's "Written by") unless it is the site's own name, then the page's
+    visible byline, then whatever the JSON-LD or meta tags name (an organisation, a user
+    handle), a "By" line beating the site's own name."""
     site = _words(site_name or "")
     people = ld.get("author_people")
     if people and _words(people) != site:
@@ -322,18 +324,19 @@ def _authors(
         declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
         declared = None
-    the_site = bool(declared) and _names_site(str(declared), site_name, url)
+    the_site = declared is not None and _squashed(declared) in _site_keys(site_name, url)
     if declared and _looks_like_name(declared) and _words(declared) != site and not the_site:
         return declared
     other = None if the_site else declared
     return _visible_byline(tree) or ld.get("author") or other or _by_line(tree) or declared
 
 
-def _names_site(name: str, site_name: str | None, url: str | None) -> bool:
-    """The name is the site's (its og:site_name or its domain's label, as `_squashed`)."""
+def _site_keys(site_name: str | None, url: str | None) -> set[str]:
+    """The site's names as `_squashed` keys: its og:site_name and its domain's label."""
     outlet = outlet_from_url(url)
-    site = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
-    return _squashed(name) in site - {""}
+    keys = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
+    keys.discard("")
+    return keys
 
 
 def _without_site(byline: str | None, site_name: str | None, url: str | None) -> str | None:
@@ -342,9 +345,7 @@ def _without_site(byline: str | None, site_name: str | None, url: str | None) ->
     alone is kept."""
     if not byline:
         return byline
-    outlet = outlet_from_url(url)
-    site = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
-    site.discard("")
+    site = _site_keys(site_name, url)
     names = [n for n in byline.split(", ") if _squashed(n) not in site]
     return ", ".join(names) if names else byline
 
@@ -419,21 +420,26 @@ _SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template", "svg"))
 
 def _element_lines(element: HtmlElement) -> list[str]:
     """An element's text as lines: a block-level child or a <br> starts a new line, so a name
-    and the job title in the next <div> stay apart."""
+    and the job title in the next <div> stay apart. Iterative, so a deep page cannot exhaust
+    the stack."""
     parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        if not isinstance(node.tag, str) or node.tag in _SKIPPED_TAGS:
-            return
-        block = node.tag in _BLOCK_TAGS
-        parts.append("\n" if block else "")
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-            parts.append(child.tail or "")
-        parts.append("\n" if block else "")
-
-    walk(element)
+    skipped = 0  # depth inside a script, style or svg
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIPPED_TAGS or not tag:
+            skipped += 1 if event == "start" else -1
+            if event == "end" and skipped == 0 and node is not element:
+                parts.append(node.tail or "")
+            continue
+        if skipped:
+            continue
+        if event == "start":
+            parts.append("\n" if tag in _BLOCK_TAGS else "")
+            parts.append(node.text or "")
+        else:
+            parts.append("\n" if tag in _BLOCK_TAGS else "")
+            if node is not element:
+                parts.append(node.tail or "")
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return [line for line in lines if line]
 
