@@ -399,6 +399,10 @@ def test_parse_date_month_first_when_asked() -> None:
         ("Spider-Man - the review", None, None, "Spider-Man - the review"),  # no site known
         ("Reuters", "Reuters", None, "Reuters"),  # nothing else left: kept
         ("Jobs - a memoir - Penguin", "Penguin", None, "Jobs - a memoir"),
+        ("Web design | Thrive Marketing", "Thrive Marketing Agency", None, "Web design"),
+        ("Top HR tools | DianaHR", None, "https://www.getdianahr.com/blog/x", "Top HR tools"),
+        ("davidbau.com Vibe Coding", None, "https://davidbau.com/archives/x", "Vibe Coding"),
+        ("davidbau.com", None, "https://davidbau.com/archives/x", "davidbau.com"),
         (None, "x", None, None),
     ],
 )

@@ -143,8 +143,11 @@ def clean_title(
 
     "Pound falls | Reuters" -> "Pound falls" when the site name ("Reuters") or the outlet's
     domain label ("reuters" of reuters.com) is known; a part is dropped only when it is the
-    site's name (compared without case, spaces or punctuation) and something else remains, so a
-    headline that merely contains a dash is kept whole. Whitespace is collapsed.
+    site's name (compared without case, spaces or punctuation), the start of it ("Thrive
+    Marketing" of "Thrive Marketing Agency"), or a part of four letters or more of the
+    domain's label ("DianaHR" on getdianahr.com), and something else remains, so a
+    headline that merely contains a dash is kept whole. The domain itself before or after the
+    headline ("example.com Story") goes too. Whitespace is collapsed.
     """
     if title is None:
         return None
@@ -156,13 +159,15 @@ def clean_title(
         names.add(_squash(site_name))
         names.add(_squash(re.sub(r"^the\s+", "", site_name.strip(), flags=re.IGNORECASE)))
     outlet = outlet_from_url(url) if url else None
+    label = _squash(outlet.split(".")[0]) if outlet else ""
     if outlet:
-        label = outlet.split(".")[0]
-        names.add(_squash(label))
+        names.add(label)
         names.add(_squash(outlet))
     names.discard("")
     if not names:
         return text
+    if outlet:
+        text = _without_domain(text, outlet)
     parts = _SEPARATORS.split(text)
     if len(parts) < 2:
         return text
@@ -171,7 +176,14 @@ def clean_title(
         squashed = _squash(part)
         if not squashed:
             return True
-        return any(squashed == n or (len(n) >= 4 and squashed.startswith(n)) for n in names)
+        if len(squashed) >= 4 and squashed in label:  # "DianaHR" on getdianahr.com
+            return True
+        return any(
+            squashed == n
+            or (len(n) >= 4 and squashed.startswith(n))
+            or (len(squashed) >= 6 and n.startswith(squashed))
+            for n in names
+        )
 
     kept = list(parts)
     while len(kept) > 1 and is_site(kept[-1]):
@@ -184,6 +196,17 @@ def clean_title(
     start = text.find(kept[0])
     end = text.rfind(kept[-1]) + len(kept[-1])
     return text[start:end].strip() if 0 <= start < end else " ".join(kept)
+
+
+def _without_domain(title: str, outlet: str) -> str:
+    """A title without the site's domain written before or after it without a separator
+    ("example.com Story" -> "Story"); kept whole when nothing else is left."""
+    words = title.split()
+    if len(words) > 1 and words[0].lower().removeprefix("www.") == outlet:
+        return " ".join(words[1:])
+    if len(words) > 1 and words[-1].lower().removeprefix("www.") == outlet:
+        return " ".join(words[:-1])
+    return title
 
 
 # --- bylines ---------------------------------------------------------------------------------
@@ -201,7 +224,7 @@ _NOT_NAME = re.compile(
 )
 
 
-def normalize_byline(byline: str | None, *, max_names: int = 6) -> str | None:
+def normalize_byline(byline: str | None, *, max_names: int = 12) -> str | None:
     """Author names from a byline, ", "-joined, or None when no name is left.
 
     Drops a leading "By"/"Von"/"Por"..., splits on commas, "and", "&", ";" and "|", drops

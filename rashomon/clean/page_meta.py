@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from rashomon.clean.metadata import (
@@ -145,8 +146,11 @@ def page_meta(tree: HtmlElement, url: str | None) -> PageMeta:
     ) or ld.get("site_name")
     declared = _declared_titles(tree, meta, ld)
     page.headline = _headline(tree, declared, _site_parts(declared, page.site_name, url))
-    page.title = clean_title(page.headline or next(iter(declared), None), page.site_name, url)
-    page.byline = normalize_byline(_authors(tree, meta, ld, page.site_name))
+    headline = _without_dateline(page.headline, declared)
+    page.title = clean_title(headline or next(iter(declared), None), page.site_name, url)
+    page.byline = _without_site(
+        normalize_byline(_authors(tree, meta, ld, page.site_name, url)), page.site_name, url
+    )
     page.canonical = _canonical(tree, meta, ld, url)
     page.language = _declared_language(tree, meta, ld)
     page.published = _htmldate(tree, url or page.canonical) or parse_date(_declared_date(meta, ld))
@@ -196,9 +200,40 @@ def _site_parts(declared: list[str], site_name: str | None, url: str | None) -> 
         pieces = [piece for piece in _TITLE_SEPARATOR.split(title) if piece.strip()]
         if len(pieces) > 1:
             parts.add(_words(pieces[-1]))
+    parts.update(_leading_site_parts(whole))
     parts.discard("")
     parts.difference_update(whole)
     return parts
+
+
+def _leading_site_parts(titles: set[str]) -> set[str]:
+    """The words before another declared title inside a declared title, when short: "Engora
+    Data Blog: Small adventures" beside og:title "Small adventures" names the site "Engora Data
+    Blog" (word keys in, word keys out)."""
+    found = set()
+    for title in titles:
+        for other in titles:
+            if other and title.endswith(" " + other):
+                prefix = title[: -len(other)].strip()
+                if len(prefix.split()) <= 5:
+                    found.add(prefix)
+    return found
+
+
+def _without_dateline(heading: str | None, declared: list[str]) -> str | None:
+    """The headline without a date line run into its <h1> ("Dec 18 2025 Preparing a
+    transition", "… Security Posted on July 1, 2024 by infuy"): the declared title inside it,
+    when what is left around that title holds a date."""
+    if not heading:
+        return heading
+    words = _words(heading)
+    for title in declared:
+        key = _words(title)
+        if key and key != words and f" {key} " in f" {words} ":
+            rest = f" {words} ".replace(f" {key} ", " ", 1)
+            if parse_date(rest):
+                return title
+    return heading
 
 
 def _agrees(heading: str, title: str) -> bool:
@@ -218,12 +253,14 @@ def _headings(tree: HtmlElement, tag: str) -> list[str]:
 
 def _headline(tree: HtmlElement, declared: list[str], site: set[str]) -> str | None:
     """The article's visible headline: the first <h1> (else <h2>) that agrees with a declared
-    title, else the first <h1> that is not the site's name; None when there is none."""
+    title, else the first <h1> that is not the site's name and, when the page declares a
+    title, is more than two words (a short one is a section label: "VPN Services"); None when
+    there is none."""
     h1s = [h for h in _headings(tree, "h1") if _words(h) not in site]
     for heading in [*h1s, *(h for h in _headings(tree, "h2") if _words(h) not in site)]:
         if any(_agrees(heading, title) for title in declared):
             return heading
-    return h1s[0] if h1s else None
+    return h1s[0] if h1s and (not declared or len(h1s[0].split()) > 2) else None
 
 
 # --- meta tags, bylines, dates ---------------------------------------------------------------
@@ -259,25 +296,73 @@ def _first(meta: dict[str, str], *names: str) -> str | None:
 
 
 def _authors(
-    tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], site_name: str | None
+    tree: HtmlElement,
+    meta: dict[str, str],
+    ld: dict[str, Any],
+    site_name: str | None,
+    url: str | None = None,
 ) -> str | None:
     """The article's author(s): a person named in its JSON-LD, then a name in the author meta
-    tags, then the page's visible byline, then whatever the JSON-LD or meta tags name (an
-    organisation, a user handle)."""
+    tags (or the Twitter card's "Written by") unless it is the site's own name, then the page's
+    visible byline, then whatever the JSON-LD or meta tags name (an organisation, a user
+    handle), a "By" line beating the site's own name."""
     site = _words(site_name or "")
     people = ld.get("author_people")
     if people and _words(people) != site:
         return str(people)
     declared = _first(
-        meta, "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
-    )
+        meta,
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+        "cxenseparse:author",
+    ) or _labelled_author(meta)
     if declared is None:
         declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
         declared = None
-    if declared and _looks_like_name(declared) and _words(declared) != site:
+    the_site = declared is not None and _squashed(declared) in _site_keys(site_name, url)
+    if declared and _looks_like_name(declared) and _words(declared) != site and not the_site:
         return declared
-    return _visible_byline(tree) or ld.get("author") or declared or _by_line(tree)
+    other = None if the_site else declared
+    return _visible_byline(tree) or ld.get("author") or other or _by_line(tree) or declared
+
+
+def _site_keys(site_name: str | None, url: str | None) -> set[str]:
+    """The site's names as `_squashed` keys: its og:site_name and its domain's label."""
+    outlet = outlet_from_url(url)
+    keys = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
+    keys.discard("")
+    return keys
+
+
+def _without_site(byline: str | None, site_name: str | None, url: str | None) -> str | None:
+    """A byline without the site's own name after the people ("Jane Doe, The Courier" on
+    The Courier's page, named by og:site_name or the domain) -> "Jane Doe"; the site's name
+    alone is kept."""
+    if not byline:
+        return byline
+    site = _site_keys(site_name, url)
+    names = [n for n in byline.split(", ") if _squashed(n) not in site]
+    return ", ".join(names) if names else byline
+
+
+def _squashed(name: str) -> str:
+    """A name's letters and digits only, lower-cased, without a leading "The"."""
+    return "".join(_WORD.findall(re.sub(r"(?i)^the\s+", "", name.strip()).casefold()))
+
+
+def _labelled_author(meta: dict[str, str]) -> str | None:
+    """The name a Twitter card labels as the writer (`twitter:label1` "Written by" with
+    `twitter:data1`, as Yoast writes it); None when the card names none."""
+    for number in range(1, 5):
+        label = meta.get(f"twitter:label{number}", "")
+        if re.match(r"(?i)\s*(written|posted|authored)\s+by\b", label):
+            return meta.get(f"twitter:data{number}")
+    return None
 
 
 def _first_author(citation: str | None) -> str | None:
@@ -310,23 +395,103 @@ _BYLINE_END = re.compile(
 
 
 def _visible_byline(tree: HtmlElement, most: int = 12) -> str | None:
-    """The text of the first element marked as the author or byline (its class, id, itemprop
-    or rel) outside comments, bios and quotes, cut before a date or "Updated" that follows the
-    name; None when there is none."""
+    """The name in the first element marked as the author or byline (its class, id, itemprop
+    or rel) outside comments, bios and quotes: read line by line, the first line (or part of
+    one between separators) that is a "By …" line, follows a "Written by" label, or is shaped
+    like a name, cut before a date or "Updated" that follows the name; None when there is
+    none."""
     for element in tree.xpath(_BYLINE_ELEMENTS)[:most]:
         marks = " ".join(element.get(name) or "" for name in ("class", "id"))
         if _NOT_BYLINE.search(marks) or _in_comments(element):
             continue
-        text = " ".join(" ".join(element.itertext()).split())
-        name = _byline_name(text)
+        name = _name_in_lines(_element_lines(element))
         if name:
             return name
     return None
 
 
-_BY_PREFIX = re.compile(r"(?i)^(?:\w+\s+)?by\s*:?\s*")
+_BLOCK_TAGS = frozenset(
+    ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption")
+    + ("figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "ol", "p")
+    + ("section", "table", "td", "th", "tr", "ul")
+)
+_SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template", "svg"))
+
+
+def _element_lines(element: HtmlElement) -> list[str]:
+    """An element's text as lines: a block-level child or a <br> starts a new line, so a name
+    and the job title in the next <div> stay apart. Iterative, so a deep page cannot exhaust
+    the stack."""
+    parts: list[str] = []
+    skipped = 0  # depth inside a script, style or svg
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIPPED_TAGS or not tag:
+            skipped += 1 if event == "start" else -1
+            if event == "end" and skipped == 0 and node is not element:
+                parts.append(node.tail or "")
+            continue
+        if skipped:
+            continue
+        if event == "start":
+            parts.append("\n" if tag in _BLOCK_TAGS else "")
+            parts.append(node.text or "")
+        else:
+            parts.append("\n" if tag in _BLOCK_TAGS else "")
+            if node is not element:
+                parts.append(node.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
+
+
+_LABEL = re.compile(
+    r"(?i)^(?:(?:written|posted|authored|article|words|text)\s+)?by\s*:?$|^authors?\s*:?$"
+)
+_SEGMENT = re.compile(r"\s*[|•·⋅]\s*|\s+[-–—]\s+")
+
+
+def _name_in_lines(lines: list[str]) -> str | None:
+    """The byline's name among an element's lines (see `_visible_byline`)."""
+    labelled = False
+    for line in lines:
+        if len(line) > 100:  # prose (a bio), not a byline: the name comes before it
+            return None
+        for segment in _SEGMENT.split(line):
+            if _LABEL.match(segment):
+                labelled = True
+                continue
+            by = _BY_START.match(segment)
+            if not segment.strip() or (not by and _is_date(segment)):
+                continue
+            name = _byline_name(segment)
+            if name and (labelled or by or _name_shaped(name)):
+                return name
+            labelled = False
+    return None
+
+
+def _is_date(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and parse_date(text) is not None
+
+
+_PARTICLES = frozenset(
+    ("van", "von", "de", "der", "den", "da", "del", "la", "le", "di", "du", "dos", "das", "bin")
+)
+
+
+def _name_shaped(text: str) -> bool:
+    """One to five words, each starting with a capital (or a letter without case) or a name
+    particle ("van", "de"), no digits: "Jane Doe", "Matt De La O", not "Personal finance"."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    return all(w[0].isupper() or not w[0].islower() or w in _PARTICLES for w in words)
+
+
+_BY_PREFIX = re.compile(r"(?i)^(?:\w+\s+){0,3}by\s*:?\s*")
 _NOT_A_NAME = re.compile(
-    r"""(?ix)[{};=<>@]|^(sign\ in|log\ ?in|share|follow|menu|search|
+    r"""(?ix)[{};=<>@]|^(sign\ in|log\ ?in|share|follow|menu|search|(last\ )?updated|published|
+    posted|reviewed|written|author|authors|
     (mon|tue|wed|thu|fri|sat|sun)[a-z]*|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)$"""
 )
 
@@ -349,15 +514,16 @@ _NAME = re.compile(
 
 def _by_line(tree: HtmlElement) -> str | None:
     """The name in the first short "By Jane Doe" line of the page outside comments (the name
-    capitalised, one to five words); None when there is none."""
+    capitalised, one to five words, cut at a separator or a job title in the next block);
+    None when there is none."""
     body = tree.find(".//body")
     for element in (body if body is not None else tree).iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
         if not element.text or not _BY_START.match(element.text):
             continue
-        text = _line_text(element)
-        name = _byline_name(text) if len(text) < 100 else None
+        lines = _line_lines(element)
+        name = _name_in_lines(lines[:2]) if lines and len(lines[0]) < 100 else None
         if name and _NAME.match(name) and not _in_comments(element):
             return name
     return None
@@ -366,14 +532,14 @@ def _by_line(tree: HtmlElement) -> str | None:
 _BY_ALONE = re.compile(r"(?i)^\s*(?:written\s+|posted\s+)?by\s*:?\s*$")
 
 
-def _line_text(element: HtmlElement) -> str:
-    """The text of the line an element starts: its own, or its parent's when it holds only
+def _line_lines(element: HtmlElement) -> list[str]:
+    """The lines of the byline an element starts: its own, or its parent's when it holds only
     "By" (`<span>By</span> <a>Jane Doe</a>`, the name in the next element)."""
-    text = " ".join(" ".join(element.itertext()).split())
+    lines = _element_lines(element)
     parent = element.getparent()
-    if _BY_ALONE.match(text) and parent is not None:
-        return " ".join(" ".join(parent.itertext()).split())
-    return text
+    if (not lines or _BY_ALONE.match(" ".join(lines))) and parent is not None:
+        return _element_lines(parent)
+    return lines
 
 
 def _in_comments(element: HtmlElement) -> bool:
