@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rashomon.stories.cluster import Rarity, StoryIndex
     from rashomon.stories.encoder import Memo
     from rashomon.stories.features import Features
+    from rashomon.stories.score import Scorer
 
 __all__ = [
     "PLAN",
@@ -264,20 +265,26 @@ def placing_order(found: Sequence[Features]) -> list[int]:
     return order_for_clustering(found)
 
 
+def _pair_model(settings: Settings) -> Scorer:
+    """The fitted same-story pair model (`stories.model`, else the packaged one)."""
+    from rashomon.stories import default_scorer
+
+    return default_scorer(settings.stories.model or None)
+
+
 def story_index(settings: Settings, dim: int, counts: Rarity | None = None) -> StoryIndex:
     """place: an empty incremental story index with the configured pair model (`counts`:
     corpus-wide rarity, when it is known before placing)."""
-    from rashomon.stories import StoryIndex, default_scorer
+    from rashomon.stories import StoryIndex
 
-    return StoryIndex(settings, default_scorer(settings.stories.model or None), dim, counts)
+    return StoryIndex(settings, _pair_model(settings), dim, counts)
 
 
 def cluster(found: Sequence[Features], vectors: np.ndarray, settings: Settings) -> StoryIndex:
     """place: a whole corpus, in placing order, into a new index."""
-    from rashomon.stories import default_scorer
     from rashomon.stories.cluster import cluster as cluster_all
 
-    return cluster_all(found, vectors, settings, default_scorer(settings.stories.model or None))
+    return cluster_all(found, vectors, settings, _pair_model(settings))
 
 
 # ---------------------------------------------------------------------- describe, compare

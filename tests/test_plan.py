@@ -52,7 +52,7 @@ def ran(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the steps run, in order, as the plan's functions are called."""
     seen: list[str] = []
 
-    def wrap(name: str, step: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(step: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
             found = function(*args, **kwargs)
             if isinstance(found, Iterator):  # a stream works when it is read
@@ -68,10 +68,10 @@ def ran(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             yield item
 
     for call, step in STEP_OF.items():
-        monkeypatch.setattr(plan, call, wrap(call, step, getattr(plan, call)))
+        monkeypatch.setattr(plan, call, wrap(step, getattr(plan, call)))
     for name, stage in list(plan.STAGES.items()):
         step = "clean" if name == "as-is" else name
-        monkeypatch.setitem(plan.STAGES, name, replace(stage, run=wrap(name, step, stage.run)))
+        monkeypatch.setitem(plan.STAGES, name, replace(stage, run=wrap(step, stage.run)))
     return seen
 
 

@@ -31,6 +31,7 @@ from rashomon.lexicon.calendar import (
 
 __all__ = [
     "clean_title",
+    "site_key",
     "language_code",
     "normalize_byline",
     "outlet_from_url",
@@ -136,6 +137,12 @@ def _squash(text: str) -> str:
     return "".join(_WORD.findall(text.casefold()))
 
 
+def site_key(name: str) -> str:
+    """A site's or a name's letters and digits only, lower-cased, without a leading "The"
+    ("The Courier" and "courier" give one key)."""
+    return _squash(re.sub(r"(?i)^the\s+", "", name.strip()))
+
+
 def clean_title(
     title: str | None, site_name: str | None = None, url: str | None = None
 ) -> str | None:
@@ -157,7 +164,7 @@ def clean_title(
     names = set()
     if site_name:
         names.add(_squash(site_name))
-        names.add(_squash(re.sub(r"^the\s+", "", site_name.strip(), flags=re.IGNORECASE)))
+        names.add(site_key(site_name))
     outlet = outlet_from_url(url) if url else None
     label = _squash(outlet.split(".")[0]) if outlet else ""
     if outlet:

@@ -27,6 +27,7 @@ from rashomon.clean.metadata import (
     normalize_byline,
     outlet_from_url,
     parse_date,
+    site_key,
 )
 
 __all__ = ["PageMeta", "page_meta"]
@@ -324,7 +325,7 @@ def _authors(
         declared = _first_author(meta.get("citation_author"))
     if declared and declared.startswith(("http://", "https://")):
         declared = None
-    the_site = declared is not None and _squashed(declared) in _site_keys(site_name, url)
+    the_site = declared is not None and site_key(declared) in _site_keys(site_name, url)
     if declared and _looks_like_name(declared) and _words(declared) != site and not the_site:
         return declared
     other = None if the_site else declared
@@ -332,9 +333,9 @@ def _authors(
 
 
 def _site_keys(site_name: str | None, url: str | None) -> set[str]:
-    """The site's names as `_squashed` keys: its og:site_name and its domain's label."""
+    """The site's names as `site_key` keys: its og:site_name and its domain's label."""
     outlet = outlet_from_url(url)
-    keys = {_squashed(site_name or ""), _squashed(outlet.split(".")[0] if outlet else "")}
+    keys = {site_key(site_name or ""), site_key(outlet.split(".")[0] if outlet else "")}
     keys.discard("")
     return keys
 
@@ -346,13 +347,8 @@ def _without_site(byline: str | None, site_name: str | None, url: str | None) ->
     if not byline:
         return byline
     site = _site_keys(site_name, url)
-    names = [n for n in byline.split(", ") if _squashed(n) not in site]
+    names = [n for n in byline.split(", ") if site_key(n) not in site]
     return ", ".join(names) if names else byline
-
-
-def _squashed(name: str) -> str:
-    """A name's letters and digits only, lower-cased, without a leading "The"."""
-    return "".join(_WORD.findall(re.sub(r"(?i)^the\s+", "", name.strip()).casefold()))
 
 
 def _labelled_author(meta: dict[str, str]) -> str | None:

@@ -182,8 +182,7 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
     files.write_text(f"{out}/{MARKER}", json.dumps({**marker, "tables": written}))
     delta_tables.prune(files, out, written)
     report.tables_written = True
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    files.write_text(f"{out}/{JOBS}/{stamp}.json", report.as_json() + "\n")
+    files.write_text(f"{out}/{JOBS}/{_stamp()}.json", report.as_json() + "\n")
     return report
 
 
@@ -274,15 +273,18 @@ def _drop_unfinished(files: Files, out: str) -> None:
     delta_tables.prune(files, out, _marker(files, out).get("tables", []))
 
 
+def _stamp() -> str:
+    """The UTC time to the microsecond, as names that sort by time begin."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
 def _new_tag() -> str:
     """The name of one write of the tables: its UTC time first, so names sort by time."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return f"{stamp}-{uuid.uuid4().hex[:6]}"
+    return f"{_stamp()}-{uuid.uuid4().hex[:6]}"
 
 
 def _new_run_name() -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return f"run-{stamp}-{uuid.uuid4().hex[:6]}"
+    return f"run-{_new_tag()}"
 
 
 def _partitions(spark: Any, settings: Settings) -> int:
