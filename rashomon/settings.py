@@ -269,6 +269,7 @@ class SparkSettings:
     master: str
     partitions: int
     chunk: int
+    split_bytes: int
     files_per_run: int
     block_docs: int
     copy_candidates: int

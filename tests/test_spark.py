@@ -367,3 +367,31 @@ def test_an_undated_report_joins_its_dated_story_on_spark(spark, seed_docs):
     shared = spark.sparkContext.broadcast(rarity)
     found = job._undated(spark.sparkContext, pairs, placed, shared, values)
     assert {o: p.story for o, p in found.items()} == {docs[1].article.origin: "b1:3"}
+
+
+# ---------------------------------------------------------------------- large WARCs in parts
+
+
+def _read_with(spark, crawl: Path, split_bytes: int) -> tuple[list[tuple], list]:
+    from rashomon.spark import reading
+
+    files = job.Files(spark)
+    listed, _ = files.expand(str(crawl))
+    values = {**dict(Settings()), "spark.split_bytes": split_bytes}
+    documents, reads, held = reading.read(spark.sparkContext, listed, "run-x", values, 4)
+    seen = []
+    for item in documents.collect():
+        outcome = item.raw.id if item.raw is not None else (item.failed.reason, item.failed.detail)
+        seen.append((item.order[1], item.source, getattr(item.raw, "origin", None), outcome))
+    for rdd in held:
+        rdd.unpersist()
+    return sorted(seen, key=str), [(r.source, r.documents) for r in sorted(reads, key=str)]
+
+
+def test_a_large_warc_read_in_parts_gives_the_documents_of_the_whole_file(spark, crawl: Path):
+    whole, whole_reads = _read_with(spark, crawl, 0)
+    parts, part_reads = _read_with(spark, crawl, 5_000)  # the archives are ~100 KB: many parts
+    assert parts == whole
+    assert part_reads == whole_reads
+    assert sum(1 for s in whole if isinstance(s[3], str)) >= PAGES
+    assert any("cut short" in str(s[3]) for s in parts)  # b.warc.gz's damaged end, as whole

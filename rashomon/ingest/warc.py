@@ -27,7 +27,7 @@ from rashomon.ingest.sniff import check_document, split_content_type
 from rashomon.model import RawDoc
 from rashomon.settings import Settings
 
-__all__ = ["PAGE_TYPES", "read_warc"]
+__all__ = ["PAGE_TYPES", "empty_message", "read_records", "read_warc"]
 
 PAGE_TYPES = {
     "text/html": "text/html",
@@ -45,39 +45,52 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
     every record in the archive from 0, so `#N` finds the record again), url the record's
     WARC-Target-URI and fetched_at its WARC-Date."""
     told = 0
-    for found in _pages(stream, source, settings.ingest.max_bytes):
+    for _, found in read_records(stream, source, settings):
         told += 1
         yield found
     if told == 0:
-        yield EmptyInput(source, f"no pages in the WARC archive (no {_PAGE})")
+        yield EmptyInput(source, empty_message())
+
+
+def empty_message() -> str:
+    """Why an archive without a page is recorded as empty."""
+    return f"no pages in the WARC archive (no {_PAGE})"
 
 
 _PAGE = "HTML or text response or resource record with a 2xx status"
 
 
-def _pages(stream: BinaryIO, source: str, limit: int) -> Iterator[RawDoc | InputError]:
-    index = -1
+def read_records(
+    stream: BinaryIO, source: str, settings: Settings, first: int = 0
+) -> Iterator[tuple[int, RawDoc | InputError]]:
+    """Each page (or error) in the records on `stream` with its record number: `first` for
+    the first record on the stream, so that a part of an archive (whole records from
+    record `first` on, `rashomon.ingest.warc_index`) is read as the whole archive reads
+    it. Yields nothing for a stream without a page."""
+    limit = settings.ingest.max_bytes
+    index = first - 1
     archive = _Archive(stream)
     try:
-        for index, record in enumerate(archive):
+        for index, record in enumerate(archive, first):
             found = _page(record, f"{source}#{index}", limit)
             if _cut_short(record):
-                yield MalformedInput(
-                    f"{source}#{index}", f"WARC archive is cut short in record {index}"
-                )
+                cut = f"WARC archive is cut short in record {index}"
+                yield index, MalformedInput(f"{source}#{index}", cut)
                 return
             if _misaligned(archive):
-                yield MalformedInput(f"{source}#{index}", _wrong_length(record, index))
+                yield index, MalformedInput(f"{source}#{index}", _wrong_length(record, index))
                 return
             if found is not None:
-                yield found
+                yield index, found
     except _CutShort:
-        yield MalformedInput(f"{source}#{index + 1}", f"WARC archive is cut short {_after(index)}")
+        cut = f"WARC archive is cut short {_after(index)}"
+        yield index + 1, MalformedInput(f"{source}#{index + 1}", cut)
     except _BadLength as exc:
-        yield MalformedInput(f"{source}#{index + 1}", f"WARC record {index + 1} {exc}")
+        yield index + 1, MalformedInput(f"{source}#{index + 1}", f"WARC record {index + 1} {exc}")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
         where = f"{source}#{index + 1}"
-        yield MalformedInput(where, f"WARC archive is damaged {_after(index)}: {_say(exc)}")
+        damaged = f"WARC archive is damaged {_after(index)}: {_say(exc)}"
+        yield index + 1, MalformedInput(where, damaged)
 
 
 def _after(index: int) -> str:

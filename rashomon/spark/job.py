@@ -53,7 +53,7 @@ from rashomon import plan
 from rashomon.errors import RashomonError, Reason
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
-from rashomon.spark import delta_tables, work
+from rashomon.spark import delta_tables, reading, work
 from rashomon.spark.hadoop import Files, Listed, display_name, escape_path
 from rashomon.store import tables
 
@@ -303,24 +303,11 @@ def _document_run(
     sc = spark.sparkContext
     run_name = _new_run_name()
     values = _executor_settings(settings)
-    numbers = {f.uri: i for i, f in enumerate(chunk)}
     names = {f.uri: display_name(f.uri) for f in chunk}
-    paths = ",".join(escape_path(f.uri) for f in chunk)
-    read = sc.binaryFiles(paths, minPartitions=min(len(chunk), _partitions(spark, settings)))
-    items = read.flatMap(
-        lambda pair: work.read_input(
-            run_name,
-            _number(numbers, pair[0]),
-            names.get(pair[0], display_name(pair[0])),
-            pair[1],
-            values,
-        )
-    ).persist(_memory_and_disk())
-    reads = items.filter(lambda x: isinstance(x, work.FileRead)).collect()
-    documents = items.filter(lambda x: isinstance(x, work.Item))
+    documents, reads, held = reading.read(sc, chunk, run_name, values, _partitions(spark, settings))
     firsts = _first_by_content(spark, files, out, documents)
     todo, repeats = _split_repeats(documents, firsts, _partitions(spark, settings))
-    todo = todo.persist(_memory_and_disk())
+    todo = todo.persist(reading.memory_and_disk())
     templates = sc.broadcast(_learn_templates(sc, todo, values))
     processed = todo.mapPartitions(lambda part: work.process_part(part, values, templates.value))
     everything = processed.union(repeats)
@@ -328,24 +315,10 @@ def _document_run(
     firsts_here = todo.map(lambda i: (i.raw.id, (i.order, i.raw.origin)))
     firsts_here.saveAsPickleFile(f"{out}/{RUNS}/{run_name}/ids")
     _write_manifest(files, out, run_name, chunk, reads, names)
-    items.unpersist()
+    for rdd in held:
+        rdd.unpersist()
     todo.unpersist()
     return run_name
-
-
-def _number(numbers: dict[str, int], uri: str) -> int:
-    if uri in numbers:
-        return numbers[uri]
-    for known, number in numbers.items():  # a filesystem may spell the URI differently
-        if display_name(known) == display_name(uri):
-            return number
-    return len(numbers)
-
-
-def _memory_and_disk() -> Any:
-    from pyspark import StorageLevel
-
-    return StorageLevel.MEMORY_AND_DISK
 
 
 def _first_by_content(spark: Any, files: Files, out: str, documents: Any) -> Any:
@@ -450,7 +423,7 @@ def _corpus(
     sc = spark.sparkContext
     values = _executor_settings(settings)
     records = _load_runs(sc, out, runs).repartition(_partitions(spark, settings))
-    records = records.persist(_memory_and_disk())
+    records = records.persist(reading.memory_and_disk())
     new = set(report.new_runs)
     counted = records.filter(lambda p: p.order[0] in new)
     report.outcomes.update(
@@ -466,7 +439,7 @@ def _corpus(
         placed = _place(sc, docs, values)
         copies = _exact_copies(records, docs)
     with report.timed("compare"):
-        stories = _stories(sc, docs, placed, copies, values).persist(_memory_and_disk())
+        stories = _stories(sc, docs, placed, copies, values).persist(reading.memory_and_disk())
         report.stories = stories.count()
     with report.timed("write"):
         _write_tables(spark, files, out, records, docs, placed, stories, tag)
@@ -490,7 +463,7 @@ def _share_names(sc: Any, docs: Any) -> Any:
             work.with_record(p.result, plan.rewrite(p.result.record, shared.value)),
             p.vector,
         )
-    ).persist(_memory_and_disk())
+    ).persist(reading.memory_and_disk())
 
 
 def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
@@ -511,7 +484,7 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         for block, home in work.block_keys(key, blocks.value, window):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
-    with_features = docs.map(featured).persist(_memory_and_disk())
+    with_features = docs.map(featured).persist(reading.memory_and_disk())
     rarity = plan.rarity()
     counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
     for part in counts.collect():

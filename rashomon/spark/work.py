@@ -36,6 +36,14 @@ from rashomon.settings import Settings
 __all__ = [
     "FileRead",
     "Item",
+    "PartRead",
+    "Slice",
+    "empty_archive",
+    "open_input",
+    "read_part",
+    "scan_slice",
+    "slices_of",
+    "split_names",
     "Alike",
     "Member",
     "Placing",
@@ -76,7 +84,7 @@ class FileRead:
 
     source: str
     size: int
-    sha256: str
+    sha256: str | None  # None for a file read in parts
     documents: int
 
 
@@ -131,6 +139,120 @@ def read_input(
         empty = EmptyInput(source, "the file holds no document")
         yield Item((run, number, 1), source, failed=_failed(empty, None))
     yield FileRead(source, len(data), hashlib.sha256(data).hexdigest(), count)
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Bytes [start, end) of a large WARC input to scan for its records' starts (a plain
+    WARC is walked whole, as one slice)."""
+
+    uri: str
+    start: int
+    end: int
+    size: int
+    gzipped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PartRead:
+    """One part of a large WARC input as read: how many documents (or errors) it gave."""
+
+    source: str
+    start: int
+    documents: int
+
+
+def split_names(name: str) -> tuple[bool, bool]:
+    """Whether a file is a WARC by its name, and whether it is gzipped (`.warc.gz`)."""
+    lowered = name.lower()
+    gzipped = lowered.endswith(".gz")
+    return lowered.removesuffix(".gz").endswith(".warc"), gzipped
+
+
+def slices_of(uri: str, size: int, part_bytes: int, gzipped: bool) -> list[Slice]:
+    """The slices a large WARC input is scanned in: about `part_bytes` each when gzipped,
+    the whole file when plain (its records are found by skipping their content)."""
+    from rashomon.ingest.warc_index import slices
+
+    cuts = slices(size, part_bytes) if gzipped else [(0, size)]
+    return [Slice(uri, start, end, size, gzipped) for start, end in cuts]
+
+
+def scan_slice(piece: Slice) -> Any:
+    """The record starts found in one slice (a `warc_index.Scan`)."""
+    from rashomon.ingest.warc_index import scan_gzip, scan_plain
+
+    with open_input(piece.uri) as stream:
+        if piece.gzipped:
+            return scan_gzip(stream, piece.start, piece.end)
+        return scan_plain(stream, piece.size)
+
+
+def read_part(
+    run: str, number: int, source: str, uri: str, part: Any, values: dict[str, Any]
+) -> Iterator[PartRead | Item]:
+    """The documents of one part of a large WARC input (whole records, `warc_index.Part`),
+    numbered as reading the whole file numbers them, then a PartRead. A failure of the
+    reader is recorded against the part, as `read_input` records it against a file."""
+
+    settings = Settings(values)
+    told = 0
+    try:
+        with open_input(uri) as raw:
+            for count, found in _part_records(raw, source, part, settings):
+                told += 1
+                yield _item(run, number, count, source, found)
+    except Exception as error:  # a reader bug (or a file gone) must not fail the task
+        log.exception("reading %s from byte %d crashed", source, part.start)
+        told += 1
+        detail = (
+            f"internal error while reading from byte {part.start}: {type(error).__name__}: {error}"
+        )
+        failed = Result(f"{source}#{part.first}", Outcome.FAILED, Reason.INTERNAL_ERROR, detail)
+        yield Item((run, number, part.first + 1), source, failed=failed)
+    yield PartRead(source, part.start, told)
+
+
+def _part_records(
+    raw: Any, source: str, part: Any, settings: Settings
+) -> Iterator[tuple[int, RawDoc | InputError]]:
+    """(document number, document) of a part: by record number for whole records; a part
+    that is the whole file (no record start found in it) is read as `read_input` reads a
+    file, whatever it turns out to hold."""
+    from rashomon.ingest.files import read_stream
+    from rashomon.ingest.warc import read_records
+    from rashomon.ingest.warc_index import Window
+
+    if part.whole:
+        name = posixpath.basename(source)
+        yield from enumerate(read_stream(raw, source, settings, None, name=name), 1)
+        return
+    window = io.BufferedReader(Window(raw, part.start, part.end), 1 << 16)
+    for index, found in read_records(window, source, settings, part.first):
+        if index >= part.skip:
+            yield index + 1, found
+
+
+def empty_archive(run: str, number: int, source: str) -> Item:
+    """The Item of a large WARC input none of whose parts held a page."""
+    from rashomon.ingest.warc import empty_message
+
+    return Item((run, number, 1), source, failed=_failed(EmptyInput(source, empty_message()), None))
+
+
+def open_input(uri: str) -> Any:
+    """A seekable binary file for an input URI: a local file directly; HDFS, S3 (s3a:// is
+    read as s3://) and GCS through pyarrow's filesystems, which the executors' Python has."""
+    from rashomon.spark.hadoop import display_name
+
+    if uri.startswith("file:") or "://" not in uri:
+        return open(display_name(uri), "rb")
+    from pyarrow import fs
+
+    if uri.startswith("s3a://") or uri.startswith("s3n://"):
+        uri = "s3://" + uri.split("://", 1)[1]
+    filesystem, path = fs.FileSystem.from_uri(uri)
+    return filesystem.open_input_file(path)
 
 
 def _item(run: str, number: int, count: int, source: str, found: RawDoc | InputError) -> Item:
