@@ -2,13 +2,17 @@
 
     .venv/bin/python bench/claim_pairs.py --dump /tmp/candidates.jsonl     # for reading
     .venv/bin/python bench/claim_pairs.py --dump /tmp/c.jsonl --lang en-en --loose 0.4
+    .venv/bin/python bench/claim_pairs.py --dump /tmp/x.jsonl --corpus extra --facts 0.45
 
 A module for bench/bench_compare_verdicts.py and a helper for labelling. Stories: every
 same-story pair of the SemEval-2022 dev set (bench/semeval.py, Overall <= 2) and the two
-seed reports. Each pair is annotated (cached as in bench_compare_contradictions.py), forced
-into one story and its claims aligned exactly as `compare_story` aligns them, once at the
-settings' threshold and once at a looser one (`--loose`, 0.4), so that pairs rashomon
-should align but does not are shown too. `--dump` writes one JSON line per candidate pair:
+seed reports ("semeval"), and the same-event report pairs found by reading in PolNeAR and
+WCXB ("extra", bench/data/claim_pairs/stories_extra.jsonl: paths under ../shared/data, texts
+read from there at bench time; a WCXB report is its gold title and body). Each pair is
+annotated (cached as in bench_compare_contradictions.py), forced into one story and its
+claims aligned exactly as `compare_story` aligns them, once at the settings' threshold and
+once at a looser one (`--loose`, 0.4), so that pairs rashomon should align but does not are
+shown too. `--dump` writes one JSON line per candidate pair:
 the pair id, the two claims (source, start, text), the alignment score and whether
 rashomon aligns them. A person reads those lines and writes the labels
 (bench/data/claim_pairs/*.jsonl, see the README there); nothing here labels anything.
@@ -36,6 +40,8 @@ from rashomon.settings import Settings  # noqa: E402
 from rashomon.stories import features_for, story_of  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent / "data" / "claim_pairs"
+STORIES = LABELS / "stories_extra.jsonl"  # story pairs, not labels: load_labels skips it
+CORPORA = ("semeval", "extra", "all")
 SEED_PAIR = "seeds"
 LOOSE = 0.4
 VERDICTS = ("same", "related", "conflict")
@@ -57,9 +63,19 @@ def same_story_pairs(lang: str = "") -> list[semeval.Pair]:
     return [p for p in pairs if p.same and (not lang or p.languages == lang)]
 
 
-def cases(settings: Settings, lang: str = "", seeds: bool = True) -> list[Case]:
-    """The stories: each same-story SemEval pair (and the seeds), annotated and forced into
-    one story of two reports."""
+def cases(
+    settings: Settings, lang: str = "", seeds: bool = True, corpus: str = "all"
+) -> list[Case]:
+    """The stories: each same-story SemEval pair (and the seeds) and each extra story pair
+    (`corpus` picks "semeval", "extra" or "all"), annotated and forced into one story of two
+    reports."""
+    found = [] if corpus == "extra" else semeval_cases(settings, lang, seeds)
+    if corpus != "semeval":
+        found += extra_cases(settings, lang)
+    return found
+
+
+def semeval_cases(settings: Settings, lang: str = "", seeds: bool = True) -> list[Case]:
     pairs = same_story_pairs(lang)
     _, texts = semeval.load()
     docs = annotated({k: texts[k] for p in pairs for k in (p.id1, p.id2)}, settings)
@@ -71,10 +87,56 @@ def cases(settings: Settings, lang: str = "", seeds: bool = True) -> list[Case]:
     return found
 
 
+def extra_stories(path: Path = STORIES) -> list[dict]:
+    """The extra story pairs: corpus, the two reports' paths under the shared data folder,
+    languages and why they are one event."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def extra_cases(settings: Settings, lang: str = "") -> list[Case]:
+    """Each extra story pair read from ../shared/data, annotated (cached) and forced into one
+    story. Article ids are `<corpus>:<file stem>`, pair ids `<corpus>:<stem a>/<stem b>`."""
+    stories = [s for s in extra_stories() if not lang or s["languages"] == lang]
+    texts = {}
+    for s in stories:
+        for side, language in zip(("a", "b"), s["languages"].split("-"), strict=True):
+            texts[extra_id(s["corpus"], s[side])] = (language, extra_text(s[side]))
+    docs = annotated(texts, settings)
+    return [
+        _case(
+            f"{s['corpus']}:{Path(s['a']).stem}/{Path(s['b']).stem}",
+            s["languages"],
+            docs[extra_id(s["corpus"], s["a"])],
+            docs[extra_id(s["corpus"], s["b"])],
+            settings,
+        )
+        for s in stories
+    ]
+
+
+def extra_id(corpus: str, path: str) -> str:
+    return f"{corpus}:{Path(path).stem}"
+
+
+def extra_text(path: str) -> str:
+    """A report's text: a PolNeAR .txt as it is (its first line is the headline), a WCXB
+    ground-truth JSON as its gold title and gold body."""
+    full = shared_data() / path
+    if full.suffix == ".json":
+        gold = json.loads(full.read_text(encoding="utf-8"))["ground_truth"]
+        return f"{(gold.get('title') or '').strip()}\n\n{(gold.get('main_content') or '').strip()}"
+    return full.read_text(encoding="utf-8").strip()
+
+
+def shared_data() -> Path:
+    return semeval.default_path().parents[2]
+
+
 def seed_case(settings: Settings) -> Case:
     from rashomon.pipeline import story_inputs
 
-    base = semeval.default_path().parents[2] / "seeds"
+    base = shared_data() / "seeds"
     paths = sorted(str(p) for p in base.glob("*.txt"))
     _, results = story_inputs(paths, settings)
     docs = [r.record for r in results if isinstance(r.record, Doc)]
@@ -155,9 +217,11 @@ def _share_kind(x: Unit, y: Unit) -> bool:
 
 
 def load_labels(folder: Path = LABELS) -> list[dict]:
-    """Every labelled row of the JSONL files in `folder`."""
+    """Every labelled row of the JSONL files in `folder` (not the story pairs' file)."""
     rows = []
     for path in sorted(folder.glob("*.jsonl")):
+        if path.name == STORIES.name:
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append(json.loads(line))
@@ -179,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dump", required=True, help="JSONL file to write the candidates to")
     parser.add_argument("--lang", default="", help='one language combination, e.g. "en-en"')
+    parser.add_argument("--corpus", choices=CORPORA, default="all", help="which stories")
     parser.add_argument("--loose", type=float, default=LOOSE, help="looser link threshold")
     parser.add_argument(
         "--facts", type=float, default=0.0, help="instead: fact-sharing pairs from this cosine"
@@ -186,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = Settings()
     with open(args.dump, "w", encoding="utf-8") as out:
-        for case in cases(settings, args.lang):
+        for case in cases(settings, args.lang, corpus=args.corpus):
             rows = (
                 fact_pairs(case, settings, args.facts)
                 if args.facts
