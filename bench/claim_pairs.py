@@ -64,7 +64,7 @@ def same_story_pairs(lang: str = "") -> list[semeval.Pair]:
 
 
 def cases(
-    settings: Settings, lang: str = "", seeds: bool = True, corpus: str = "all"
+    settings: Settings, lang: str = "", seeds: bool = True, corpus: str = "semeval"
 ) -> list[Case]:
     """The stories: each same-story SemEval pair (and the seeds) and each extra story pair
     (`corpus` picks "semeval", "extra" or "all"), annotated and forced into one story of two
@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dump", required=True, help="JSONL file to write the candidates to")
     parser.add_argument("--lang", default="", help='one language combination, e.g. "en-en"')
-    parser.add_argument("--corpus", choices=CORPORA, default="all", help="which stories")
+    parser.add_argument("--corpus", choices=CORPORA, default="semeval", help="which stories")
     parser.add_argument("--loose", type=float, default=LOOSE, help="looser link threshold")
     parser.add_argument(
         "--facts", type=float, default=0.0, help="instead: fact-sharing pairs from this cosine"
