@@ -13,6 +13,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from rashomon.ingest.sniff import kind_from_name
 from rashomon.ingest.warc_index import Part, Window, plan_parts, scan_gzip, scan_plain, slices
 from rashomon.settings import Settings
 from rashomon.spark import work
@@ -73,7 +74,7 @@ def whole(path: Path) -> list[tuple]:
 
 def in_parts(path: Path, part_bytes: int) -> tuple[list[tuple], list[Part]]:
     size = path.stat().st_size
-    _, gzipped = work.split_names(path.name)
+    _, gzipped = kind_from_name(path.name)
     scans = [work.scan_slice(s) for s in work.slices_of(str(path), size, part_bytes, gzipped)]
     parts = plan_parts(scans, size, part_bytes)
     found = [x for p in parts for x in work.read_part("r", 0, str(path), str(path), p, VALUES)]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from rashomon.ingest.sniff import Kind, kind_from_name
 from rashomon.ingest.warc_index import plan_parts
 from rashomon.spark import work
 from rashomon.spark.hadoop import Listed, display_name, escape_path
@@ -38,7 +39,7 @@ def read(
     documents, reads, held = [], [], []
     for found in (
         _whole_files(sc, small, run, (numbers, names), values, partitions),
-        _large_files(sc, large, run, (numbers, names), values),
+        _large_files(sc, large, run, (numbers, names), values, part_bytes),
     ):
         if found is not None:
             documents.append(found[0])
@@ -48,8 +49,8 @@ def read(
 
 
 def _in_parts(listed: Listed, name: str, part_bytes: int) -> bool:
-    is_warc, _ = work.split_names(name)
-    return is_warc and 0 < part_bytes < listed.size
+    kind, _ = kind_from_name(name)
+    return kind is Kind.WARC and 0 < part_bytes < listed.size
 
 
 Names = tuple[dict[str, int], dict[str, str]]
@@ -82,16 +83,20 @@ def _whole_files(
 
 
 def _large_files(
-    sc: Any, files: Sequence[Listed], run: str, named: Names, values: dict[str, Any]
+    sc: Any,
+    files: Sequence[Listed],
+    run: str,
+    named: Names,
+    values: dict[str, Any],
+    part_bytes: int,
 ) -> Read | None:
     if not files:
         return None
     numbers, names = named
-    part_bytes = int(values["spark.split_bytes"])
     pieces = [
         piece
         for f in files
-        for piece in work.slices_of(f.uri, f.size, part_bytes, work.split_names(names[f.uri])[1])
+        for piece in work.slices_of(f.uri, f.size, part_bytes, kind_from_name(names[f.uri])[1])
     ]
     scans: dict[str, list[Any]] = defaultdict(list)
     found = sc.parallelize(pieces, len(pieces)).map(lambda s: (s.uri, work.scan_slice(s)))

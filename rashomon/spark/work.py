@@ -43,7 +43,6 @@ __all__ = [
     "read_part",
     "scan_slice",
     "slices_of",
-    "split_names",
     "Alike",
     "Member",
     "Placing",
@@ -160,13 +159,6 @@ class PartRead:
     source: str
     start: int
     documents: int
-
-
-def split_names(name: str) -> tuple[bool, bool]:
-    """Whether a file is a WARC by its name, and whether it is gzipped (`.warc.gz`)."""
-    lowered = name.lower()
-    gzipped = lowered.endswith(".gz")
-    return lowered.removesuffix(".gz").endswith(".warc"), gzipped
 
 
 def slices_of(uri: str, size: int, part_bytes: int, gzipped: bool) -> list[Slice]:
