@@ -44,6 +44,15 @@ def spark_run(
             "own when run by it).",
         ),
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Run the name, story and compare stages over every article read so far and "
+            "rewrite the tables, instead of adding the new articles to the stories built "
+            "before.",
+        ),
+    ] = False,
 ) -> None:
     """Clean, annotate, group and compare the inputs on Spark, into Parquet tables.
 
@@ -55,7 +64,7 @@ def spark_run(
     state: State = ctx.obj
     settings = state.settings()
     with usage_errors():
-        report = _spark_job(inputs, output, settings, master or settings.spark.master)
+        report = _spark_job(inputs, output, settings, master or settings.spark.master, rebuild)
     for item, why in report.missing:
         err.print(f"✗ {item}: {why}", highlight=False, markup=False)
     err.print(
@@ -67,7 +76,9 @@ def spark_run(
     finish(report.outcomes)
 
 
-def _spark_job(inputs: list[str], output: str, settings: Settings, master: str) -> Any:
+def _spark_job(
+    inputs: list[str], output: str, settings: Settings, master: str, rebuild: bool
+) -> Any:
     try:
         import pyspark  # noqa: F401
 
@@ -78,6 +89,6 @@ def _spark_job(inputs: list[str], output: str, settings: Settings, master: str) 
         ) from None
     spark = job.session(master)
     try:
-        return job.run(spark, inputs, output, settings)
+        return job.run(spark, inputs, output, settings, rebuild)
     finally:
         spark.stop()

@@ -22,7 +22,7 @@ from typing import Any
 from rashomon.spark.hadoop import Files, display_name
 from rashomon.store import delta, tables
 
-__all__ = ["local_uri", "prune", "write"]
+__all__ = ["local_uri", "previous", "prune", "write"]
 
 
 def local_uri(uri: str) -> str:
@@ -30,14 +30,39 @@ def local_uri(uri: str) -> str:
     return display_name(uri) if uri.startswith("file:") else uri
 
 
-def write(spark: Any, files: Files, out: str, frames: Mapping[str, Any], tag: str) -> None:
+def write(
+    spark: Any,
+    files: Files,
+    out: str,
+    frames: Mapping[str, Any],
+    tag: str,
+    added_to: str | None = None,
+    adding: Iterable[str] = (),
+) -> None:
     """Every table's DataFrame written as Parquet under `OUTPUT/<table>/<tag>`, then each
-    committed as the table's new version."""
+    committed as the table's new version. The tables in `adding` keep, beside the new
+    files, the files of their version from the write `added_to` (an incremental job adds
+    rows to them); the others are replaced."""
     for name, frame in frames.items():
         frame.write.mode("overwrite").parquet(f"{out}/{name}/{tag}")
     staged = {name: _data_files(spark, files, out, name, tag) for name in frames}
+    kept = set(adding) if added_to is not None else set()
     for name, found in staged.items():
-        delta.commit(local_uri(f"{out}/{name}"), name, found, tag)
+        uri = local_uri(f"{out}/{name}")
+        if name not in kept:
+            delta.commit(uri, name, found, tag)
+        elif delta.latest_tag(uri) == added_to:
+            delta.commit(uri, name, found, tag, append=True)
+        else:  # a killed job committed after `added_to`: its rows are left out
+            delta.commit(uri, name, delta.files_of(uri, str(added_to)) + found, tag)
+
+
+def previous(spark: Any, out: str, name: str, tag: str) -> Any:
+    """The rows of table `name` as the write `tag` left them, as a DataFrame."""
+    uri = local_uri(f"{out}/{name}")
+    paths = [f"{out}/{name}/{f.path}" for f in delta.files_of(uri, tag)]
+    reader = spark.read.schema(tables.SCHEMAS[name])
+    return reader.parquet(*paths) if paths else spark.createDataFrame([], tables.SCHEMAS[name])
 
 
 def _data_files(spark: Any, files: Files, out: str, name: str, tag: str) -> list[delta.DataFile]:

@@ -53,7 +53,7 @@ from rashomon import plan
 from rashomon.errors import RashomonError, Reason
 from rashomon.model import Doc, Outcome, Result
 from rashomon.settings import Settings
-from rashomon.spark import delta_tables, reading, work
+from rashomon.spark import delta_tables, reading, state, work
 from rashomon.spark.hadoop import Files, Listed, display_name, escape_path
 from rashomon.store import tables
 
@@ -99,6 +99,7 @@ class Report:
     articles: int = 0
     stories: int = 0
     tables_written: bool = False
+    incremental: bool = False  # the tables were added to, not built whole
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -120,6 +121,7 @@ class Report:
                 "articles": self.articles,
                 "stories": self.stories,
                 "tables_written": self.tables_written,
+                "incremental": self.incremental,
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             }
         )
@@ -154,8 +156,12 @@ def session(master: str | None = None, app: str = "rashomon") -> Any:
 # ---------------------------------------------------------------------- the job
 
 
-def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> Report:
-    """Process `inputs` into the tables under `output`, resuming what earlier jobs began."""
+def run(
+    spark: Any, inputs: Sequence[str], output: str, settings: Settings, rebuild: bool = False
+) -> Report:
+    """Process `inputs` into the tables under `output`, resuming what earlier jobs began:
+    the new runs are added to the stories the earlier jobs built (`increment`), or with
+    `rebuild` (or no state to resume from) the corpus stages run over every committed run."""
     files = Files(spark)
     out = files.qualified(output).rstrip("/")
     report = Report()
@@ -171,19 +177,42 @@ def run(spark: Any, inputs: Sequence[str], output: str, settings: Settings) -> R
             report.new_runs.append(_document_run(spark, files, out, chunk, settings))
         report.runs += 1
     runs = _committed_runs(files, out)
-    if not runs:
+    if not runs or (not rebuild and _up_to_date(files, out, runs, report)):
         return report
-    if _up_to_date(files, out, runs, report):
-        return report
+    _write_corpus(spark, files, out, runs, settings, report, rebuild)
+    return report
+
+
+def _write_corpus(
+    spark: Any,
+    files: Files,
+    out: str,
+    runs: list[str],
+    settings: Settings,
+    report: Report,
+    rebuild: bool,
+) -> None:
+    """The corpus stages (incremental, or whole), the tables, the state and the marker."""
+    from rashomon.spark import increment  # it builds on this module
+
     tag = _new_tag()
-    _corpus(spark, files, out, runs, settings, report, tag)
-    written = [tag, *_marker(files, out).get("tables", [])[:1]]  # this write, the one before
-    marker = {"runs": runs, "articles": report.articles, "stories": report.stories}
-    files.write_text(f"{out}/{MARKER}", json.dumps({**marker, "tables": written}))
+    marker = _marker(files, out)
+    added = [] if rebuild else increment.adding(marker, runs)
+    if added:
+        increment.extend(spark, files, out, marker, added, settings, report, tag)
+        kept = [*marker["state"], tag]
+    else:
+        _corpus(spark, files, out, runs, settings, report, tag)
+        kept = [tag]
+    report.incremental = bool(added)
+    written = [tag, *marker.get("tables", [])[:1]]  # this write, the one before
+    counts = {"runs": runs, "articles": report.articles, "stories": report.stories}
+    marker = {**counts, "tables": written, "state": kept}
+    files.write_text(f"{out}/{MARKER}", json.dumps(marker))
     delta_tables.prune(files, out, written)
+    state.prune(files, out, kept)
     report.tables_written = True
     files.write_text(f"{out}/{JOBS}/{_stamp()}.json", report.as_json() + "\n")
-    return report
 
 
 def _up_to_date(files: Files, out: str, runs: list[str], report: Report) -> bool:
@@ -270,7 +299,9 @@ def _drop_unfinished(files: Files, out: str) -> None:
         if name not in committed:
             files.delete(f"{out}/{RUNS}/{name}")
     files.delete(f"{out}/{STAGING}")  # what jobs before Delta staged
-    delta_tables.prune(files, out, _marker(files, out).get("tables", []))
+    marker = _marker(files, out)
+    delta_tables.prune(files, out, marker.get("tables", []))
+    state.prune(files, out, marker.get("state", []))
 
 
 def _stamp() -> str:
@@ -419,39 +450,56 @@ def _corpus(
     settings: Settings,
     report: Report,
     tag: str,
-) -> None:
+) -> state.Corpus:
+    """Every corpus stage over every committed run (a full build); returns the corpus state
+    it saved for the incremental jobs after it."""
     sc = spark.sparkContext
     values = _executor_settings(settings)
     records = _load_runs(sc, out, runs).repartition(_partitions(spark, settings))
     records = records.persist(reading.memory_and_disk())
-    new = set(report.new_runs)
-    counted = records.filter(lambda p: p.order[0] in new)
-    report.outcomes.update(
-        counted.map(lambda p: (str(p.result.outcome), p.result.reason)).countByValue()
-    )
+    counted = records.filter(lambda p: p.order[0] in set(report.new_runs))
+    _count_outcomes(counted, report)
     docs = records.filter(lambda p: isinstance(p.result.record, Doc))
     with report.timed("names"):
-        once = _share_names(sc, docs)
-        docs = _share_names(sc, once)
+        once, first = share_names(sc, docs, plan.resolver())
+        docs, second = share_names(sc, once, plan.resolver())
         report.articles = docs.count()
         once.unpersist()
     with report.timed("stories"):
-        placed = _place(sc, docs, values)
+        placed, with_features, rarity = _place(sc, docs, values)
         copies = _exact_copies(records, docs)
     with report.timed("compare"):
         stories = _stories(sc, docs, placed, copies, values).persist(reading.memory_and_disk())
         report.stories = stories.count()
     with report.timed("write"):
-        _write_tables(spark, files, out, records, docs, placed, stories, tag)
-    for rdd in (records, docs, stories):
+        story_of = story_ids(stories)
+        _write_tables(spark, files, out, records, docs, placed, stories, story_of, tag)
+    with report.timed("state"):
+        corpus = state.Corpus((first, second), rarity, copies, {}, 0, report.articles)
+        corpus.ids = {placed[o].story: s for o, s in story_of.items() if o in placed}
+        state.save(sc, out, tag, with_features, docs, placed, corpus)
+    for rdd in (records, docs, stories, with_features):
         rdd.unpersist()
+    return corpus
 
 
-def _share_names(sc: Any, docs: Any) -> Any:
-    """The docs with names shared across the corpus: every partition's resolver counts
-    merged on the driver, the merged resolver broadcast and asked for each doc. The result
-    is persisted, as the next pass reads it twice (its counts, then its rewrite)."""
-    merged = plan.resolver()
+def _count_outcomes(counted: Any, report: Report) -> None:
+    report.outcomes.update(
+        counted.map(lambda p: (str(p.result.outcome), p.result.reason)).countByValue()
+    )
+
+
+def story_ids(stories: Any) -> dict[str, str]:
+    """Origin -> story id, for every member (exact copies included) of the built stories."""
+    members = stories.flatMap(lambda built: [(o, built[0].id) for o in built[0].articles])
+    return dict(members.collect())
+
+
+def share_names(sc: Any, docs: Any, merged: Any) -> tuple[Any, Any]:
+    """The docs with names shared across the corpus, and the resolver that shared them:
+    every partition's resolver counts merged on the driver into `merged` (empty, or the
+    counts of the reports an earlier job shared), which is broadcast and asked for each doc.
+    The docs are persisted, as the next pass reads them twice (counts, then rewrite)."""
     parts = docs.map(lambda p: p.result.record).mapPartitions(work.resolver_part)
     for part in parts.collect():  # partitions counted in parallel, merged here
         merged.merge(part)
@@ -463,18 +511,16 @@ def _share_names(sc: Any, docs: Any) -> Any:
             work.with_record(p.result, plan.rewrite(p.result.record, shared.value)),
             p.vector,
         )
-    ).persist(reading.memory_and_disk())
+    ).persist(reading.memory_and_disk()), merged
 
 
-def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
+def _place(sc: Any, docs: Any, values: dict[str, Any]) -> tuple[dict[str, Place], Any, Any]:
     """Origin -> its Place (story key, the report it copies) for every article: each block
     of days clustered by the local index, stories sharing a report across blocks merged,
-    then the undated reports placed after them (`_undated`)."""
+    then the undated reports placed after them (`_undated`). Also the docs with their
+    features (persisted) and the corpus's rarity, which the state keeps."""
     settings = Settings(values)
     window = settings.stories.window_days
-
-    def featured(p: work.Processed) -> tuple[work.Processed, Any]:
-        return p, plan.features([work.doc_of(p)], settings)[0]
 
     def members(pair: tuple[work.Processed, Any]) -> Iterator[tuple[str, work.Member]]:
         p, found = pair
@@ -484,11 +530,8 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
         for block, home in work.block_keys(key, blocks.value, window):
             yield block, work.Member(key, origin, ident, found, work.vector_of(p), home)
 
-    with_features = docs.map(featured).persist(reading.memory_and_disk())
-    rarity = plan.rarity()
-    counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
-    for part in counts.collect():
-        rarity.merge(part)
+    with_features = featured(docs, values)
+    rarity = count_rarity(with_features, plan.rarity())
     shared = sc.broadcast(rarity)
     copies = sc.broadcast(_near_copies(with_features, settings))
     originals = with_features.filter(lambda pair: pair[1].source not in copies.value)
@@ -506,10 +549,26 @@ def _place(sc: Any, docs: Any, values: dict[str, Any]) -> dict[str, Place]:
     placed = merge_blocks(placings)
     if not one:
         placed.update(_undated(sc, originals, placed, shared, values))
-    with_features.unpersist()
     for copy, (original, original_id) in copies.value.items():
         placed[copy] = Place(placed[original].story, original, original_id)
-    return placed
+    return placed, with_features, rarity
+
+
+def featured(docs: Any, values: dict[str, Any]) -> Any:
+    """(Processed, its Features) of every doc, persisted."""
+    settings = Settings(values)
+    return docs.map(lambda p: (p, plan.features([work.doc_of(p)], settings)[0])).persist(
+        reading.memory_and_disk()
+    )
+
+
+def count_rarity(with_features: Any, rarity: Any) -> Any:
+    """`rarity` with the words and names of every report counted in (per partition, merged
+    here)."""
+    counts = with_features.map(lambda pair: pair[1]).mapPartitions(work.rarity_part)
+    for part in counts.collect():
+        rarity.merge(part)
+    return rarity
 
 
 def _undated(
@@ -682,12 +741,26 @@ def _write_tables(
     docs: Any,
     placed: dict[str, Place],
     stories: Any,
+    story_ids: dict[str, str],
     tag: str,
 ) -> None:
     """Every table written, then committed as its new version (`delta_tables.write`)."""
-    sc = spark.sparkContext
-    members = stories.flatMap(lambda built: [(o, built[0].id) for o in built[0].articles])
-    story_of = sc.broadcast(dict(members.collect()))
+    rows = table_rows(spark.sparkContext, records, docs, placed, stories, story_ids)
+    frames = {name: spark.createDataFrame(rdd, tables.SCHEMAS[name]) for name, rdd in rows.items()}
+    delta_tables.write(spark, files, out, frames, tag)
+
+
+def table_rows(
+    sc: Any,
+    records: Any,
+    docs: Any,
+    placed: dict[str, Place],
+    stories: Any,
+    story_ids: dict[str, str],
+) -> dict[str, Any]:
+    """Each table's rows (an RDD of tuples in its schema's order) of these records, docs
+    and built stories."""
+    story_of = sc.broadcast(story_ids)
     where = sc.broadcast(placed)
 
     def article(p: work.Processed) -> tuple[Any, ...]:
@@ -706,5 +779,4 @@ def _write_tables(
         "comparisons": stories.map(lambda built: tables.comparison_row(built[1])),
         "claim_groups": stories.flatMap(lambda built: tables.claim_group_rows(built[1])),
     }
-    frames = {name: spark.createDataFrame(rdd, tables.SCHEMAS[name]) for name, rdd in rows.items()}
-    delta_tables.write(spark, files, out, frames, tag)
+    return rows

@@ -523,11 +523,11 @@ def cluster_block(
     index = plan.story_index(settings, len(ordered[0].vector), rarity)
     placings = []
     for position, member in enumerate(ordered):
-        placings.append(_place_one(index, position, member, ordered, block))
+        placings.append(place_one(index, position, member, ordered, block))
     return placings
 
 
-def _place_one(
+def place_one(
     index: Any, position: int, member: Member, ordered: Sequence[Member], block: str
 ) -> Placing:
     """Add one report to the block's index; an undated report also says how well it fits
@@ -601,7 +601,7 @@ def cluster_undated(
                 keys.append(key)
             index.restore(member.features, member.vector, numbers[key], None, score, True)
             continue
-        placing = _place_one(index, position, member, ordered, UNDATED)
+        placing = place_one(index, position, member, ordered, UNDATED)
         while len(keys) < len(index.members):
             keys.append(f"{UNDATED}:{len(keys)}")
         found.append((keys[placing.story], placing))
@@ -615,13 +615,21 @@ def build_and_compare(
     docs: Sequence[tuple[Doc, str | None, float | None]],
     values: dict[str, Any],
     exact_copies: Sequence[tuple[str, str]],
+    rounds: Mapping[str, int] | None = None,
 ) -> tuple[Story, Comparison]:
     """One story from its members (each with the origin of the report it copies, if any, and
     the score that placed it) and the inputs that repeat a member byte for byte, and its
     comparison: `story_of` and `compare_story` as the local pipeline calls them. The first
-    original in the local order opened the story, so it has no score (as locally)."""
+    original in the local order opened the story, so it has no score (as locally).
+    `rounds`: origin -> the job that placed it (0 when built whole), which comes first in
+    the order, so a story an incremental job adds to keeps its first report and its id."""
     settings = Settings(values)
-    ordered = sorted(docs, key=lambda member: clustering_key(member[0]))
+    placed_in = rounds or {}
+
+    def order(member: tuple[Doc, str | None, float | None]) -> tuple[int, ClusteringKey]:
+        return placed_in.get(member[0].article.origin, 0), clustering_key(member[0])
+
+    ordered = sorted(docs, key=order)
     by_origin = {doc.article.origin: doc for doc, _, _ in ordered}
     originals = [doc for doc, copy_of, _ in ordered if copy_of is None]
     scores = [score for _, copy_of, score in ordered if copy_of is None]

@@ -28,7 +28,18 @@ import pyarrow.dataset as ds
 from rashomon.errors import StoreError
 from rashomon.store.tables import arrow_schema
 
-__all__ = ["LOG", "DataFile", "TAG", "commit", "folders", "is_delta", "snapshot", "table_dataset"]
+__all__ = [
+    "LOG",
+    "DataFile",
+    "TAG",
+    "commit",
+    "files_of",
+    "latest_tag",
+    "folders",
+    "is_delta",
+    "snapshot",
+    "table_dataset",
+]
 
 TAG = "rashomon.tables"  # the commit-info key naming the write a version came from
 LOG = "_delta_log"
@@ -52,10 +63,11 @@ def is_delta(uri: str) -> bool:
     return bool(DeltaTable.is_deltatable(uri))
 
 
-def commit(uri: str, table: str, files: Sequence[DataFile], tag: str) -> int:
+def commit(uri: str, table: str, files: Sequence[DataFile], tag: str, append: bool = False) -> int:
     """Make `files` the whole of table `table` at `uri` in one commit (an overwrite: the
-    previous version's files are removed from the table, not deleted from the disk), creating
-    the table if there is none. Returns the new version."""
+    previous version's files are removed from the table, not deleted from the disk), or
+    with `append` add them to its latest version; the table is made if there is none.
+    Returns the new version."""
     from deltalake import DeltaTable, Schema
     from deltalake.transaction import (
         AddAction,
@@ -73,8 +85,9 @@ def commit(uri: str, table: str, files: Sequence[DataFile], tag: str) -> int:
     if is_delta(uri):
         found = DeltaTable(uri)
         actions: list[AddAction | RemoveAction] = list(adds)
+        mode = "append" if append else "overwrite"
         found.create_write_transaction(
-            actions, mode="overwrite", schema=schema, commit_properties=properties
+            actions, mode=mode, schema=schema, commit_properties=properties
         )
     else:
         create_table_with_add_actions(
@@ -97,6 +110,31 @@ def folders(uri: str) -> set[str]:
     table = DeltaTable(uri)
     paths = table.get_add_actions(flatten=True).column("path").to_pylist()
     return {str(path).split("/", 1)[0] for path in paths if "/" in str(path)}
+
+
+def files_of(uri: str, tag: str) -> list[DataFile]:
+    """The data files of the latest version of the table that came from the write `tag`
+    (what a later write keeps when it adds to the table rather than replacing it)."""
+    from deltalake import DeltaTable
+
+    version = _tags(uri).get(tag)
+    if version is None:
+        raise StoreError(f"{uri}: no version of the table came from the write {tag}")
+    actions = DeltaTable(uri, version=version).get_add_actions(flatten=True)
+    columns = [
+        actions.column(name).to_pylist()
+        for name in ("path", "size_bytes", "modification_time", "num_records")
+    ]
+    rows = zip(*columns, strict=True)
+    return [DataFile(str(p), int(s), int(m), int(n or 0)) for p, s, m, n in rows]
+
+
+def latest_tag(uri: str) -> str | None:
+    """The write the table's latest version came from."""
+    from deltalake import DeltaTable
+
+    tag = DeltaTable(uri).history(1)[0].get(TAG)
+    return tag if isinstance(tag, str) else None
 
 
 def _tags(uri: str) -> dict[str, int]:

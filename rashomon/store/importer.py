@@ -269,6 +269,7 @@ class _Loading:
         """Number the articles in the clustering order, with their story and copy-of, once
         the order is one the story index can replay."""
         order = [self.stored[i].article_id for i in plan.placing_order(self.stored)]
+        order = self._replayable(order)
         self._check_placing(order)
         connection.executemany(
             "UPDATE articles SET story = ?, placed = ?, copy_of = ? WHERE id = ?",
@@ -277,6 +278,40 @@ class _Loading:
                 for n, a in enumerate(order, start=1)
             ),
         )
+
+    def _replayable(self, order: list[str]) -> list[str]:
+        """`order` with every article held back until its story has begun (with the article
+        its id derives from) and what it copies is placed: a story an incremental job added
+        an earlier-dated report to still begins with the report that opened it. Otherwise
+        the clustering order; what can never be placed stays last, for the check to name."""
+        out: list[str] = []
+        begun = set(self.story_ids)
+        waiting: dict[str, list[str]] = {}  # a story or an article -> what waits for it
+
+        def blocker(article: str) -> str | None:
+            place = self.places[article]
+            if place.copy_of:
+                return None if place.copy_of in placed else place.copy_of
+            if not place.story or place.story in begun or story_id_of(article) == place.story:
+                return None
+            return place.story
+
+        placed: set[str] = set()
+        for first in order:
+            pending = [first]
+            while pending:
+                article = pending.pop()
+                held = blocker(article)
+                if held is not None:
+                    waiting.setdefault(held, []).append(article)
+                    continue
+                out.append(article)
+                placed.add(article)
+                story = self.places[article].story or ""
+                begun.add(story)
+                for key in (article, story):
+                    pending.extend(reversed(waiting.pop(key, [])))
+        return out + [a for found in waiting.values() for a in found]
 
     def _check_placing(self, order: list[str]) -> None:
         """What `StoryKeeper` needs to rebuild its index from this order: every story begins
