@@ -5,6 +5,7 @@ outputs, and what one day of Common Crawl News would cost.
     .venv/bin/python bench/bench_spark.py                 # every real text once, 16 WARC files
     .venv/bin/python bench/bench_spark.py --quick         # 300 documents, 4 WARC files (~4 min)
     .venv/bin/python bench/bench_spark.py --files 8 --keep /tmp/spark-bench
+    .venv/bin/python bench/bench_spark.py --daily 10      # incremental jobs: bench_spark_daily
 
 Why: the Spark job exists so that a day of a news crawl can be processed on as many cores as
 it takes. What matters is whether its cost grows with the cores (local[2] against local[1]),
@@ -473,7 +474,17 @@ def main() -> None:
     parser.add_argument("--setting", action="append", default=[], help="NAME=VALUE, every run")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--daily", type=int, default=0, help="instead: so many daily incremental jobs (N days)"
+    )
     args = parser.parse_args()
+    if args.daily:  # bench_spark_daily.py: one incremental job a day, a rebuild, local
+        import bench_spark_daily
+
+        passed = ["--days", str(args.daily), "--n", str(args.n), "--seed", str(args.seed)]
+        passed += [f"--setting={s}" for s in args.setting]
+        passed += ["--keep", str(args.keep)] if args.keep else []
+        return bench_spark_daily.main(passed)
     if args.quick:
         args.n, args.files, args.min = args.n or 300, 4, 0
 
