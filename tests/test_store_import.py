@@ -590,3 +590,24 @@ def test_duckdb_reads_a_delta_tables_current_files(folder, tables, tmp_path):
     files = DeltaTable(str(out / "articles")).file_uris()
     count = duckdb.sql(f"SELECT count(*) FROM read_parquet({files!r})").fetchall()
     assert count == [(2,)]  # the current version only, not the files of the one before
+
+
+def test_a_story_that_gained_an_earlier_dated_report_replays_from_its_opener(tmp_path: Path):
+    from rashomon.store.importer import _Loading, _Place
+    from rashomon.store.stories import story_id_of
+
+    loading = _Loading(tmp_path, Settings())
+    story = story_id_of("opener")
+    loading.places = {
+        "earlier": _Place(None, story, None),  # dated before the opener, added by a later job
+        "opener": _Place(None, story, None),
+        "copy": _Place(None, story, "earlier"),
+        "alone": _Place(None, story_id_of("alone"), None),
+    }
+    order = loading._replayable(["earlier", "copy", "alone", "opener"])  # the clustering order
+    assert order == ["alone", "opener", "earlier", "copy"]
+    loading._check_placing(order)  # replayable: no refusal
+    loading.places["orphan"] = _Place(None, "s-nobody-opened", None)
+    loading.story_ids = set()
+    with pytest.raises(StoreError, match="story s-nobody-opened begins with article orphan"):
+        loading._check_placing(loading._replayable(["orphan", *order]))
