@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/bench_compare_verdicts.py                # all stories, both halves
     .venv/bin/python bench/bench_compare_verdicts.py --lang en-en --show 10
+    .venv/bin/python bench/bench_compare_verdicts.py --corpus semeval     # SemEval and seeds only
 
-Stories: every same-story pair of the SemEval-2022 dev set (Overall <= 2) and the two seeds
-(bench/claim_pairs.py), each forced into one story of two reports and compared twice in this
-run: with the settings as they are ("new") and with `compare.fact_rules = false` (the anchor:
-main's rules before issue 19). Each labelled pair (two claims of one story, read by a person:
+Stories (`--corpus`, default all): every same-story pair of the SemEval-2022 dev set
+(Overall <= 2) and the two seeds ("semeval"), and the same-event PolNeAR and WCXB report
+pairs of bench/data/claim_pairs/stories_extra.jsonl ("extra"; bench/claim_pairs.py), each
+forced into one story of two reports and compared twice in this run: with the settings as
+they are ("new") and with `compare.fact_rules = false` (the anchor: main's rules before issue
+19). Each labelled pair (two claims of one story, read by a person:
 same / related / conflict, and for a conflict the fact) is looked up in both comparisons:
 
 - "conflict": a Conflict names the two claims (its `starts`);
@@ -66,12 +69,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lang", default="", help='one language combination, e.g. "en-en"')
     parser.add_argument("--show", type=int, default=30, help="false contradictions to print")
+    parser.add_argument(
+        "--corpus", choices=claim_pairs.CORPORA, default="all", help="which stories"
+    )
     args = parser.parse_args()
     labels = claim_pairs.load_labels()
     new = Settings()
     anchor = Settings({"compare.fact_rules": False})
     started = time.perf_counter()
-    cases = claim_pairs.cases(new, args.lang)
+    cases = claim_pairs.cases(new, args.lang, corpus=args.corpus)
     ready = time.perf_counter()
     outcomes = {"new": outcome(cases, labels, new), "anchor": outcome(cases, labels, anchor)}
     done = time.perf_counter()
