@@ -118,7 +118,9 @@ def docs(sc: Any, out: str, tags: Sequence[str]) -> Any:
 
 
 def _records(sc: Any, out: str, part: str, tags: Sequence[str]) -> Any:
-    return sc.pickleFile(",".join(escape_path(folder(out, part, tag)) for tag in tags))
+    """Every tag's saved `part`, read in a fixed number of tasks however many tags."""
+    found = sc.pickleFile(",".join(escape_path(folder(out, part, tag)) for tag in tags))
+    return found.coalesce(4 * sc.defaultParallelism)
 
 
 def prune(files: Files, out: str, tags: Iterable[str]) -> None:
