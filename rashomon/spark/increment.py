@@ -27,7 +27,7 @@ from typing import Any
 from rashomon.errors import Reason
 from rashomon.model import Doc
 from rashomon.settings import Settings
-from rashomon.spark import delta_tables, job, reading, state, work
+from rashomon.spark import delta_tables, reading, state, work
 from rashomon.spark.hadoop import Files
 
 __all__ = ["adding", "extend"]
@@ -49,16 +49,19 @@ def adding(marker: Mapping[str, Any], runs: Sequence[str]) -> list[str]:
 
 
 def extend(
+    job: Any,
     spark: Any,
     files: Files,
     out: str,
     marker: Mapping[str, Any],
     new_runs: Sequence[str],
     settings: Settings,
-    report: job.Report,
+    report: Any,
     tag: str,
 ) -> state.Corpus:
-    """Add the new runs' articles to the tables and the state; returns the corpus counts."""
+    """Add the new runs' articles to the tables and the state; returns the corpus counts.
+    `job`: the module `rashomon.spark.job`, whose stages this one reuses (passed in, as that
+    module calls this one)."""
     sc = spark.sparkContext
     values = job._executor_settings(settings)
     tags = list(marker["state"])
@@ -76,9 +79,9 @@ def extend(
     with report.timed("stories"):
         with_features = job.featured(docs, values)
         corpus.rarity = job.count_rarity(with_features, corpus.rarity)
-        placed = _place(sc, out, tags, with_features, corpus.rarity, values, tag)
+        placed = _place(job, sc, out, tags, with_features, corpus.rarity, values, tag)
         touched = {p.story for p in placed.values()}
-        touched |= _repeats(sc, out, marker["runs"], tags, records, docs, placed, corpus)
+        touched |= _repeats(job, sc, out, marker["runs"], tags, records, docs, placed, corpus)
     with report.timed("compare"):
         keyed = _rebuilt(sc, out, tags, docs, placed, touched, corpus, values)
         keyed = keyed.persist(reading.memory_and_disk())
@@ -102,6 +105,7 @@ def extend(
 
 
 def _place(
+    job: Any,
     sc: Any,
     out: str,
     tags: Sequence[str],
@@ -109,7 +113,7 @@ def _place(
     rarity: Any,
     values: dict[str, Any],
     tag: str,
-) -> dict[str, job.Place]:
+) -> dict[str, Any]:
     """Origin -> Place of every new report (`state.cluster_increment` in one task, beside
     the placed articles it can meet)."""
     settings = Settings(values)
@@ -142,13 +146,14 @@ def _member(pair: tuple[work.Processed, Any]) -> work.Member:
 
 
 def _repeats(
+    job: Any,
     sc: Any,
     out: str,
     runs_before: Sequence[str],
     tags: Sequence[str],
     records: Any,
     docs: Any,
-    placed: Mapping[str, job.Place],
+    placed: Mapping[str, Any],
     corpus: state.Corpus,
 ) -> set[str]:
     """The new inputs that repeat an article byte for byte, added to `corpus.exact` in
@@ -184,7 +189,7 @@ def _rebuilt(
     out: str,
     tags: Sequence[str],
     docs: Any,
-    placed: Mapping[str, job.Place],
+    placed: Mapping[str, Any],
     touched: set[str],
     corpus: state.Corpus,
     values: dict[str, Any],

@@ -193,13 +193,15 @@ def _write_corpus(
     rebuild: bool,
 ) -> None:
     """The corpus stages (incremental, or whole), the tables, the state and the marker."""
-    from rashomon.spark import increment  # it builds on this module
+    from rashomon.spark import increment  # given this module, whose stages it reuses
 
     tag = _new_tag()
     marker = _marker(files, out)
     added = [] if rebuild else increment.adding(marker, runs)
     if added:
-        increment.extend(spark, files, out, marker, added, settings, report, tag)
+        increment.extend(
+            sys.modules[__name__], spark, files, out, marker, added, settings, report, tag
+        )
         kept = [*marker["state"], tag]
     else:
         _corpus(spark, files, out, runs, settings, report, tag)
