@@ -29,6 +29,7 @@ from rashomon.model import Doc
 from rashomon.settings import Settings
 from rashomon.spark import delta_tables, reading, state, work
 from rashomon.spark.hadoop import Files
+from rashomon.store import tables
 
 __all__ = ["adding", "extend"]
 
@@ -69,7 +70,7 @@ def extend(
     corpus.round += 1
     records = job._load_runs(sc, out, new_runs).repartition(job._partitions(spark, settings))
     records = records.persist(reading.memory_and_disk())
-    job._count_outcomes(records.filter(lambda p: p.order[0] in set(report.new_runs)), report)
+    job._count_outcomes(records, report)
     docs = records.filter(lambda p: isinstance(p.result.record, Doc))
     with report.timed("names"):
         once, first = job.share_names(sc, docs, corpus.resolvers[0])
@@ -118,14 +119,14 @@ def _place(
     the placed articles it can meet)."""
     settings = Settings(values)
     window = settings.stories.window_days
-    new = with_features.map(lambda pair: _member(pair))
+    shared = sc.broadcast(rarity)
+    new = with_features.map(_member)
     days = sorted(set(new.filter(lambda m: not m.key[0]).map(lambda m: m.key[1]).collect()))
-    names = with_features.flatMap(lambda pair: work.asked_names(pair[1], rarity, values))
+    names = with_features.flatMap(lambda pair: work.asked_names(pair[1], shared.value, values))
     asked = sc.broadcast((days, frozenset(names.distinct().collect())))
     context = state.members(sc, out, tags).filter(
         lambda kept: state.near(kept, asked.value[0], window, asked.value[1])
     )
-    shared = sc.broadcast(rarity)
     found = (
         context.union(new)
         .map(lambda entry: (INCREMENT, entry))
@@ -231,8 +232,6 @@ def _frames(
     """Each table's DataFrame to write: the new rows, and for the tables kept per story the
     last write's rows of the stories left as they were."""
     from pyspark.sql import functions as F
-
-    from rashomon.store import tables
 
     frames = {name: spark.createDataFrame(rdd, tables.SCHEMAS[name]) for name, rdd in rows.items()}
     changed = spark.createDataFrame([(i,) for i in gone], "changed STRING")

@@ -462,8 +462,7 @@ def _corpus(
     values = _executor_settings(settings)
     records = _load_runs(sc, out, runs).repartition(_partitions(spark, settings))
     records = records.persist(reading.memory_and_disk())
-    counted = records.filter(lambda p: p.order[0] in set(report.new_runs))
-    _count_outcomes(counted, report)
+    _count_outcomes(records, report)
     docs = records.filter(lambda p: isinstance(p.result.record, Doc))
     with report.timed("names"):
         once, first = share_names(sc, docs, plan.resolver())
@@ -480,15 +479,18 @@ def _corpus(
         story_of = story_ids(stories)
         _write_tables(spark, files, out, records, docs, placed, stories, story_of, tag)
     with report.timed("state"):
-        corpus = state.Corpus((first, second), rarity, copies, {}, 0, report.articles)
-        corpus.ids = {placed[o].story: s for o, s in story_of.items() if o in placed}
+        ids = {placed[o].story: s for o, s in story_of.items() if o in placed}
+        corpus = state.Corpus((first, second), rarity, copies, ids, 0, report.articles)
         state.save(sc, out, tag, with_features, docs, placed, corpus)
     for rdd in (records, docs, stories, with_features):
         rdd.unpersist()
     return corpus
 
 
-def _count_outcomes(counted: Any, report: Report) -> None:
+def _count_outcomes(records: Any, report: Report) -> None:
+    """Count the outcomes of the records of this job's own runs into the report."""
+    new = set(report.new_runs)
+    counted = records.filter(lambda p: p.order[0] in new)
     report.outcomes.update(
         counted.map(lambda p: (str(p.result.outcome), p.result.reason)).countByValue()
     )

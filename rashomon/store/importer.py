@@ -285,6 +285,7 @@ class _Loading:
         an earlier-dated report to still begins with the report that opened it. Otherwise
         the clustering order; what can never be placed stays last, for the check to name."""
         out: list[str] = []
+        placed: set[str] = set()
         begun = set(self.story_ids)
         waiting: dict[str, list[str]] = {}  # a story or an article -> what waits for it
 
@@ -296,7 +297,6 @@ class _Loading:
                 return None
             return place.story
 
-        placed: set[str] = set()
         for first in order:
             pending = [first]
             while pending:
